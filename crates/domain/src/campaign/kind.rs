@@ -1,0 +1,51 @@
+//! The purpose of a campaign, which sets sensible defaults and lets reports group campaigns.
+
+use serde::{Deserialize, Serialize};
+
+/// What a campaign's calls are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CampaignType {
+    /// Remind people of an appointment they already have.
+    AppointmentReminder,
+    /// Follow up after a service visit (dealerships, studios).
+    ServiceFollowUp,
+    /// Reach prospects to qualify them or book a meeting.
+    SalesOutreach,
+    /// Ask customers how satisfied they were.
+    CustomerSatisfaction,
+    /// Remind customers of a payment that is due.
+    PaymentReminder,
+    /// Anything else.
+    #[default]
+    General,
+}
+
+impl CampaignType {
+    /// Every type, for listings and validation messages.
+    pub const ALL: [CampaignType; 6] = [
+        CampaignType::AppointmentReminder,
+        CampaignType::ServiceFollowUp,
+        CampaignType::SalesOutreach,
+        CampaignType::CustomerSatisfaction,
+        CampaignType::PaymentReminder,
+        CampaignType::General,
+    ];
+
+    /// The name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CampaignType::AppointmentReminder => "appointment_reminder",
+            CampaignType::ServiceFollowUp => "service_follow_up",
+            CampaignType::SalesOutreach => "sales_outreach",
+            CampaignType::CustomerSatisfaction => "customer_satisfaction",
+            CampaignType::PaymentReminder => "payment_reminder",
+            CampaignType::General => "general",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+}

@@ -1,0 +1,14 @@
+//! Campaigns: what kind of calling they do, their settings, and the statuses they move through.
+
+mod kind;
+mod settings;
+mod status;
+mod window;
+
+pub use kind::CampaignType;
+pub use settings::{
+    AmdMode, CampaignSettings, MachineDetection, Pacing, RetryPolicy, RetryRule, Script,
+    SettingsProblem, VoicemailAction, VoicemailSettings,
+};
+pub use status::{CampaignStatus, StatusChangeError};
+pub use window::{CallingWindow, ClockTime, Weekday};

@@ -1,0 +1,149 @@
+//! A lead's status and who may move it where.
+
+use serde::{Deserialize, Serialize};
+
+/// Where a lead is in its campaign.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadStatus {
+    /// Not called yet.
+    New,
+    /// A call is being placed or is in progress.
+    Dialing,
+    /// Called without reaching anyone; waiting for its next attempt.
+    Retry,
+    /// Done: reached, or closed by a user.
+    Completed,
+    /// Out of attempts without being reached.
+    Exhausted,
+    /// The number cannot be called (the carrier refused it as invalid).
+    Invalid,
+}
+
+/// Who asks for a change: the dialer moves leads through calls; users reset or close them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    /// The dialer, as calls start and end.
+    Dialer,
+    /// A person through the API or the UI.
+    User,
+}
+
+/// A status change that is not allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{reason}")]
+pub struct LeadStatusError {
+    /// What is wrong and what to do instead.
+    pub reason: String,
+}
+
+impl LeadStatus {
+    /// Every status.
+    pub const ALL: [LeadStatus; 6] = [
+        LeadStatus::New,
+        LeadStatus::Dialing,
+        LeadStatus::Retry,
+        LeadStatus::Completed,
+        LeadStatus::Exhausted,
+        LeadStatus::Invalid,
+    ];
+
+    /// The name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LeadStatus::New => "new",
+            LeadStatus::Dialing => "dialing",
+            LeadStatus::Retry => "retry",
+            LeadStatus::Completed => "completed",
+            LeadStatus::Exhausted => "exhausted",
+            LeadStatus::Invalid => "invalid",
+        }
+    }
+
+    /// Parses the stored name.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|t| t.as_str() == s)
+    }
+
+    /// Whether the dialer may still call this lead (do-not-call and limits are checked apart).
+    pub fn is_callable(self) -> bool {
+        matches!(self, LeadStatus::New | LeadStatus::Retry)
+    }
+
+    /// Checks a change by `actor`. The dialer follows calls; a user may reset a finished or
+    /// waiting lead to `new`, or close a waiting one as `completed`, but never touches a lead
+    /// while its call is in progress.
+    pub fn change_to(self, to: LeadStatus, actor: Actor) -> Result<LeadStatus, LeadStatusError> {
+        use LeadStatus::*;
+        if self == to {
+            return Ok(to);
+        }
+        let allowed = match actor {
+            Actor::Dialer => matches!(
+                (self, to),
+                (New | Retry, Dialing) | (Dialing, New | Retry | Completed | Exhausted | Invalid)
+            ),
+            Actor::User => matches!(
+                (self, to),
+                (Retry | Completed | Exhausted | Invalid, New) | (New | Retry, Completed)
+            ),
+        };
+        if allowed {
+            return Ok(to);
+        }
+        let reason = match (self, actor) {
+            (Dialing, Actor::User) => {
+                "the lead is being called right now; wait for the call to end".to_string()
+            }
+            (_, Actor::User) => format!(
+                "a {} lead cannot be set to {} by hand; you may reset a lead to new, or close a new or retrying lead as completed",
+                self.as_str(),
+                to.as_str()
+            ),
+            (_, Actor::Dialer) => format!("the dialer cannot move a lead from {} to {}", self.as_str(), to.as_str()),
+        };
+        Err(LeadStatusError { reason })
+    }
+}
+
+impl std::fmt::Display for LeadStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use LeadStatus::*;
+
+    #[test]
+    fn the_dialer_moves_a_lead_through_a_call() {
+        assert_eq!(New.change_to(Dialing, Actor::Dialer), Ok(Dialing));
+        assert_eq!(Dialing.change_to(Retry, Actor::Dialer), Ok(Retry));
+        assert_eq!(Retry.change_to(Dialing, Actor::Dialer), Ok(Dialing));
+        assert_eq!(Dialing.change_to(Completed, Actor::Dialer), Ok(Completed));
+    }
+
+    #[test]
+    fn the_dialer_never_redials_a_finished_lead() {
+        for from in [Completed, Exhausted, Invalid] {
+            assert!(from.change_to(Dialing, Actor::Dialer).is_err());
+        }
+    }
+
+    #[test]
+    fn users_reset_and_close_but_never_interrupt_a_call() {
+        assert_eq!(Exhausted.change_to(New, Actor::User), Ok(New));
+        assert_eq!(Retry.change_to(Completed, Actor::User), Ok(Completed));
+        let err = Dialing.change_to(Completed, Actor::User).unwrap_err();
+        assert!(err.reason.contains("being called"));
+        assert!(New.change_to(Dialing, Actor::User).is_err());
+    }
+
+    #[test]
+    fn only_new_and_retry_are_callable() {
+        let callable: Vec<_> = LeadStatus::ALL.into_iter().filter(|s| s.is_callable()).collect();
+        assert_eq!(callable, vec![New, Retry]);
+    }
+}

@@ -1,0 +1,17 @@
+//! Outdial's domain: the rules every other crate obeys — phone numbers, do-not-call entries,
+//! roles, campaigns and leads with their legal status transitions, and how a lead-list row becomes
+//! a lead. Pure: no I/O, no async, no clock reads (time is always passed in).
+
+pub mod campaign;
+pub mod country;
+pub mod dnc;
+pub mod ids;
+pub mod import;
+pub mod lead;
+pub mod phone;
+pub mod role;
+
+pub use country::Country;
+pub use ids::{ApiKeyId, CampaignId, ImportId, LeadId, TenantId, UserId};
+pub use phone::{PhoneError, PhoneNumber};
+pub use role::{Permission, Role};
