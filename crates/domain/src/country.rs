@@ -61,7 +61,10 @@ impl Country {
         }
         let region = Region::from_code(&code).map_err(|_| UnknownCountry(trimmed.to_string()))?;
         // Only regions with numbering metadata are useful to a dialer.
-        if rlibphonenumber::PHONE_NUMBER_UTIL.get_country_code_for_region(region).is_none() {
+        if rlibphonenumber::PHONE_NUMBER_UTIL
+            .get_country_code_for_region(region)
+            .is_none()
+        {
             return Err(UnknownCountry(trimmed.to_string()));
         }
         Ok(Country(region))

@@ -13,7 +13,12 @@ pub fn parse_dnc_line(line: &str, country: Country) -> Result<Option<PhoneNumber
     let first_field = line.split([';', '\t']).next().unwrap_or("");
     // `AAA,NNNNNNN`: an area code and a 7-digit number in two columns.
     let candidate = match first_field.split_once(',') {
-        Some((a, b)) if a.trim().len() == 3 && b.trim().len() == 7 && is_digits(a.trim()) && is_digits(b.trim()) => {
+        Some((a, b))
+            if a.trim().len() == 3
+                && b.trim().len() == 7
+                && is_digits(a.trim())
+                && is_digits(b.trim()) =>
+        {
             format!("{}{}", a.trim(), b.trim())
         }
         Some((a, _)) => a.to_string(),
@@ -46,13 +51,18 @@ mod tests {
     #[test]
     fn headers_blanks_and_comments_carry_no_number() {
         assert_eq!(parse_dnc_line("", Country::US).unwrap(), None);
-        assert_eq!(parse_dnc_line("# exported 2026-11-01", Country::US).unwrap(), None);
+        assert_eq!(
+            parse_dnc_line("# exported 2026-11-01", Country::US).unwrap(),
+            None
+        );
         assert_eq!(parse_dnc_line("phone,reason", Country::US).unwrap(), None);
     }
 
     #[test]
     fn csv_rows_use_their_first_column() {
-        let p = parse_dnc_line("+49 30 1234567,asked to stop", Country::US).unwrap().unwrap();
+        let p = parse_dnc_line("+49 30 1234567,asked to stop", Country::US)
+            .unwrap()
+            .unwrap();
         assert_eq!(p.as_str(), "+49301234567");
     }
 

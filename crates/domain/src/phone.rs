@@ -71,7 +71,9 @@ impl PhoneNumber {
             .unwrap_or_else(|| format!("+{}", parsed.country_code));
         if !parsed.is_valid() {
             return Err(match parsed.is_possible_with_reason() {
-                Err(ValidationError::TooShort) => PhoneError::TooShort(raw.to_string(), region_name),
+                Err(ValidationError::TooShort) => {
+                    PhoneError::TooShort(raw.to_string(), region_name)
+                }
                 Err(ValidationError::TooLong) => PhoneError::TooLong(raw.to_string(), region_name),
                 Err(ValidationError::InvalidCountryCode) => {
                     PhoneError::UnknownCountryCode(raw.to_string())
@@ -128,7 +130,10 @@ impl PhoneNumber {
 /// Removes what spreadsheet software adds to numbers: a trailing `.0`, and `=`/quotes from
 /// formula-protected cells.
 fn strip_spreadsheet_noise(raw: &str) -> std::borrow::Cow<'_, str> {
-    let s = raw.trim_start_matches('=').trim_matches('"').trim_matches('\'');
+    let s = raw
+        .trim_start_matches('=')
+        .trim_matches('"')
+        .trim_matches('\'');
     match s.strip_suffix(".0") {
         Some(rest) if rest.chars().all(|c| c.is_ascii_digit() || c == '+') => rest.into(),
         _ => s.into(),
@@ -180,7 +185,9 @@ impl<'de> Deserialize<'de> for PhoneNumber {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         PhoneNumber::parse_e164(&s).map_err(|e| {
-            serde::de::Error::custom(format!("{e} (write numbers in E.164 form, e.g. +18135550123)"))
+            serde::de::Error::custom(format!(
+                "{e} (write numbers in E.164 form, e.g. +18135550123)"
+            ))
         })
     }
 }
@@ -225,16 +232,32 @@ mod tests {
     #[test]
     fn garbage_and_empty_input_are_refused() {
         assert_eq!(us(""), Err(PhoneError::Empty));
-        assert!(matches!(us("call me maybe"), Err(PhoneError::NotANumber(_))));
-        assert!(matches!(us("12345"), Err(PhoneError::TooShort(..) | PhoneError::InvalidForCountry(..))));
+        assert!(matches!(
+            us("call me maybe"),
+            Err(PhoneError::NotANumber(_))
+        ));
+        assert!(matches!(
+            us("12345"),
+            Err(PhoneError::TooShort(..) | PhoneError::InvalidForCountry(..))
+        ));
     }
 
     #[test]
     fn service_codes_and_fictional_numbers_are_reserved() {
-        for n in ["911 555 1234", "411 234 5678", "555 234 5678", "813 555 0150", "000 234 5678", "111 234 5678"] {
+        for n in [
+            "911 555 1234",
+            "411 234 5678",
+            "555 234 5678",
+            "813 555 0150",
+            "000 234 5678",
+            "111 234 5678",
+        ] {
             let err = us(n).unwrap_err();
             assert!(
-                matches!(err, PhoneError::Reserved(..) | PhoneError::InvalidForCountry(..)),
+                matches!(
+                    err,
+                    PhoneError::Reserved(..) | PhoneError::InvalidForCountry(..)
+                ),
                 "{n} gave {err:?}"
             );
         }
@@ -245,13 +268,19 @@ mod tests {
 
     #[test]
     fn premium_rate_numbers_are_refused() {
-        assert!(matches!(us("900 234 5678"), Err(PhoneError::PremiumRate(_))));
+        assert!(matches!(
+            us("900 234 5678"),
+            Err(PhoneError::PremiumRate(_))
+        ));
     }
 
     #[test]
     fn e164_input_must_start_with_plus() {
         assert!(PhoneNumber::parse_e164("8134893222").is_err());
-        assert_eq!(PhoneNumber::parse_e164("+18134893222").unwrap().as_u64(), 18134893222);
+        assert_eq!(
+            PhoneNumber::parse_e164("+18134893222").unwrap().as_u64(),
+            18134893222
+        );
     }
 
     proptest! {

@@ -1,1 +1,24 @@
-//! placeholder
+//! Outdial's storage: one SQL over SQLite (the default, embedded) and PostgreSQL (several
+//! instances sharing work). Every query takes the tenant it is scoped to; functions that write
+//! take a connection the caller may have put in a transaction, and the caller commits.
+
+pub mod api_keys;
+pub mod campaigns;
+mod db;
+pub mod dnc;
+mod error;
+pub mod imports;
+pub mod leads;
+mod migrate;
+mod row;
+pub mod sessions;
+pub mod tenants;
+#[cfg(feature = "testing")]
+pub mod testing;
+pub mod users;
+
+pub use db::{Backend, Conn, Store, Tx, redact_url};
+pub use error::StorageError;
+
+/// The result of a storage call.
+pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -113,14 +113,19 @@ fn default_max_ratio() -> f64 {
 
 impl Default for Pacing {
     fn default() -> Self {
-        Pacing::FixedInterval { interval_seconds: default_interval() }
+        Pacing::FixedInterval {
+            interval_seconds: default_interval(),
+        }
     }
 }
 
 impl Pacing {
     /// Whether this mode hands answered calls to human agents.
     pub fn needs_agents(&self) -> bool {
-        matches!(self, Pacing::Progressive | Pacing::Power { .. } | Pacing::Predictive { .. })
+        matches!(
+            self,
+            Pacing::Progressive | Pacing::Power { .. } | Pacing::Predictive { .. }
+        )
     }
 }
 
@@ -151,10 +156,22 @@ pub struct RetryPolicy {
 impl Default for RetryPolicy {
     fn default() -> Self {
         RetryPolicy {
-            busy: RetryRule { delay_minutes: 30, max_attempts: 3 },
-            no_answer: RetryRule { delay_minutes: 120, max_attempts: 3 },
-            voicemail: RetryRule { delay_minutes: 1440, max_attempts: 2 },
-            failed: RetryRule { delay_minutes: 60, max_attempts: 2 },
+            busy: RetryRule {
+                delay_minutes: 30,
+                max_attempts: 3,
+            },
+            no_answer: RetryRule {
+                delay_minutes: 120,
+                max_attempts: 3,
+            },
+            voicemail: RetryRule {
+                delay_minutes: 1440,
+                max_attempts: 2,
+            },
+            failed: RetryRule {
+                delay_minutes: 60,
+                max_attempts: 2,
+            },
         }
     }
 }
@@ -183,7 +200,11 @@ pub struct MachineDetection {
 
 impl Default for MachineDetection {
     fn default() -> Self {
-        MachineDetection { enabled: true, mode: AmdMode::DetectMessageEnd, timeout_seconds: 30 }
+        MachineDetection {
+            enabled: true,
+            mode: AmdMode::DetectMessageEnd,
+            timeout_seconds: 30,
+        }
     }
 }
 
@@ -253,34 +274,67 @@ impl CampaignSettings {
     pub fn problems(&self) -> Vec<SettingsProblem> {
         let mut out = Vec::new();
         let mut bad = |field: &str, message: String| {
-            out.push(SettingsProblem { field: format!("settings.{field}"), message })
+            out.push(SettingsProblem {
+                field: format!("settings.{field}"),
+                message,
+            })
         };
         if jiff::tz::TimeZone::get(&self.timezone).is_err() {
-            bad("timezone", format!("'{}' is not an IANA time zone; use a name such as America/Chicago or Europe/Berlin", self.timezone));
+            bad(
+                "timezone",
+                format!(
+                    "'{}' is not an IANA time zone; use a name such as America/Chicago or Europe/Berlin",
+                    self.timezone
+                ),
+            );
         }
         let w = &self.calling_window;
         if w.start >= w.end {
-            bad("calling_window", format!("the window must end after it starts (start {}, end {})", w.start, w.end));
+            bad(
+                "calling_window",
+                format!(
+                    "the window must end after it starts (start {}, end {})",
+                    w.start, w.end
+                ),
+            );
         }
         if w.days.is_empty() {
-            bad("calling_window.days", "list at least one day, e.g. [\"mon\",\"tue\"]".into());
+            bad(
+                "calling_window.days",
+                "list at least one day, e.g. [\"mon\",\"tue\"]".into(),
+            );
         }
         if self.daily_call_limit == Some(0) {
-            bad("daily_call_limit", "must be at least 1, or null for no limit".into());
+            bad(
+                "daily_call_limit",
+                "must be at least 1, or null for no limit".into(),
+            );
         }
         if !(1..=1000).contains(&self.max_concurrent_calls) {
             bad("max_concurrent_calls", "must be between 1 and 1000".into());
         }
         match self.pacing {
-            Pacing::FixedInterval { interval_seconds } if !(10..=86_400).contains(&interval_seconds) => {
-                bad("pacing.interval_seconds", "must be between 10 seconds and 86400 (one day)".into())
+            Pacing::FixedInterval { interval_seconds }
+                if !(10..=86_400).contains(&interval_seconds) =>
+            {
+                bad(
+                    "pacing.interval_seconds",
+                    "must be between 10 seconds and 86400 (one day)".into(),
+                )
             }
-            Pacing::Power { ratio } if !(1.0..=5.0).contains(&ratio) => {
-                bad("pacing.ratio", "must be between 1 and 5 calls per free agent".into())
-            }
-            Pacing::Predictive { target_abandon_percent, max_ratio } => {
+            Pacing::Power { ratio } if !(1.0..=5.0).contains(&ratio) => bad(
+                "pacing.ratio",
+                "must be between 1 and 5 calls per free agent".into(),
+            ),
+            Pacing::Predictive {
+                target_abandon_percent,
+                max_ratio,
+            } => {
                 if !(0.1..=3.0).contains(&target_abandon_percent) {
-                    bad("pacing.target_abandon_percent", "must be between 0.1 and 3 (the US safe harbour is 3 %)".into());
+                    bad(
+                        "pacing.target_abandon_percent",
+                        "must be between 0.1 and 3 (the US safe harbour is 3 %)".into(),
+                    );
                 }
                 if !(1.0..=5.0).contains(&max_ratio) {
                     bad("pacing.max_ratio", "must be between 1 and 5".into());
@@ -301,31 +355,64 @@ impl CampaignSettings {
             ("failed", self.retry.failed),
         ] {
             if !(1..=43_200).contains(&rule.delay_minutes) {
-                bad(&format!("retry.{name}.delay_minutes"), "must be between 1 minute and 43200 (30 days)".into());
+                bad(
+                    &format!("retry.{name}.delay_minutes"),
+                    "must be between 1 minute and 43200 (30 days)".into(),
+                );
             }
             if rule.max_attempts > 50 {
-                bad(&format!("retry.{name}.max_attempts"), "must be at most 50 (0 means never retry)".into());
+                bad(
+                    &format!("retry.{name}.max_attempts"),
+                    "must be at most 50 (0 means never retry)".into(),
+                );
             }
         }
         if !(3..=59).contains(&self.machine_detection.timeout_seconds) {
-            bad("machine_detection.timeout_seconds", "must be between 3 and 59 seconds".into());
+            bad(
+                "machine_detection.timeout_seconds",
+                "must be between 3 and 59 seconds".into(),
+            );
         }
         if !(15..=600).contains(&self.ring_timeout_seconds) {
-            bad("ring_timeout_seconds", "must be between 15 (four rings, the legal minimum) and 600".into());
+            bad(
+                "ring_timeout_seconds",
+                "must be between 15 (four rings, the legal minimum) and 600".into(),
+            );
         }
-        for (name, text) in [("message", &self.script.message), ("voicemail_message", &self.script.voicemail_message)] {
+        for (name, text) in [
+            ("message", &self.script.message),
+            ("voicemail_message", &self.script.voicemail_message),
+        ] {
             if text.chars().count() > MAX_SCRIPT_CHARS {
-                bad(&format!("script.{name}"), format!("must be at most {MAX_SCRIPT_CHARS} characters"));
+                bad(
+                    &format!("script.{name}"),
+                    format!("must be at most {MAX_SCRIPT_CHARS} characters"),
+                );
             }
             if let Some(unknown) = unknown_placeholder(text) {
-                bad(&format!("script.{name}"), format!("unknown placeholder {{{unknown}}}; use one of {}", SCRIPT_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")));
+                bad(
+                    &format!("script.{name}"),
+                    format!(
+                        "unknown placeholder {{{unknown}}}; use one of {}",
+                        SCRIPT_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ),
+                );
             }
         }
         if !is_language_tag(&self.script.language) {
-            bad("script.language", format!("'{}' is not a language tag; use e.g. en-US or de-DE", self.script.language));
+            bad(
+                "script.language",
+                format!(
+                    "'{}' is not a language tag; use e.g. en-US or de-DE",
+                    self.script.language
+                ),
+            );
         }
         if self.script.voice.trim().is_empty() || self.script.voice.len() > 64 {
-            bad("script.voice", "name a voice, e.g. Polly.Joanna, Google.de-DE-Standard-A or alice".into());
+            bad(
+                "script.voice",
+                "name a voice, e.g. Polly.Joanna, Google.de-DE-Standard-A or alice".into(),
+            );
         }
         out
     }
@@ -376,7 +463,8 @@ fn is_language_tag(s: &str) -> bool {
     let mut parts = s.split('-');
     let lang = parts.next().unwrap_or("");
     let lang_ok = (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic());
-    lang_ok && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
 }
 
 #[cfg(test)]
@@ -391,7 +479,11 @@ mod tests {
     fn an_empty_object_is_a_valid_draft_but_not_ready() {
         let s = parse("{}").unwrap();
         assert!(s.problems().is_empty(), "{:?}", s.problems());
-        let missing: Vec<_> = s.readiness_problems().into_iter().map(|p| p.field).collect();
+        let missing: Vec<_> = s
+            .readiness_problems()
+            .into_iter()
+            .map(|p| p.field)
+            .collect();
         assert!(missing.contains(&"settings.caller_ids".to_string()));
         assert!(missing.contains(&"settings.script.message".to_string()));
     }
@@ -407,40 +499,72 @@ mod tests {
             "script": {"message": "Hallo {first_name}", "voicemail_message": "Bitte rufen Sie zurück", "language": "de-DE", "voice": "Polly.Vicki"},
             "scheduled_start_at": "2026-12-01T09:00:00Z"
         }"#).unwrap();
-        assert!(s.readiness_problems().is_empty(), "{:?}", s.readiness_problems());
+        assert!(
+            s.readiness_problems().is_empty(),
+            "{:?}",
+            s.readiness_problems()
+        );
         assert_eq!(s.default_country.code(), "DE");
         assert!(s.pacing.needs_agents());
     }
 
     #[test]
     fn malformed_fields_are_refused_when_parsed() {
-        assert!(parse(r#"{"caller_ids": ["555"]}"#).unwrap_err().to_string().contains("E.164"));
-        assert!(parse(r#"{"calling_window": {"start": "25:00", "end": "20:00", "days": []}}"#).is_err());
+        assert!(
+            parse(r#"{"caller_ids": ["555"]}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("E.164")
+        );
+        assert!(
+            parse(r#"{"calling_window": {"start": "25:00", "end": "20:00", "days": []}}"#).is_err()
+        );
         assert!(parse(r#"{"pacing": {"mode": "warp"}}"#).is_err());
-        assert!(parse(r#"{"daily_limt": 5}"#).unwrap_err().to_string().contains("unknown field"));
+        assert!(
+            parse(r#"{"daily_limt": 5}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("unknown field")
+        );
         assert!(parse(r#"{"default_country": "Narnia"}"#).is_err());
     }
 
     #[test]
     fn out_of_range_values_are_reported_by_field() {
-        let s = parse(r#"{
+        let s = parse(
+            r#"{
             "timezone": "Mars/Olympus",
             "calling_window": {"start": "20:00", "end": "09:00", "days": []},
             "max_concurrent_calls": 0,
             "ring_timeout_seconds": 5,
             "pacing": {"mode": "predictive", "target_abandon_percent": 10},
             "script": {"message": "Hi {frist_name}"}
-        }"#).unwrap();
+        }"#,
+        )
+        .unwrap();
         let fields: Vec<_> = s.problems().into_iter().map(|p| p.field).collect();
-        for f in ["timezone", "calling_window", "calling_window.days", "max_concurrent_calls", "ring_timeout_seconds", "pacing.target_abandon_percent", "script.message"] {
-            assert!(fields.contains(&format!("settings.{f}")), "missing {f} in {fields:?}");
+        for f in [
+            "timezone",
+            "calling_window",
+            "calling_window.days",
+            "max_concurrent_calls",
+            "ring_timeout_seconds",
+            "pacing.target_abandon_percent",
+            "script.message",
+        ] {
+            assert!(
+                fields.contains(&format!("settings.{f}")),
+                "missing {f} in {fields:?}"
+            );
         }
     }
 
     #[test]
     fn settings_round_trip_through_json() {
-        let s = parse(r#"{"pacing": {"mode": "power", "ratio": 2.5}, "daily_call_limit": 200}"#).unwrap();
-        let again: CampaignSettings = serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
+        let s = parse(r#"{"pacing": {"mode": "power", "ratio": 2.5}, "daily_call_limit": 200}"#)
+            .unwrap();
+        let again: CampaignSettings =
+            serde_json::from_value(serde_json::to_value(&s).unwrap()).unwrap();
         assert_eq!(again, s);
     }
 

@@ -102,11 +102,19 @@ impl CampaignStatus {
         now: jiff::Timestamp,
     ) -> Result<CampaignStatus, StatusChangeError> {
         if !self.next_allowed().contains(&to) {
-            let allowed = self.next_allowed().iter().map(|s| s.as_str()).collect::<Vec<_>>();
+            let allowed = self
+                .next_allowed()
+                .iter()
+                .map(|s| s.as_str())
+                .collect::<Vec<_>>();
             return Err(StatusChangeError::NotAllowed {
                 from: self.as_str(),
                 to: to.as_str(),
-                allowed: if allowed.is_empty() { "none (stopped is final)".into() } else { allowed.join(", ") },
+                allowed: if allowed.is_empty() {
+                    "none (stopped is final)".into()
+                } else {
+                    allowed.join(", ")
+                },
             });
         }
         if matches!(to, CampaignStatus::Running | CampaignStatus::Scheduled) {
@@ -159,7 +167,9 @@ mod tests {
 
     #[test]
     fn an_incomplete_campaign_cannot_start() {
-        let err = Draft.change_to(Running, &CampaignSettings::default(), now()).unwrap_err();
+        let err = Draft
+            .change_to(Running, &CampaignSettings::default(), now())
+            .unwrap_err();
         assert!(matches!(err, StatusChangeError::NotReady(_)));
         assert!(err.to_string().contains("caller_ids"));
     }
@@ -167,9 +177,15 @@ mod tests {
     #[test]
     fn scheduling_needs_a_future_start() {
         let mut s = ready();
-        assert_eq!(Draft.change_to(Scheduled, &s, now()), Err(StatusChangeError::NoScheduledStart));
+        assert_eq!(
+            Draft.change_to(Scheduled, &s, now()),
+            Err(StatusChangeError::NoScheduledStart)
+        );
         s.scheduled_start_at = Some("2026-11-21T00:00:00Z".parse().unwrap());
-        assert_eq!(Draft.change_to(Scheduled, &s, now()), Err(StatusChangeError::NoScheduledStart));
+        assert_eq!(
+            Draft.change_to(Scheduled, &s, now()),
+            Err(StatusChangeError::NoScheduledStart)
+        );
         s.scheduled_start_at = Some("2026-12-01T00:00:00Z".parse().unwrap());
         assert_eq!(Draft.change_to(Scheduled, &s, now()), Ok(Scheduled));
     }

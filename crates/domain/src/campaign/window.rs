@@ -13,7 +13,9 @@ impl ClockTime {
     /// Builds a time from hours and minutes; `None` when out of range.
     pub const fn new(hour: u16, minute: u16) -> Option<Self> {
         if hour < 24 && minute < 60 {
-            Some(ClockTime { minutes: hour * 60 + minute })
+            Some(ClockTime {
+                minutes: hour * 60 + minute,
+            })
         } else {
             None
         }
@@ -110,7 +112,13 @@ impl Default for CallingWindow {
         CallingWindow {
             start: ClockTime::new(9, 0).expect("valid"),
             end: ClockTime::new(20, 0).expect("valid"),
-            days: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri],
+            days: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
         }
     }
 }
@@ -129,7 +137,10 @@ mod tests {
     #[test]
     fn times_parse_in_the_forms_people_write() {
         assert_eq!(ClockTime::parse("9:00").unwrap().to_string(), "09:00");
-        assert_eq!(ClockTime::parse("21:30").unwrap().minutes_since_midnight(), 1290);
+        assert_eq!(
+            ClockTime::parse("21:30").unwrap().minutes_since_midnight(),
+            1290
+        );
         for bad in ["24:00", "9", "9:5", "ab:cd", "", "12:60"] {
             assert!(ClockTime::parse(bad).is_err(), "{bad}");
         }

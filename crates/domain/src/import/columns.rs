@@ -36,18 +36,76 @@ pub const TEMPLATE_HEADER: &str =
 /// Header spellings for each field, already normalised (lower case, letters and digits only).
 /// Earlier entries win when a list has several candidates for the same field.
 const VARIANTS: &[(Field, &[&str])] = &[
-    (Field::Phone, &["phone", "phonenumber", "phoneno", "number", "mobile", "mobilenumber", "mobilephone", "cell", "cellphone", "cellnumber", "telephone", "tel", "telefon", "telefonnummer", "handy", "contactnumber", "primaryphone", "phone1"]),
-    (Field::FirstName, &["firstname", "first", "givenname", "forename", "fname", "vorname"]),
-    (Field::LastName, &["lastname", "last", "surname", "familyname", "lname", "nachname"]),
-    (Field::FullName, &["name", "fullname", "contactname", "contact", "leadname"]),
+    (
+        Field::Phone,
+        &[
+            "phone",
+            "phonenumber",
+            "phoneno",
+            "number",
+            "mobile",
+            "mobilenumber",
+            "mobilephone",
+            "cell",
+            "cellphone",
+            "cellnumber",
+            "telephone",
+            "tel",
+            "telefon",
+            "telefonnummer",
+            "handy",
+            "contactnumber",
+            "primaryphone",
+            "phone1",
+        ],
+    ),
+    (
+        Field::FirstName,
+        &[
+            "firstname",
+            "first",
+            "givenname",
+            "forename",
+            "fname",
+            "vorname",
+        ],
+    ),
+    (
+        Field::LastName,
+        &[
+            "lastname",
+            "last",
+            "surname",
+            "familyname",
+            "lname",
+            "nachname",
+        ],
+    ),
+    (
+        Field::FullName,
+        &["name", "fullname", "contactname", "contact", "leadname"],
+    ),
     (Field::Country, &["country", "countrycode", "land"]),
     (Field::Email, &["email", "emailaddress", "mail"]),
-    (Field::Company, &["company", "companyname", "organization", "organisation", "business", "firma"]),
+    (
+        Field::Company,
+        &[
+            "company",
+            "companyname",
+            "organization",
+            "organisation",
+            "business",
+            "firma",
+        ],
+    ),
     (Field::Timezone, &["timezone", "tz", "zeitzone"]),
     (Field::LeadType, &["type", "leadtype", "category"]),
     (Field::Priority, &["priority", "prio"]),
     (Field::DoNotCall, &["donotcall", "dnc", "optout"]),
-    (Field::Notes, &["notes", "note", "comments", "comment", "remarks"]),
+    (
+        Field::Notes,
+        &["notes", "note", "comments", "comment", "remarks"],
+    ),
 ];
 
 /// Which column holds which field; the rest are kept as custom fields under their header.
@@ -67,7 +125,9 @@ pub enum HeaderError {
     #[error("the file is empty: it needs a header row such as {TEMPLATE_HEADER}")]
     Empty,
     /// No column looks like a phone number column.
-    #[error("no phone column found (columns: {found}); name one of them phone, phone number, mobile or cell")]
+    #[error(
+        "no phone column found (columns: {found}); name one of them phone, phone number, mobile or cell"
+    )]
     NoPhoneColumn {
         /// The headers that were there.
         found: String,
@@ -105,7 +165,11 @@ impl ColumnMap {
             }
         }
         if !fields.iter().any(|(f, _)| *f == Field::Phone) {
-            let found = headers.iter().map(|h| h.as_ref().trim().to_string()).collect::<Vec<_>>().join(", ");
+            let found = headers
+                .iter()
+                .map(|h| h.as_ref().trim().to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
             return Err(HeaderError::NoPhoneColumn { found });
         }
         let custom = headers
@@ -114,17 +178,27 @@ impl ColumnMap {
             .filter(|(i, h)| !taken[*i] && !h.as_ref().trim().is_empty())
             .map(|(i, h)| (h.as_ref().trim().to_string(), i))
             .collect();
-        Ok(ColumnMap { fields, custom, width: headers.len() })
+        Ok(ColumnMap {
+            fields,
+            custom,
+            width: headers.len(),
+        })
     }
 
     /// The column holding `field`, if any.
     pub fn column(&self, field: Field) -> Option<usize> {
-        self.fields.iter().find(|(f, _)| *f == field).map(|(_, i)| *i)
+        self.fields
+            .iter()
+            .find(|(f, _)| *f == field)
+            .map(|(_, i)| *i)
     }
 
     /// The cell for `field` in `row`, trimmed; empty when the column is absent or the row short.
     pub fn get<'a>(&self, row: &[&'a str], field: Field) -> &'a str {
-        self.column(field).and_then(|i| row.get(i)).map(|s| s.trim()).unwrap_or("")
+        self.column(field)
+            .and_then(|i| row.get(i))
+            .map(|s| s.trim())
+            .unwrap_or("")
     }
 }
 
@@ -144,7 +218,14 @@ mod tests {
 
     #[test]
     fn common_variants_match_case_insensitively() {
-        let map = ColumnMap::from_headers(&["Full Name", "Phone Number", "E-Mail", "Company Name", "Lead Source"]).unwrap();
+        let map = ColumnMap::from_headers(&[
+            "Full Name",
+            "Phone Number",
+            "E-Mail",
+            "Company Name",
+            "Lead Source",
+        ])
+        .unwrap();
         assert_eq!(map.column(Field::FullName), Some(0));
         assert_eq!(map.column(Field::Phone), Some(1));
         assert_eq!(map.column(Field::Email), Some(2));
@@ -163,7 +244,10 @@ mod tests {
     fn a_header_without_a_phone_column_is_refused_with_its_columns() {
         let err = ColumnMap::from_headers(&["name", "email"]).unwrap_err();
         assert!(err.to_string().contains("name, email"));
-        assert_eq!(ColumnMap::from_headers::<&str>(&[]).unwrap_err(), HeaderError::Empty);
+        assert_eq!(
+            ColumnMap::from_headers::<&str>(&[]).unwrap_err(),
+            HeaderError::Empty
+        );
     }
 
     #[test]

@@ -41,28 +41,43 @@ const MAX_NAME_CHARS: usize = 200;
 const MAX_NOTES_CHARS: usize = 10_000;
 
 fn field_error(reason: String) -> RowRejection {
-    RowRejection { kind: RejectKind::InvalidField, reason }
+    RowRejection {
+        kind: RejectKind::InvalidField,
+        reason,
+    }
 }
 
 fn bounded(value: &str, max: usize, name: &str) -> Result<String, RowRejection> {
     if value.chars().count() > max {
-        return Err(field_error(format!("{name} is longer than {max} characters")));
+        return Err(field_error(format!(
+            "{name} is longer than {max} characters"
+        )));
     }
     Ok(value.to_string())
 }
 
 /// Turns one row into a lead. `default_country` applies when the row names none.
-pub fn parse_row(map: &ColumnMap, row: &[&str], default_country: Country) -> Result<NewLead, RowRejection> {
+pub fn parse_row(
+    map: &ColumnMap,
+    row: &[&str],
+    default_country: Country,
+) -> Result<NewLead, RowRejection> {
     let country_cell = map.get(row, Field::Country);
     let country = if country_cell.is_empty() {
         default_country
     } else {
         Country::parse(country_cell).map_err(|e| field_error(e.to_string()))?
     };
-    let phone = PhoneNumber::parse(map.get(row, Field::Phone), country)
-        .map_err(|e| RowRejection { kind: RejectKind::InvalidPhone, reason: e.to_string() })?;
+    let phone =
+        PhoneNumber::parse(map.get(row, Field::Phone), country).map_err(|e| RowRejection {
+            kind: RejectKind::InvalidPhone,
+            reason: e.to_string(),
+        })?;
 
-    let (mut first, mut last) = (map.get(row, Field::FirstName).to_string(), map.get(row, Field::LastName).to_string());
+    let (mut first, mut last) = (
+        map.get(row, Field::FirstName).to_string(),
+        map.get(row, Field::LastName).to_string(),
+    );
     if first.is_empty() && last.is_empty() {
         let full = map.get(row, Field::FullName);
         match full.rsplit_once(' ') {
@@ -77,10 +92,15 @@ pub fn parse_row(map: &ColumnMap, row: &[&str], default_country: Country) -> Res
     let timezone = match map.get(row, Field::Timezone) {
         "" => None,
         tz if jiff::tz::TimeZone::get(tz).is_ok() => Some(tz.to_string()),
-        tz => return Err(field_error(format!("'{tz}' is not an IANA time zone such as America/New_York"))),
+        tz => {
+            return Err(field_error(format!(
+                "'{tz}' is not an IANA time zone such as America/New_York"
+            )));
+        }
     };
     let priority = Priority::parse(map.get(row, Field::Priority)).map_err(field_error)?;
-    let do_not_call = parse_flag(map.get(row, Field::DoNotCall)).map_err(|e| field_error(format!("do_not_call: {e}")))?;
+    let do_not_call = parse_flag(map.get(row, Field::DoNotCall))
+        .map_err(|e| field_error(format!("do_not_call: {e}")))?;
     let custom_fields = map
         .custom
         .iter()
@@ -105,7 +125,13 @@ pub fn parse_row(map: &ColumnMap, row: &[&str], default_country: Country) -> Res
 
 fn looks_like_email(s: &str) -> bool {
     match s.split_once('@') {
-        Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace),
+        Some((local, domain)) => {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+        }
         None => false,
     }
 }
@@ -121,7 +147,19 @@ mod tests {
 
     #[test]
     fn a_template_row_becomes_a_lead() {
-        let row = ["John", "Doe", "8134893222", "US", "broker", "high", "false", "VIP customer", "john@example.com", "Acme", "America/New_York"];
+        let row = [
+            "John",
+            "Doe",
+            "8134893222",
+            "US",
+            "broker",
+            "high",
+            "false",
+            "VIP customer",
+            "john@example.com",
+            "Acme",
+            "America/New_York",
+        ];
         let lead = parse_row(&template(), &row, Country::US).unwrap();
         assert_eq!(lead.phone.as_str(), "+18134893222");
         assert_eq!(lead.priority, Priority::High);
@@ -131,7 +169,19 @@ mod tests {
 
     #[test]
     fn the_row_country_beats_the_campaign_default() {
-        let row = ["Hans", "Müller", "030 1234567", "DE", "", "", "", "", "", "", ""];
+        let row = [
+            "Hans",
+            "Müller",
+            "030 1234567",
+            "DE",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ];
         let lead = parse_row(&template(), &row, Country::US).unwrap();
         assert_eq!(lead.phone.as_str(), "+49301234567");
         assert_eq!(lead.country.code(), "DE");
@@ -141,14 +191,30 @@ mod tests {
     fn a_full_name_is_split_when_first_and_last_are_absent() {
         let map = ColumnMap::from_headers(&["Name", "Phone"]).unwrap();
         let lead = parse_row(&map, &["Mary Ann Smith", "8134893222"], Country::US).unwrap();
-        assert_eq!((lead.first_name.as_str(), lead.last_name.as_str()), ("Mary Ann", "Smith"));
+        assert_eq!(
+            (lead.first_name.as_str(), lead.last_name.as_str()),
+            ("Mary Ann", "Smith")
+        );
     }
 
     #[test]
     fn each_bad_field_is_named_in_the_reason() {
         let map = template();
         let base = ["A", "B", "8134893222", "", "", "", "", "", "", "", ""];
-        let cases = [(2, "not-a-number", RejectKind::InvalidPhone, "not a phone number"), (2, "", RejectKind::InvalidPhone, "empty"), (3, "Narnia", RejectKind::InvalidField, "unknown country"), (5, "soonish", RejectKind::InvalidField, "priority"), (6, "perhaps", RejectKind::InvalidField, "do_not_call"), (8, "john at example", RejectKind::InvalidField, "email"), (10, "Moon/Base", RejectKind::InvalidField, "time zone")];
+        let cases = [
+            (
+                2,
+                "not-a-number",
+                RejectKind::InvalidPhone,
+                "not a phone number",
+            ),
+            (2, "", RejectKind::InvalidPhone, "empty"),
+            (3, "Narnia", RejectKind::InvalidField, "unknown country"),
+            (5, "soonish", RejectKind::InvalidField, "priority"),
+            (6, "perhaps", RejectKind::InvalidField, "do_not_call"),
+            (8, "john at example", RejectKind::InvalidField, "email"),
+            (10, "Moon/Base", RejectKind::InvalidField, "time zone"),
+        ];
         for (col, value, kind, needle) in cases {
             let mut row = base;
             row[col] = value;
@@ -168,6 +234,9 @@ mod tests {
     fn unknown_columns_are_kept_as_custom_fields() {
         let map = ColumnMap::from_headers(&["phone", "Favourite Colour"]).unwrap();
         let lead = parse_row(&map, &["8134893222", "teal"], Country::US).unwrap();
-        assert_eq!(lead.custom_fields, vec![("Favourite Colour".to_string(), "teal".to_string())]);
+        assert_eq!(
+            lead.custom_fields,
+            vec![("Favourite Colour".to_string(), "teal".to_string())]
+        );
     }
 }

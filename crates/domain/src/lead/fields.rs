@@ -4,7 +4,9 @@ use crate::{Country, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 /// How urgently a lead should be called; higher priorities are dialed first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     /// After everything else.
@@ -26,7 +28,9 @@ impl Priority {
             "low" => Ok(Priority::Low),
             "high" => Ok(Priority::High),
             "urgent" | "critical" | "asap" => Ok(Priority::Urgent),
-            other => Err(format!("unknown priority '{other}'; use low, normal, high or urgent")),
+            other => Err(format!(
+                "unknown priority '{other}'; use low, normal, high or urgent"
+            )),
         }
     }
 
@@ -108,8 +112,17 @@ mod tests {
         assert_eq!(Priority::parse("HIGH").unwrap(), Priority::High);
         assert_eq!(Priority::parse("").unwrap(), Priority::Normal);
         assert_eq!(Priority::parse("medium").unwrap(), Priority::Normal);
-        assert!(Priority::parse("whenever").unwrap_err().contains("low, normal, high or urgent"));
-        for p in [Priority::Low, Priority::Normal, Priority::High, Priority::Urgent] {
+        assert!(
+            Priority::parse("whenever")
+                .unwrap_err()
+                .contains("low, normal, high or urgent")
+        );
+        for p in [
+            Priority::Low,
+            Priority::Normal,
+            Priority::High,
+            Priority::Urgent,
+        ] {
             assert_eq!(Priority::from_rank(p.rank()), p);
         }
     }

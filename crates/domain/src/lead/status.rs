@@ -100,7 +100,11 @@ impl LeadStatus {
                 self.as_str(),
                 to.as_str()
             ),
-            (_, Actor::Dialer) => format!("the dialer cannot move a lead from {} to {}", self.as_str(), to.as_str()),
+            (_, Actor::Dialer) => format!(
+                "the dialer cannot move a lead from {} to {}",
+                self.as_str(),
+                to.as_str()
+            ),
         };
         Err(LeadStatusError { reason })
     }
@@ -143,7 +147,10 @@ mod tests {
 
     #[test]
     fn only_new_and_retry_are_callable() {
-        let callable: Vec<_> = LeadStatus::ALL.into_iter().filter(|s| s.is_callable()).collect();
+        let callable: Vec<_> = LeadStatus::ALL
+            .into_iter()
+            .filter(|s| s.is_callable())
+            .collect();
         assert_eq!(callable, vec![New, Retry]);
     }
 }

@@ -1,0 +1,179 @@
+//! Connecting to SQLite or PostgreSQL, and the few places where the two dialects differ.
+
+use crate::{Result, StorageError, migrate};
+use sqlx::AnyConnection;
+use sqlx::any::AnyPoolOptions;
+use sqlx::{AnyPool, Connection, Executor};
+use std::time::Duration;
+
+/// A connection to use for one or more queries (a pooled connection or a transaction).
+pub type Conn = AnyConnection;
+/// A transaction; commit it once at the end of the unit of work.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// Which database is behind the pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// An embedded SQLite file.
+    Sqlite,
+    /// A PostgreSQL server.
+    Postgres,
+}
+
+/// The database: a pool plus the dialect it speaks.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+/// The URL with any password replaced by `***`, safe to log.
+pub fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_string();
+    };
+    match rest.split_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{scheme}://{user}:***@{host}"),
+            None => url.to_string(),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// Turns what a user typed (a URL or a bare file path) into a URL sqlx understands.
+fn normalise_url(input: &str) -> Result<(String, Backend)> {
+    let input = input.trim();
+    if input.starts_with("postgres://") || input.starts_with("postgresql://") {
+        return Ok((input.to_string(), Backend::Postgres));
+    }
+    let path_and_query = if let Some(rest) = input.strip_prefix("sqlite://") {
+        rest
+    } else if let Some(rest) = input.strip_prefix("sqlite:") {
+        rest
+    } else if input.contains("://") {
+        return Err(StorageError::InvalidUrl(format!(
+            "'{}' is neither sqlite:// nor postgres://",
+            redact_url(input)
+        )));
+    } else {
+        input
+    };
+    if path_and_query.is_empty() {
+        return Err(StorageError::InvalidUrl(
+            "the SQLite file path is empty".into(),
+        ));
+    }
+    let url = if path_and_query.contains("mode=") {
+        format!("sqlite://{path_and_query}")
+    } else if path_and_query.contains('?') {
+        format!("sqlite://{path_and_query}&mode=rwc")
+    } else {
+        format!("sqlite://{path_and_query}?mode=rwc")
+    };
+    Ok((url, Backend::Sqlite))
+}
+
+impl Store {
+    /// Connects (creating a SQLite file if needed). Does not migrate: call [`Store::migrate`].
+    pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let (url, backend) = normalise_url(url)?;
+        let mut options = AnyPoolOptions::new()
+            .max_connections(max_connections.max(1))
+            .acquire_timeout(Duration::from_secs(30));
+        if backend == Backend::Sqlite {
+            options = options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    conn.execute("PRAGMA journal_mode = WAL").await?;
+                    conn.execute("PRAGMA synchronous = NORMAL").await?;
+                    conn.execute("PRAGMA busy_timeout = 10000").await?;
+                    conn.execute("PRAGMA foreign_keys = ON").await?;
+                    Ok(())
+                })
+            });
+        }
+        let pool = options.connect(&url).await?;
+        Ok(Store { pool, backend })
+    }
+
+    /// Applies every migration not yet applied. Safe to run from several instances at once.
+    pub async fn migrate(&self) -> Result<Vec<String>> {
+        migrate::run(self).await
+    }
+
+    /// Which database this is.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The pool, for reads that need no transaction.
+    pub fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
+    /// A pooled connection.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
+    pub async fn begin(&self) -> Result<Tx> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// Checks the database answers.
+    pub async fn ping(&self) -> Result<()> {
+        let mut conn = self.pool.acquire().await?;
+        conn.ping().await?;
+        Ok(())
+    }
+
+    /// Closes every connection (waits for those in use).
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_logs() {
+        assert_eq!(
+            redact_url("postgres://app:s3cret@db:5432/outdial"),
+            "postgres://app:***@db:5432/outdial"
+        );
+        assert_eq!(
+            redact_url("postgres://app@db/outdial"),
+            "postgres://app@db/outdial"
+        );
+        assert_eq!(redact_url("sqlite://outdial.db"), "sqlite://outdial.db");
+    }
+
+    #[test]
+    fn bare_paths_and_urls_become_sqlite_urls() {
+        assert_eq!(
+            normalise_url("data/outdial.db").unwrap(),
+            ("sqlite://data/outdial.db?mode=rwc".into(), Backend::Sqlite)
+        );
+        assert_eq!(
+            normalise_url("sqlite://x.db").unwrap().0,
+            "sqlite://x.db?mode=rwc"
+        );
+        assert_eq!(
+            normalise_url("sqlite:x.db?mode=ro").unwrap().0,
+            "sqlite://x.db?mode=ro"
+        );
+        assert_eq!(
+            normalise_url("postgresql://h/db").unwrap().1,
+            Backend::Postgres
+        );
+        assert!(normalise_url("mysql://h/db").is_err());
+    }
+}

@@ -1,0 +1,190 @@
+//! The tenant's do-not-call list. Adding a number also marks every matching lead of the tenant.
+
+use crate::row::{Arg, Params, bind_all, get};
+use crate::{Conn, Result, StorageError};
+use outdial_domain::{PhoneNumber, TenantId};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// One number on the list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DncEntry {
+    /// The number, E.164.
+    pub phone: String,
+    /// Where it came from: `api`, `import`, `ivr`, `lead_import`…
+    pub source: String,
+    /// Why, if known.
+    pub reason: String,
+    /// Who added it.
+    pub created_by: String,
+    /// Added, epoch ms.
+    pub created_at: i64,
+}
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<DncEntry> {
+    Ok(DncEntry {
+        phone: get(row, "phone")?,
+        source: get(row, "source")?,
+        reason: get(row, "reason")?,
+        created_by: get(row, "created_by")?,
+        created_at: get(row, "created_at")?,
+    })
+}
+
+/// Where and why a number is added.
+pub struct Origin<'a> {
+    /// `api`, `import`, `ivr`…
+    pub source: &'a str,
+    /// Why, if known.
+    pub reason: &'a str,
+    /// Who added it (user email or key name).
+    pub created_by: &'a str,
+}
+
+/// Adds numbers (already listed ones are kept as they were) and marks matching leads.
+/// Returns (numbers newly listed, leads newly marked).
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant, count = phones.len()))]
+pub async fn add(
+    conn: &mut Conn,
+    tenant: TenantId,
+    phones: &[PhoneNumber],
+    origin: &Origin<'_>,
+    now: i64,
+) -> Result<(u64, u64)> {
+    let (mut listed, mut marked) = (0, 0);
+    for chunk in phones.chunks(500) {
+        let mut p = Params::default();
+        let t = p.push(Arg::Int(tenant.0));
+        let s = p.push(Arg::Text(origin.source.into()));
+        let r = p.push(Arg::Text(origin.reason.into()));
+        let b = p.push(Arg::Text(origin.created_by.into()));
+        let n = p.push(Arg::Int(now));
+        let values: Vec<String> = chunk
+            .iter()
+            .map(|ph| {
+                format!(
+                    "({t}, {}, {s}, {r}, {b}, {n})",
+                    p.push(Arg::Text(ph.as_str().into()))
+                )
+            })
+            .collect();
+        let sql = format!(
+            "INSERT INTO dnc_numbers (tenant_id, phone, source, reason, created_by, created_at) VALUES {} \
+             ON CONFLICT (tenant_id, phone) DO NOTHING",
+            values.join(", ")
+        );
+        listed += bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+
+        let mut p = Params::default();
+        let n = p.push(Arg::Int(now));
+        let t = p.push(Arg::Int(tenant.0));
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|ph| p.push(Arg::Text(ph.as_str().into())))
+            .collect();
+        let sql = format!(
+            "UPDATE leads SET do_not_call = 1, updated_at = {n} WHERE tenant_id = {t} AND do_not_call = 0 AND phone IN ({})",
+            list.join(", ")
+        );
+        marked += bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    }
+    Ok((listed, marked))
+}
+
+/// Removes a number from the list. Leads stay marked: a person's request is not undone by
+/// accident; clear a lead's flag by hand if that is really meant.
+pub async fn remove(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> Result<()> {
+    let done = sqlx::query("DELETE FROM dnc_numbers WHERE tenant_id = $1 AND phone = $2")
+        .bind(tenant.0)
+        .bind(phone.as_str())
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}
+
+/// The entry for a number, if listed.
+pub async fn find(
+    conn: &mut Conn,
+    tenant: TenantId,
+    phone: &PhoneNumber,
+) -> Result<Option<DncEntry>> {
+    let row = sqlx::query("SELECT phone, source, reason, created_by, created_at FROM dnc_numbers WHERE tenant_id = $1 AND phone = $2")
+        .bind(tenant.0)
+        .bind(phone.as_str())
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Which of `phones` (E.164) are listed.
+pub async fn listed_among(
+    conn: &mut Conn,
+    tenant: TenantId,
+    phones: &[&str],
+) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in phones.chunks(1000) {
+        let mut p = Params::default();
+        let t = p.push(Arg::Int(tenant.0));
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|ph| p.push(Arg::Text((*ph).into())))
+            .collect();
+        let sql = format!(
+            "SELECT phone FROM dnc_numbers WHERE tenant_id = {t} AND phone IN ({})",
+            list.join(", ")
+        );
+        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.insert(get(&row, "phone")?);
+        }
+    }
+    Ok(out)
+}
+
+/// A page of the list, ordered by number; `search` keeps numbers containing those digits.
+pub async fn list(
+    conn: &mut Conn,
+    tenant: TenantId,
+    search: Option<&str>,
+    after: Option<&str>,
+    limit: i64,
+) -> Result<Vec<DncEntry>> {
+    let pattern = search.map(|s| {
+        format!(
+            "%{}%",
+            s.chars().filter(|c| c.is_ascii_digit()).collect::<String>()
+        )
+    });
+    let rows = sqlx::query(
+        "SELECT phone, source, reason, created_by, created_at FROM dnc_numbers \
+         WHERE tenant_id = $1 AND ($2 IS NULL OR phone LIKE $2) AND ($3 IS NULL OR phone > $3) ORDER BY phone LIMIT $4",
+    )
+    .bind(tenant.0)
+    .bind(pattern)
+    .bind(after.map(str::to_string))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    rows.iter().map(from_row).collect()
+}
+
+/// How many numbers are listed.
+pub async fn count(conn: &mut Conn, tenant: TenantId) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM dnc_numbers WHERE tenant_id = $1")
+        .bind(tenant.0)
+        .fetch_one(conn)
+        .await?;
+    get(&row, "n")
+}

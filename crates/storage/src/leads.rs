@@ -1,0 +1,400 @@
+//! Leads: stored one row each, unique per campaign and number.
+
+use crate::row::{Arg, Params, bind_all, get};
+use crate::{Conn, Result, StorageError};
+use outdial_domain::lead::{LeadStatus, NewLead, Priority};
+use outdial_domain::{CampaignId, ImportId, LeadId, TenantId};
+use serde::Serialize;
+use std::collections::HashSet;
+
+/// A stored lead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Lead {
+    /// Its id.
+    pub id: LeadId,
+    /// Its tenant.
+    pub tenant_id: TenantId,
+    /// Its campaign.
+    pub campaign_id: CampaignId,
+    /// The number, E.164.
+    pub phone: String,
+    /// The country the number was read in.
+    pub country: String,
+    /// Given name.
+    pub first_name: String,
+    /// Family name.
+    pub last_name: String,
+    /// Email.
+    pub email: String,
+    /// Company.
+    pub company: String,
+    /// The lead's own IANA time zone.
+    pub timezone: Option<String>,
+    /// Free-form category.
+    #[serde(rename = "type")]
+    pub lead_type: String,
+    /// How urgently to call.
+    pub priority: Priority,
+    /// Where the lead is in its campaign.
+    pub status: LeadStatus,
+    /// Must never be dialed.
+    pub do_not_call: bool,
+    /// Notes.
+    pub notes: String,
+    /// Extra columns from the list.
+    pub custom_fields: serde_json::Map<String, serde_json::Value>,
+    /// Calls made so far.
+    pub attempts: i64,
+    /// Last call, epoch ms.
+    pub last_attempt_at: Option<i64>,
+    /// Earliest next call, epoch ms.
+    pub next_attempt_at: Option<i64>,
+    /// The import that brought it, if any.
+    pub import_id: Option<ImportId>,
+    /// Created, epoch ms.
+    pub created_at: i64,
+    /// Last changed, epoch ms.
+    pub updated_at: i64,
+}
+
+const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
+    lead_type, priority, status, do_not_call, notes, custom_fields, attempts, last_attempt_at, next_attempt_at, \
+    import_id, created_at, updated_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
+    let status: String = get(row, "status")?;
+    let custom: Option<String> = get(row, "custom_fields")?;
+    Ok(Lead {
+        id: LeadId(get(row, "id")?),
+        tenant_id: TenantId(get(row, "tenant_id")?),
+        campaign_id: CampaignId(get(row, "campaign_id")?),
+        phone: get(row, "phone")?,
+        country: get(row, "country")?,
+        first_name: get(row, "first_name")?,
+        last_name: get(row, "last_name")?,
+        email: get(row, "email")?,
+        company: get(row, "company")?,
+        timezone: get(row, "timezone")?,
+        lead_type: get(row, "lead_type")?,
+        priority: Priority::from_rank(get(row, "priority")?),
+        status: LeadStatus::parse(&status)
+            .ok_or_else(|| StorageError::Corrupt(format!("lead status '{status}'")))?,
+        do_not_call: get::<i64>(row, "do_not_call")? != 0,
+        notes: get(row, "notes")?,
+        custom_fields: match custom {
+            Some(s) => serde_json::from_str(&s)
+                .map_err(|e| StorageError::Corrupt(format!("custom fields: {e}")))?,
+            None => serde_json::Map::new(),
+        },
+        attempts: get(row, "attempts")?,
+        last_attempt_at: get(row, "last_attempt_at")?,
+        next_attempt_at: get(row, "next_attempt_at")?,
+        import_id: get::<Option<i64>>(row, "import_id")?.map(ImportId),
+        created_at: get(row, "created_at")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+fn custom_json(fields: &[(String, String)]) -> Option<String> {
+    if fields.is_empty() {
+        return None;
+    }
+    let map: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    Some(serde_json::Value::Object(map).to_string())
+}
+
+/// Rows per multi-row INSERT: 12 parameters each stays far below SQLite's 32,766 limit.
+pub const INSERT_BATCH: usize = 1000;
+
+/// Inserts leads of one campaign. Numbers already in the campaign are skipped (not an error);
+/// returns the phones that were actually inserted when any were skipped, else `None` meaning
+/// "all of them". The ids of tenant, campaign and import are typed integers, inlined safely.
+#[tracing::instrument(skip_all, fields(tenant_id = %tenant, campaign_id = %campaign, count = leads.len()))]
+pub async fn insert_many(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: CampaignId,
+    import: Option<ImportId>,
+    leads: &[NewLead],
+    now: i64,
+) -> Result<Option<HashSet<String>>> {
+    let import_sql = import
+        .map(|i| i.0.to_string())
+        .unwrap_or_else(|| "NULL".into());
+    let mut skipped_any = false;
+    for chunk in leads.chunks(INSERT_BATCH) {
+        let mut p = Params::default();
+        let mut values = Vec::with_capacity(chunk.len());
+        for lead in chunk {
+            values.push(format!(
+                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, {import_sql}, {now}, {now})",
+                tenant.0,
+                campaign.0,
+                p.push(Arg::Text(lead.phone.as_str().into())),
+                p.push(Arg::Text(lead.country.code())),
+                p.push(Arg::Text(lead.first_name.clone())),
+                p.push(Arg::Text(lead.last_name.clone())),
+                p.push(Arg::Text(lead.email.clone())),
+                p.push(Arg::Text(lead.company.clone())),
+                p.push(lead.timezone.clone().map(Arg::Text).unwrap_or(Arg::NullText)),
+                p.push(Arg::Text(lead.lead_type.clone())),
+                lead.priority.rank(),
+                i64::from(lead.do_not_call),
+                p.push(Arg::Text(lead.notes.clone())),
+                p.push(custom_json(&lead.custom_fields).map(Arg::Text).unwrap_or(Arg::NullText)),
+            ));
+        }
+        let sql = format!(
+            "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
+             lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
+             VALUES {} ON CONFLICT (campaign_id, phone) DO NOTHING",
+            values.join(", ")
+        );
+        let done = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .execute(&mut *conn)
+            .await?;
+        skipped_any |= done.rows_affected() < chunk.len() as u64;
+    }
+    if !skipped_any {
+        return Ok(None);
+    }
+    // Somebody else inserted some of these numbers meanwhile: find which rows are ours.
+    let mut mine = HashSet::new();
+    for chunk in leads.chunks(INSERT_BATCH) {
+        let phones: Vec<&str> = chunk.iter().map(|l| l.phone.as_str()).collect();
+        let mut p = Params::default();
+        let c = p.push(Arg::Int(campaign.0));
+        let list: Vec<String> = phones
+            .iter()
+            .map(|ph| p.push(Arg::Text((*ph).into())))
+            .collect();
+        let sql = format!(
+            "SELECT phone FROM leads WHERE campaign_id = {c} AND created_at = {now} AND import_id IS NOT DISTINCT FROM {import_sql} AND phone IN ({})",
+            list.join(", ")
+        );
+        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            mine.insert(get::<String>(&row, "phone")?);
+        }
+    }
+    Ok(Some(mine))
+}
+
+/// Creates one lead; `Conflict` when the number is already in the campaign.
+pub async fn create(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: CampaignId,
+    lead: &NewLead,
+    now: i64,
+) -> Result<Lead> {
+    let inserted = insert_many(
+        conn,
+        tenant,
+        campaign,
+        None,
+        std::slice::from_ref(lead),
+        now,
+    )
+    .await?;
+    if inserted.is_some_and(|set| set.is_empty()) {
+        return Err(StorageError::Conflict(format!(
+            "{} is already a lead in this campaign",
+            lead.phone
+        )));
+    }
+    let sql = format!("SELECT {COLUMNS} FROM leads WHERE campaign_id = $1 AND phone = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(campaign.0)
+        .bind(lead.phone.as_str())
+        .fetch_one(conn)
+        .await?;
+    from_row(&row)
+}
+
+/// Which of `phones` are already leads of `campaign`.
+pub async fn existing_phones(
+    conn: &mut Conn,
+    campaign: CampaignId,
+    phones: &[&str],
+) -> Result<HashSet<String>> {
+    let mut out = HashSet::new();
+    for chunk in phones.chunks(INSERT_BATCH) {
+        let mut p = Params::default();
+        let c = p.push(Arg::Int(campaign.0));
+        let list: Vec<String> = chunk
+            .iter()
+            .map(|ph| p.push(Arg::Text((*ph).into())))
+            .collect();
+        let sql = format!(
+            "SELECT phone FROM leads WHERE campaign_id = {c} AND phone IN ({})",
+            list.join(", ")
+        );
+        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.insert(get(&row, "phone")?);
+        }
+    }
+    Ok(out)
+}
+
+/// How many leads a campaign has.
+pub async fn count_in_campaign(conn: &mut Conn, campaign: CampaignId) -> Result<i64> {
+    let row = sqlx::query("SELECT COUNT(*) AS n FROM leads WHERE campaign_id = $1")
+        .bind(campaign.0)
+        .fetch_one(conn)
+        .await?;
+    get(&row, "n")
+}
+
+/// Reads a lead of `tenant`.
+pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: LeadId) -> Result<Lead> {
+    let sql = format!("SELECT {COLUMNS} FROM leads WHERE tenant_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
+}
+
+/// Filters for listing leads.
+#[derive(Debug, Default, Clone)]
+pub struct LeadFilter {
+    /// Only this campaign.
+    pub campaign: Option<CampaignId>,
+    /// Only this status.
+    pub status: Option<LeadStatus>,
+    /// Only leads flagged (or not) do-not-call.
+    pub do_not_call: Option<bool>,
+    /// Text in the name, phone, email or company (case-insensitive).
+    pub search: Option<String>,
+    /// Only leads with an id above this (the cursor of the previous page).
+    pub after: Option<LeadId>,
+    /// Page size.
+    pub limit: i64,
+}
+
+fn filter_sql(tenant: TenantId, f: &LeadFilter, p: &mut Params) -> String {
+    let mut clauses = vec![format!("tenant_id = {}", p.push(Arg::Int(tenant.0)))];
+    if let Some(c) = f.campaign {
+        clauses.push(format!("campaign_id = {}", p.push(Arg::Int(c.0))));
+    }
+    if let Some(s) = f.status {
+        clauses.push(format!("status = {}", p.push(Arg::Text(s.as_str().into()))));
+    }
+    if let Some(d) = f.do_not_call {
+        clauses.push(format!("do_not_call = {}", i64::from(d)));
+    }
+    if let Some(q) = f.search.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let escaped = q
+            .to_lowercase()
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_");
+        let like = p.push(Arg::Text(format!("%{escaped}%")));
+        let digits: String = q.chars().filter(|c| c.is_ascii_digit()).collect();
+        let mut alternatives: Vec<String> =
+            ["first_name", "last_name", "email", "company", "notes"]
+                .iter()
+                .map(|col| format!("LOWER({col}) LIKE {like} ESCAPE '\\'"))
+                .collect();
+        alternatives.push(format!(
+            "LOWER(first_name || ' ' || last_name) LIKE {like} ESCAPE '\\'"
+        ));
+        if digits.len() >= 3 {
+            alternatives.push(format!(
+                "phone LIKE {}",
+                p.push(Arg::Text(format!("%{digits}%")))
+            ));
+        }
+        clauses.push(format!("({})", alternatives.join(" OR ")));
+    }
+    clauses.join(" AND ")
+}
+
+/// A page of leads of `tenant`, by id, plus the total matching the filter.
+pub async fn list(
+    conn: &mut Conn,
+    tenant: TenantId,
+    filter: &LeadFilter,
+) -> Result<(Vec<Lead>, i64)> {
+    let mut p = Params::default();
+    let mut where_sql = filter_sql(tenant, filter, &mut p);
+    let count_sql = format!("SELECT COUNT(*) AS n FROM leads WHERE {where_sql}");
+    let total: i64 = get(
+        &bind_all(sqlx::query(sqlx::AssertSqlSafe(count_sql)), p.args.clone())
+            .fetch_one(&mut *conn)
+            .await?,
+        "n",
+    )?;
+    if let Some(after) = filter.after {
+        where_sql.push_str(&format!(" AND id > {}", p.push(Arg::Int(after.0))));
+    }
+    let limit = p.push(Arg::Int(filter.limit));
+    let sql = format!("SELECT {COLUMNS} FROM leads WHERE {where_sql} ORDER BY id LIMIT {limit}");
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+        .fetch_all(conn)
+        .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// Writes back a lead's editable fields and status (the caller checked the transition).
+#[tracing::instrument(skip_all, fields(tenant_id = %lead.tenant_id, lead_id = %lead.id))]
+pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
+    let sql = format!(
+        "UPDATE leads SET phone = $1, country = $2, first_name = $3, last_name = $4, email = $5, company = $6, \
+         timezone = $7, lead_type = $8, priority = $9, status = $10, do_not_call = $11, notes = $12, \
+         custom_fields = $13, updated_at = $14 WHERE tenant_id = $15 AND id = $16 RETURNING {COLUMNS}"
+    );
+    let custom = if lead.custom_fields.is_empty() {
+        None
+    } else {
+        Some(serde_json::Value::Object(lead.custom_fields.clone()).to_string())
+    };
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(&lead.phone)
+        .bind(&lead.country)
+        .bind(&lead.first_name)
+        .bind(&lead.last_name)
+        .bind(&lead.email)
+        .bind(&lead.company)
+        .bind(lead.timezone.clone())
+        .bind(&lead.lead_type)
+        .bind(lead.priority.rank())
+        .bind(lead.status.as_str())
+        .bind(i64::from(lead.do_not_call))
+        .bind(&lead.notes)
+        .bind(custom)
+        .bind(now)
+        .bind(lead.tenant_id.0)
+        .bind(lead.id.0)
+        .fetch_optional(conn)
+        .await
+        .map_err(|e| {
+            StorageError::on_unique(e, "another lead in this campaign has that phone number")
+        })?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
+}
+
+/// Deletes a lead of `tenant`.
+pub async fn delete(conn: &mut Conn, tenant: TenantId, id: LeadId) -> Result<()> {
+    let done = sqlx::query("DELETE FROM leads WHERE tenant_id = $1 AND id = $2")
+        .bind(tenant.0)
+        .bind(id.0)
+        .execute(conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    Ok(())
+}

@@ -1,0 +1,78 @@
+//! Login sessions: bearer tokens stored only as SHA-256 hashes, with an expiry.
+
+use crate::row::get;
+use crate::users::{self, User};
+use crate::{Conn, Result};
+use outdial_domain::{TenantId, UserId};
+
+/// Stores a new session for `user` under the hash of its token.
+pub async fn create(
+    conn: &mut Conn,
+    user: &User,
+    token_hash: &str,
+    now: i64,
+    expires_at: i64,
+) -> Result<()> {
+    sqlx::query("INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
+        .bind(token_hash)
+        .bind(user.id.0)
+        .bind(user.tenant_id.0)
+        .bind(now)
+        .bind(expires_at)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// The enabled user behind an unexpired session token hash.
+pub async fn find_user(conn: &mut Conn, token_hash: &str, now: i64) -> Result<Option<User>> {
+    let row = sqlx::query(
+        "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.password_hash \
+         FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id \
+         WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(conn)
+    .await?;
+    row.as_ref().map(users::from_row).transpose()
+}
+
+/// Ends one session.
+pub async fn delete(conn: &mut Conn, token_hash: &str) -> Result<()> {
+    sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+        .bind(token_hash)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (password change, disabling).
+pub async fn delete_for_user(conn: &mut Conn, tenant: TenantId, user: UserId) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE tenant_id = $1 AND user_id = $2")
+        .bind(tenant.0)
+        .bind(user.0)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// Removes expired sessions; returns how many.
+pub async fn purge_expired(conn: &mut Conn, now: i64) -> Result<u64> {
+    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(conn)
+        .await?;
+    Ok(done.rows_affected())
+}
+
+/// How many live sessions a user has.
+pub async fn count_for_user(conn: &mut Conn, user: UserId, now: i64) -> Result<i64> {
+    let row =
+        sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1 AND expires_at > $2")
+            .bind(user.0)
+            .bind(now)
+            .fetch_one(conn)
+            .await?;
+    get(&row, "n")
+}

@@ -1,0 +1,174 @@
+use crate::helpers::*;
+use outdial_domain::LeadId;
+use outdial_domain::lead::LeadStatus;
+use outdial_storage::StorageError;
+use outdial_storage::leads::{self, LeadFilter};
+
+#[tokio::test]
+async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let c = campaign(&w, w.a, "One").await;
+    assert_eq!(
+        leads::insert_many(&mut conn, w.a, c.id, None, &[lead("8134893222")], NOW)
+            .await
+            .unwrap(),
+        None
+    );
+    let inserted = leads::insert_many(
+        &mut conn,
+        w.a,
+        c.id,
+        None,
+        &[lead("8134893222"), lead("8134893223")],
+        NOW + 1,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        inserted.unwrap().into_iter().collect::<Vec<_>>(),
+        vec!["+18134893223".to_string()]
+    );
+    let err = leads::create(&mut conn, w.a, c.id, &lead("8134893223"), NOW + 2)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Conflict(_)));
+    // The same number may be a lead of another campaign.
+    let other = campaign(&w, w.a, "Two").await;
+    leads::create(&mut conn, w.a, other.id, &lead("8134893223"), NOW)
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn filters_search_and_pages_work_together() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let c = campaign(&w, w.a, "Big").await;
+    let mut batch: Vec<_> = (0..25).map(|i| lead(&format!("81348932{i:02}"))).collect();
+    batch[3].first_name = "Grace".into();
+    batch[3].last_name = "Hopper".into();
+    leads::insert_many(&mut conn, w.a, c.id, None, &batch, NOW)
+        .await
+        .unwrap();
+
+    let mut seen = Vec::new();
+    let mut filter = LeadFilter {
+        campaign: Some(c.id),
+        limit: 10,
+        ..Default::default()
+    };
+    loop {
+        let (page, total) = leads::list(&mut conn, w.a, &filter).await.unwrap();
+        assert_eq!(total, 25);
+        if page.is_empty() {
+            break;
+        }
+        filter.after = Some(page.last().unwrap().id);
+        seen.extend(page.into_iter().map(|l| l.id));
+    }
+    assert_eq!(seen.len(), 25);
+    assert!(seen.windows(2).all(|p| p[0] < p[1]));
+
+    let search = |q: &str| LeadFilter {
+        search: Some(q.into()),
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(
+        leads::list(&mut conn, w.a, &search("grace hop"))
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        leads::list(&mut conn, w.a, &search("HOPPER"))
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        leads::list(&mut conn, w.a, &search("(813) 489-3203"))
+            .await
+            .unwrap()
+            .1,
+        1
+    );
+    assert_eq!(
+        leads::list(&mut conn, w.a, &search("100%"))
+            .await
+            .unwrap()
+            .1,
+        0
+    );
+    assert_eq!(
+        leads::list(&mut conn, w.b, &search("grace"))
+            .await
+            .unwrap()
+            .1,
+        0,
+        "tenant B sees nothing"
+    );
+    let by_status = LeadFilter {
+        status: Some(LeadStatus::Completed),
+        limit: 50,
+        ..Default::default()
+    };
+    assert_eq!(leads::list(&mut conn, w.a, &by_status).await.unwrap().1, 0);
+}
+
+#[tokio::test]
+async fn saving_a_lead_keeps_custom_fields_and_refuses_a_duplicate_number() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let c = campaign(&w, w.a, "Edit").await;
+    leads::insert_many(
+        &mut conn,
+        w.a,
+        c.id,
+        None,
+        &[lead("8134893222"), lead("8134893223")],
+        NOW,
+    )
+    .await
+    .unwrap();
+    let (page, _) = leads::list(
+        &mut conn,
+        w.a,
+        &LeadFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let mut first = page[0].clone();
+    assert_eq!(first.custom_fields["Source"], "fair");
+    first.notes = "called back".into();
+    first.status = LeadStatus::Completed;
+    let saved = leads::save(&mut conn, &first, NOW + 5).await.unwrap();
+    assert_eq!(saved.notes, "called back");
+    assert_eq!(saved.status, LeadStatus::Completed);
+    assert_eq!(saved.updated_at, NOW + 5);
+    first.phone = page[1].phone.clone();
+    assert!(matches!(
+        leads::save(&mut conn, &first, NOW).await,
+        Err(StorageError::Conflict(_))
+    ));
+    let mut foreign = saved.clone();
+    foreign.tenant_id = w.b;
+    assert!(matches!(
+        leads::save(&mut conn, &foreign, NOW).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        leads::get_by_id(&mut conn, w.b, saved.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        leads::delete(&mut conn, w.a, LeadId(99_999)).await,
+        Err(StorageError::NotFound)
+    ));
+}

@@ -1,0 +1,9 @@
+//! Storage behaviour, run against SQLite by default and against PostgreSQL when
+//! `OUTDIAL_TEST_POSTGRES_URL` is set. Every test gets its own fresh database.
+
+mod campaigns;
+mod dnc;
+mod helpers;
+mod imports;
+mod leads;
+mod users;

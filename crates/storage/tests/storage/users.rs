@@ -1,0 +1,162 @@
+use crate::helpers::*;
+use outdial_domain::{ApiKeyId, Role, UserId};
+use outdial_storage::users::{NewUser, UserChanges};
+use outdial_storage::{StorageError, api_keys, sessions, users};
+
+fn new_user(email: &str) -> NewUser<'_> {
+    NewUser {
+        email,
+        name: "Sam",
+        role: Role::Admin,
+        password_hash: "$argon2id$fake",
+    }
+}
+
+#[tokio::test]
+async fn emails_are_unique_across_tenants_and_case() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    users::create(&mut conn, w.a, new_user("sam@example.com"), NOW)
+        .await
+        .unwrap();
+    let err = users::create(&mut conn, w.b, new_user("SAM@example.com"), NOW)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Conflict(_)), "{err:?}");
+}
+
+#[tokio::test]
+async fn another_tenants_user_is_not_found() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let u = users::create(&mut conn, w.a, new_user("sam@example.com"), NOW)
+        .await
+        .unwrap();
+    assert!(matches!(
+        users::get_by_id(&mut conn, w.b, u.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        users::update(&mut conn, w.b, u.id, UserChanges::default(), NOW).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(matches!(
+        users::delete(&mut conn, w.b, u.id).await,
+        Err(StorageError::NotFound)
+    ));
+    assert!(users::list(&mut conn, w.b).await.unwrap().is_empty());
+    assert!(matches!(
+        users::get_by_id(&mut conn, w.a, UserId(9999)).await,
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn sessions_end_at_expiry_and_when_the_user_is_disabled() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let u = users::create(&mut conn, w.a, new_user("sam@example.com"), NOW)
+        .await
+        .unwrap();
+    sessions::create(&mut conn, &u, "hash1", NOW, NOW + 1000)
+        .await
+        .unwrap();
+    assert_eq!(
+        sessions::find_user(&mut conn, "hash1", NOW + 999)
+            .await
+            .unwrap()
+            .map(|u| u.id),
+        Some(u.id)
+    );
+    assert!(
+        sessions::find_user(&mut conn, "hash1", NOW + 1000)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        sessions::find_user(&mut conn, "other", NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    users::update(
+        &mut conn,
+        w.a,
+        u.id,
+        UserChanges {
+            disabled: Some(true),
+            ..Default::default()
+        },
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert!(
+        sessions::find_user(&mut conn, "hash1", NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(
+        sessions::purge_expired(&mut conn, NOW + 5000)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[tokio::test]
+async fn revoked_api_keys_stop_working_and_stay_listed() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let key = api_keys::create(
+        &mut conn,
+        w.a,
+        "zapier",
+        "odk_abcd",
+        "keyhash",
+        Role::Manager,
+        None,
+        NOW,
+    )
+    .await
+    .unwrap();
+    let found = api_keys::authenticate(&mut conn, "keyhash", NOW + 5)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.last_used_at, Some(NOW + 5));
+    assert!(matches!(
+        api_keys::revoke(&mut conn, w.b, key.id, NOW).await,
+        Err(StorageError::NotFound)
+    ));
+    api_keys::revoke(&mut conn, w.a, key.id, NOW + 10)
+        .await
+        .unwrap();
+    let again = api_keys::revoke(&mut conn, w.a, key.id, NOW + 20)
+        .await
+        .unwrap();
+    assert_eq!(
+        again.revoked_at,
+        Some(NOW + 10),
+        "revoking twice keeps the first time"
+    );
+    assert!(
+        api_keys::authenticate(&mut conn, "keyhash", NOW)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(api_keys::list(&mut conn, w.a).await.unwrap().len(), 1);
+    assert!(matches!(
+        api_keys::revoke(&mut conn, w.a, ApiKeyId(424242), NOW).await,
+        Err(StorageError::NotFound)
+    ));
+}
+
+#[tokio::test]
+async fn migrating_twice_changes_nothing() {
+    let w = world().await;
+    assert!(w.db.store.migrate().await.unwrap().is_empty());
+}
