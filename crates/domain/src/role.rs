@@ -3,7 +3,19 @@
 use serde::{Deserialize, Serialize};
 
 /// A user's (or API key's) role within its tenant.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Calls leads and records outcomes; reads campaigns and leads; adds do-not-call requests.

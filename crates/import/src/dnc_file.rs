@@ -10,7 +10,7 @@ use serde::Serialize;
 use std::io::{BufRead, BufReader, Read};
 
 /// What a do-not-call file import did.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct DncImportReport {
     /// Lines read, blank and header lines included.
     pub lines_read: u64,
@@ -25,7 +25,7 @@ pub struct DncImportReport {
 }
 
 /// A line of a do-not-call file that holds no usable number.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct RejectedLine {
     /// Line number, from 1.
     pub line: u64,

@@ -1,1 +1,14 @@
-//! placeholder
+//! Outdial's server: the REST API with authentication, campaigns, leads, imports and
+//! do-not-call lists; OpenAPI docs; health and metrics; configuration and start-up.
+
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod startup;
+pub mod state;
+
+pub use config::Config;
+pub use startup::Application;

@@ -6,7 +6,7 @@ use outdial_domain::{ApiKeyId, Role, TenantId};
 use serde::Serialize;
 
 /// A stored key, without anything that would let it be used.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct ApiKey {
     /// Its id.
     pub id: ApiKeyId,

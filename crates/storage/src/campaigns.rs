@@ -7,7 +7,7 @@ use outdial_domain::{CampaignId, TenantId};
 use serde::Serialize;
 
 /// A stored campaign.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct Campaign {
     /// Its id.
     pub id: CampaignId,
@@ -191,7 +191,7 @@ pub async fn delete(conn: &mut Conn, tenant: TenantId, id: CampaignId) -> Result
 }
 
 /// Lead counts of one campaign.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Default, PartialEq, Serialize)]
 pub struct LeadCounts {
     /// All leads.
     pub total: i64,

@@ -7,7 +7,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// One number on the list.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct DncEntry {
     /// The number, E.164.
     pub phone: String,

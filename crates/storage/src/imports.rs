@@ -6,7 +6,7 @@ use outdial_domain::{CampaignId, ImportId, TenantId};
 use serde::Serialize;
 
 /// A finished import's record and counts.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct ImportRecord {
     /// Its id.
     pub id: ImportId,
@@ -31,7 +31,7 @@ pub struct ImportRecord {
 
 /// What happened to the rows of a file. `rows_read = imported + rejected`; duplicates are part
 /// of rejected, do-not-call leads part of imported.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub struct ImportCounts {
     /// Data rows read (the header not counted).
     pub rows_read: i64,
@@ -46,7 +46,7 @@ pub struct ImportCounts {
 }
 
 /// One rejected row.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Rejection {
     /// Line number in the file (the header is line 1).
     pub line: i64,

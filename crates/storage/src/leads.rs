@@ -8,7 +8,7 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// A stored lead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct Lead {
     /// Its id.
     pub id: LeadId,

@@ -6,7 +6,7 @@ use outdial_domain::TenantId;
 use serde::Serialize;
 
 /// A stored tenant.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct Tenant {
     /// Its id.
     pub id: TenantId,

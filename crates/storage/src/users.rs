@@ -6,7 +6,7 @@ use outdial_domain::{Role, TenantId, UserId};
 use serde::Serialize;
 
 /// A stored user. The password hash is kept out of `Serialize` so it never reaches a response.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct User {
     /// Its id.
     pub id: UserId,

@@ -3,7 +3,9 @@
 use serde::{Deserialize, Serialize};
 
 /// What a campaign's calls are for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignType {
     /// Remind people of an appointment they already have.

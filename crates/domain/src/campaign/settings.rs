@@ -7,14 +7,16 @@ use crate::{Country, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 /// A campaign's complete configuration. Every field has a default, so `{}` is a valid draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct CampaignSettings {
     /// Numbers the calls come from (E.164). Several numbers are rotated.
+    #[schema(value_type = Vec<String>, example = json!(["+18135550123"]))]
     pub caller_ids: Vec<PhoneNumber>,
     /// IANA time zone of the campaign's calling window, e.g. `America/New_York`.
     pub timezone: String,
     /// Country assumed for lead numbers written without a country code.
+    #[schema(value_type = String, example = "US")]
     pub default_country: Country,
     /// Hours and days the campaign may call, in `timezone`.
     pub calling_window: CallingWindow,
@@ -41,6 +43,7 @@ pub struct CampaignSettings {
     /// Seconds to let a call ring before giving up (at least 15: four rings).
     pub ring_timeout_seconds: u32,
     /// When a scheduled campaign starts (RFC 3339), or `null`.
+    #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_start_at: Option<jiff::Timestamp>,
 }
 
@@ -68,7 +71,7 @@ impl Default for CampaignSettings {
 }
 
 /// How the dialer decides when to place the next call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Pacing {
     /// One call every `interval_seconds`.
@@ -130,7 +133,7 @@ impl Pacing {
 }
 
 /// When to try a lead again after one outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RetryRule {
     /// Minutes to wait before the next attempt.
@@ -140,7 +143,7 @@ pub struct RetryRule {
 }
 
 /// Retry rules for each outcome that leaves a lead uncontacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// The line was busy.
@@ -177,7 +180,7 @@ impl Default for RetryPolicy {
 }
 
 /// Twilio's answering-machine detection modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AmdMode {
     /// Report human or machine as soon as known.
@@ -187,7 +190,7 @@ pub enum AmdMode {
 }
 
 /// Answering-machine detection settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct MachineDetection {
     /// Detect machines at all.
@@ -209,7 +212,7 @@ impl Default for MachineDetection {
 }
 
 /// What to do when a machine answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum VoicemailAction {
     /// Leave the script's voicemail message after the beep.
@@ -220,7 +223,7 @@ pub enum VoicemailAction {
 }
 
 /// Voicemail behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct VoicemailSettings {
     /// What to do when a machine answers.
@@ -228,7 +231,7 @@ pub struct VoicemailSettings {
 }
 
 /// What callers hear, and where they are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct Script {
     /// Spoken to a person who answers. May use `{first_name}`, `{last_name}`, `{company}`.
@@ -236,6 +239,7 @@ pub struct Script {
     /// Left on an answering machine.
     pub voicemail_message: String,
     /// Where "press 1" sends the caller, until agents take over.
+    #[schema(value_type = Option<String>, example = "+18135550100")]
     pub transfer_number: Option<PhoneNumber>,
     /// Language of speech and recognition, e.g. `en-US` or `de-DE`.
     pub language: String,
@@ -256,7 +260,7 @@ impl Default for Script {
 }
 
 /// One thing wrong with a campaign's settings: which field, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct SettingsProblem {
     /// Dotted path of the field, e.g. `settings.calling_window.end`.
     pub field: String,

@@ -4,7 +4,7 @@ use super::settings::{CampaignSettings, SettingsProblem};
 use serde::{Deserialize, Serialize};
 
 /// Where a campaign is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum CampaignStatus {
     /// Being set up; never calls.

@@ -1,0 +1,344 @@
+//! Configuration: defaults, then an optional TOML file, then `OUTDIAL_SECTION__KEY` environment
+//! variables, then command-line flags (applied by the binary). Secrets are wrapped in [`Secret`].
+
+use figment::Figment;
+use figment::providers::{Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::net::SocketAddr;
+use std::path::Path;
+
+/// A value that must never be logged or returned: `Debug` prints `[redacted]`.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Secret<T>(T);
+
+impl<T> Secret<T> {
+    /// Wraps a value.
+    pub fn new(value: T) -> Self {
+        Secret(value)
+    }
+    /// The value itself, for the one place that needs it.
+    pub fn expose(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> std::fmt::Debug for Secret<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
+/// Everything Outdial reads at start-up.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// HTTP listener.
+    pub server: ServerConfig,
+    /// Database connection.
+    pub database: DatabaseConfig,
+    /// Logins, sessions and sign-up.
+    pub auth: AuthConfig,
+    /// Lead-list uploads.
+    pub import: ImportConfig,
+    /// Logging.
+    pub log: LogConfig,
+    /// The demo tenant created on first start.
+    pub demo: DemoConfig,
+}
+
+/// HTTP listener settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address and port to listen on.
+    pub bind: SocketAddr,
+    /// The URL people and Twilio reach this server at (behind a proxy, the proxy's URL).
+    pub public_base_url: Option<String>,
+    /// Trust `X-Forwarded-For` for the client address (only behind a proxy you run).
+    pub trust_forwarded_for: bool,
+}
+
+impl Default for ServerConfig {
+    fn default() -> Self {
+        ServerConfig {
+            bind: ([127, 0, 0, 1], 3000).into(),
+            public_base_url: None,
+            trust_forwarded_for: false,
+        }
+    }
+}
+
+/// Database settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DatabaseConfig {
+    /// `sqlite://outdial.db` (default, a file next to where Outdial runs), a bare file path, or
+    /// `postgres://user:password@host/db`.
+    pub url: Secret<String>,
+    /// Pool size.
+    pub max_connections: u32,
+}
+
+impl Default for DatabaseConfig {
+    fn default() -> Self {
+        DatabaseConfig {
+            url: Secret::new("sqlite://outdial.db".into()),
+            max_connections: 10,
+        }
+    }
+}
+
+/// Login and session settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// Let anyone create a tenant through `POST /api/v1/auth/signup`.
+    pub open_signup: bool,
+    /// How long a login lasts.
+    pub session_ttl_hours: u32,
+    /// Failed logins allowed per email (and 4× that per client address) within the window.
+    pub login_max_failures: u32,
+    /// The window, and how long a locked-out login waits.
+    pub login_window_seconds: u32,
+}
+
+impl Default for AuthConfig {
+    fn default() -> Self {
+        AuthConfig {
+            open_signup: false,
+            session_ttl_hours: 168,
+            login_max_failures: 5,
+            login_window_seconds: 900,
+        }
+    }
+}
+
+/// Lead-list import settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ImportConfig {
+    /// Largest accepted file, in megabytes.
+    pub max_file_mb: u64,
+    /// Rejected rows listed in the import's answer (all are stored and downloadable).
+    pub inline_rejections: usize,
+}
+
+impl Default for ImportConfig {
+    fn default() -> Self {
+        ImportConfig {
+            max_file_mb: 512,
+            inline_rejections: 1000,
+        }
+    }
+}
+
+/// Logging settings.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct LogConfig {
+    /// A tracing filter, e.g. `info` or `outdial_server=debug,info`.
+    pub level: String,
+    /// `text` for people, `json` for log collectors.
+    pub format: LogFormat,
+}
+
+impl Default for LogConfig {
+    fn default() -> Self {
+        LogConfig {
+            level: "info".into(),
+            format: LogFormat::Text,
+        }
+    }
+}
+
+/// How log lines are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// First-start demo data.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct DemoConfig {
+    /// On a database with no tenants, create a demo tenant, an owner login (printed once) and a
+    /// sample campaign whose leads have fictional 555-01xx numbers.
+    pub seed: bool,
+}
+
+impl Default for DemoConfig {
+    fn default() -> Self {
+        DemoConfig { seed: true }
+    }
+}
+
+/// Environment variables starting with `OUTDIAL_` that are not configuration keys.
+const NON_CONFIG_VARS: &[&str] = &["OUTDIAL_CONFIG", "OUTDIAL_TEST_POSTGRES_URL"];
+
+/// A commented example configuration file.
+pub const EXAMPLE_TOML: &str = include_str!("../outdial.example.toml");
+
+impl Config {
+    /// Layers defaults, the TOML file (if given), and `OUTDIAL_*` variables from `env`.
+    /// Returns the configuration and warnings about `OUTDIAL_*` variables that match no key.
+    pub fn load(
+        file: Option<&Path>,
+        env: &[(String, String)],
+    ) -> Result<(Config, Vec<String>), String> {
+        let mut figment = Figment::from(Serialized::defaults(Config::default()));
+        if let Some(path) = file {
+            if !path.exists() {
+                return Err(format!("config file {} does not exist", path.display()));
+            }
+            figment = figment.merge(Toml::file(path));
+        }
+        let ours: Vec<(String, String)> = env
+            .iter()
+            .filter(|(k, _)| k.starts_with("OUTDIAL_") && !NON_CONFIG_VARS.contains(&k.as_str()))
+            .cloned()
+            .collect();
+        let known = known_keys();
+        let warnings = ours
+            .iter()
+            .filter(|(k, _)| {
+                !known.contains(&k["OUTDIAL_".len()..].to_lowercase().replace("__", "."))
+            })
+            .map(|(k, _)| {
+                format!(
+                    "ignoring {k}: not a configuration key (known: {})",
+                    known
+                        .iter()
+                        .map(|k| format!("OUTDIAL_{}", k.to_uppercase().replace('.', "__")))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            })
+            .collect();
+        for (key, value) in &ours {
+            let path = key["OUTDIAL_".len()..].to_lowercase().replace("__", ".");
+            if known.contains(&path) {
+                let parsed: figment::value::Value = value
+                    .parse()
+                    .unwrap_or_else(|e: std::convert::Infallible| match e {});
+                figment = figment.merge(Serialized::global(&path, parsed));
+            }
+        }
+        let config: Config = figment
+            .extract()
+            .map_err(|e| format!("invalid configuration: {e}"))?;
+        Ok((config, warnings))
+    }
+
+    /// Applies a setting by its dotted key (used for command-line flags).
+    pub fn with(self, key: &str, value: impl Serialize) -> Result<Config, String> {
+        Figment::from(Serialized::defaults(self))
+            .merge(Serialized::global(key, value))
+            .extract()
+            .map_err(|e| format!("invalid value for {key}: {e}"))
+    }
+}
+
+/// Every leaf key of the configuration, dotted (`database.url`).
+fn known_keys() -> Vec<String> {
+    fn walk(prefix: &str, v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(map) => {
+                for (k, v) in map {
+                    let key = if prefix.is_empty() {
+                        k.clone()
+                    } else {
+                        format!("{prefix}.{k}")
+                    };
+                    walk(&key, v, out);
+                }
+            }
+            _ => out.push(prefix.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    walk(
+        "",
+        &serde_json::to_value(Config::default()).unwrap_or_default(),
+        &mut out,
+    );
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn environment_beats_the_file_and_the_file_beats_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outdial.toml");
+        std::fs::write(
+            &path,
+            "[server]\nbind = \"0.0.0.0:8080\"\n[auth]\nopen_signup = true\n",
+        )
+        .unwrap();
+        let (config, warnings) = Config::load(
+            Some(&path),
+            &env(&[
+                ("OUTDIAL_SERVER__BIND", "127.0.0.1:9000"),
+                ("HOME", "/root"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(config.server.bind.to_string(), "127.0.0.1:9000");
+        assert!(config.auth.open_signup);
+        assert_eq!(config.database.max_connections, 10);
+        assert!(warnings.is_empty());
+    }
+
+    #[test]
+    fn unknown_outdial_variables_are_warned_about() {
+        let (_, warnings) = Config::load(
+            None,
+            &env(&[("OUTDIAL_DATABSE__URL", "x"), ("OUTDIAL_CONFIG", "y")]),
+        )
+        .unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].contains("OUTDIAL_DATABSE__URL"));
+        assert!(warnings[0].contains("OUTDIAL_DATABASE__URL"));
+    }
+
+    #[test]
+    fn secrets_never_print() {
+        let config = Config::default()
+            .with("database.url", "postgres://u:hunter2@h/db")
+            .unwrap();
+        assert_eq!(config.database.url.expose(), "postgres://u:hunter2@h/db");
+        assert!(!format!("{config:?}").contains("hunter2"));
+    }
+
+    #[test]
+    fn bad_values_and_unknown_file_keys_are_errors() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("outdial.toml");
+        std::fs::write(&path, "[server]\nbnd = \"x\"\n").unwrap();
+        assert!(Config::load(Some(&path), &[]).unwrap_err().contains("bnd"));
+        assert!(Config::load(None, &env(&[("OUTDIAL_SERVER__BIND", "nonsense")])).is_err());
+        assert!(Config::load(Some(Path::new("/nope.toml")), &[]).is_err());
+    }
+
+    #[test]
+    fn the_example_file_parses() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("example.toml");
+        std::fs::write(&path, EXAMPLE_TOML).unwrap();
+        Config::load(Some(&path), &[]).unwrap();
+    }
+}

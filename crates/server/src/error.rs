@@ -1,0 +1,145 @@
+//! The HTTP layer's one error type, answered as `{"error":{"code","message","details"}}`.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use outdial_storage::StorageError;
+use serde_json::json;
+
+/// Everything a handler can answer with instead of success.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400: the request is malformed (a bad query parameter, an unreadable body).
+    #[error("{0}")]
+    BadRequest(String),
+    /// 401: no credentials, or credentials that are wrong or expired.
+    #[error("{0}")]
+    Unauthorized(String),
+    /// 403: authenticated, but the role does not allow it.
+    #[error("{0}")]
+    Forbidden(String),
+    /// 404: no such record in this tenant (another tenant's record answers the same).
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// 409: the request conflicts with the current state (duplicate, illegal transition).
+    #[error("{0}")]
+    Conflict(String),
+    /// 413: the upload is over the limit.
+    #[error("{0}")]
+    PayloadTooLarge(String),
+    /// 415: the body is not of a type this endpoint reads.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
+    /// 422: the body parsed but its values are not acceptable; `details` lists the fields.
+    #[error("{message}")]
+    Validation {
+        /// Summary.
+        message: String,
+        /// Per-field problems.
+        details: serde_json::Value,
+    },
+    /// 429: too many attempts; retry after the given seconds.
+    #[error("too many failed attempts; try again in {retry_after_secs} seconds")]
+    TooManyRequests {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// 500: anything unexpected. Logged with context; answered without detail.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl AppError {
+    /// A 422 for one field.
+    pub fn invalid(field: &str, message: impl Into<String>) -> AppError {
+        let message = message.into();
+        AppError::Validation {
+            message: format!("{field}: {message}"),
+            details: json!([{ "field": field, "message": message }]),
+        }
+    }
+
+    fn status_and_code(&self) -> (StatusCode, &'static str) {
+        match self {
+            AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            AppError::Unauthorized(_) => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
+            AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
+            AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
+            AppError::UnsupportedMediaType(_) => {
+                (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
+            }
+            AppError::Validation { .. } => (StatusCode::UNPROCESSABLE_ENTITY, "validation_failed"),
+            AppError::TooManyRequests { .. } => {
+                (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
+            }
+            AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, code) = self.status_and_code();
+        if let AppError::Internal(e) = &self {
+            tracing::error!(error = ?e, "request failed");
+        }
+        let details = match &self {
+            AppError::Validation { details, .. } => details.clone(),
+            _ => serde_json::Value::Null,
+        };
+        let body =
+            json!({ "error": { "code": code, "message": self.to_string(), "details": details } });
+        let mut response = (status, axum::Json(body)).into_response();
+        if let AppError::TooManyRequests { retry_after_secs } = self {
+            if let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string()) {
+                response.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+        }
+        response
+    }
+}
+
+/// Storage errors as answers: `NotFound` names the thing looked for.
+pub trait StorageResultExt<T> {
+    /// Maps `NotFound` to a 404 naming `what`, `Conflict` to 409, anything else to 500.
+    fn or_404(self, what: &'static str) -> Result<T, AppError>;
+}
+
+impl<T> StorageResultExt<T> for Result<T, StorageError> {
+    fn or_404(self, what: &'static str) -> Result<T, AppError> {
+        self.map_err(|e| match e {
+            StorageError::NotFound => AppError::NotFound(what),
+            other => other.into(),
+        })
+    }
+}
+
+impl From<StorageError> for AppError {
+    fn from(e: StorageError) -> Self {
+        match e {
+            StorageError::NotFound => AppError::NotFound("record"),
+            StorageError::Conflict(m) => AppError::Conflict(m),
+            other => AppError::Internal(
+                anyhow::Error::new(other).context("while talking to the database"),
+            ),
+        }
+    }
+}
+
+impl From<outdial_import::ImportError> for AppError {
+    fn from(e: outdial_import::ImportError) -> Self {
+        use outdial_import::ImportError as E;
+        match e {
+            E::NotCsv(m) => AppError::UnsupportedMediaType(m),
+            E::TooLarge { .. } => AppError::PayloadTooLarge(e.to_string()),
+            E::Header(_) | E::Undecodable { .. } | E::Malformed { .. } => {
+                AppError::invalid("file", e.to_string())
+            }
+            E::Io(io) => {
+                AppError::Internal(anyhow::Error::new(io).context("while reading an uploaded file"))
+            }
+            E::Storage(s) => s.into(),
+        }
+    }
+}

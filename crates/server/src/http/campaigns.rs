@@ -1,0 +1,295 @@
+//! Campaigns: create, read, change, delete, and move through their statuses.
+
+use crate::auth::Auth;
+use crate::error::{AppError, StorageResultExt};
+use crate::http::auth::required;
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum::routing::{get, put};
+use axum::{Json, Router};
+use outdial_domain::campaign::{
+    CampaignSettings, CampaignStatus, CampaignType, SettingsProblem, StatusChangeError,
+};
+use outdial_domain::{CampaignId, Permission};
+use outdial_storage::campaigns::{self, Campaign, LeadCounts};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The campaign routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/campaigns", get(list).post(create))
+        .route(
+            "/api/v1/campaigns/{id}",
+            get(read).patch(update).delete(remove),
+        )
+        .route("/api/v1/campaigns/{id}/status", put(change_status))
+}
+
+/// A new campaign (created as a draft).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreateCampaign {
+    /// Display name.
+    pub name: String,
+    /// What the calls are for (default `general`).
+    #[serde(rename = "type", default)]
+    pub campaign_type: CampaignType,
+    /// Settings; anything left out takes its default.
+    #[serde(default)]
+    pub settings: CampaignSettings,
+}
+
+/// Changes to a campaign. `settings` is merged into the current settings (JSON merge patch:
+/// give only what changes; `null` resets a nullable field).
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UpdateCampaign {
+    /// New name.
+    pub name: Option<String>,
+    /// New type.
+    #[serde(rename = "type")]
+    pub campaign_type: Option<CampaignType>,
+    /// Settings to change.
+    #[schema(value_type = Option<Object>)]
+    pub settings: Option<serde_json::Value>,
+}
+
+/// A requested status.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    /// The status to move to.
+    pub status: CampaignStatus,
+}
+
+/// A campaign with its lead counts.
+#[derive(Serialize, ToSchema)]
+pub struct CampaignDetail {
+    /// The campaign.
+    #[serde(flatten)]
+    pub campaign: Campaign,
+    /// Its leads by status.
+    pub leads: LeadCounts,
+}
+
+/// Filters for listing campaigns.
+#[derive(Deserialize, IntoParams)]
+pub struct CampaignQuery {
+    /// Only campaigns in this status.
+    pub status: Option<CampaignStatus>,
+}
+
+fn settings_problems(problems: Vec<SettingsProblem>) -> AppError {
+    let message = problems
+        .iter()
+        .map(|p| format!("{}: {}", p.field, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
+    AppError::Validation {
+        message,
+        details: serde_json::to_value(&problems).unwrap_or_default(),
+    }
+}
+
+fn check(settings: &CampaignSettings) -> Result<(), AppError> {
+    let problems = settings.problems();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(settings_problems(problems))
+    }
+}
+
+/// Lists the tenant's campaigns, newest first.
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery), responses((status = 200, body = Vec<Campaign>)))]
+async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<CampaignQuery>,
+) -> Result<Json<Vec<Campaign>>, AppError> {
+    auth.require(Permission::Read)?;
+    Ok(Json(
+        campaigns::list(&mut *state.store.conn().await?, auth.tenant, q.status).await?,
+    ))
+}
+
+/// Creates a draft campaign. Every setting is checked; problems come back per field.
+#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), request_body = CreateCampaign,
+    responses((status = 201, body = Campaign), (status = 422, description = "Invalid settings, listed per field")))]
+async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<CreateCampaign>,
+) -> Result<(StatusCode, Json<Campaign>), AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let name = required("name", &body.name, 200)?;
+    check(&body.settings)?;
+    let campaign = campaigns::create(
+        &mut *state.store.conn().await?,
+        auth.tenant,
+        &name,
+        body.campaign_type,
+        &body.settings,
+        state.clock.now_ms(),
+    )
+    .await?;
+    tracing::info!(tenant_id = %auth.tenant, campaign_id = %campaign.id, by = %auth.actor(), "campaign created");
+    Ok((StatusCode::CREATED, Json(campaign)))
+}
+
+/// Reads a campaign with its lead counts.
+#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = CampaignDetail), (status = 404)))]
+async fn read(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CampaignDetail>, AppError> {
+    auth.require(Permission::Read)?;
+    let mut conn = state.store.conn().await?;
+    let campaign = campaigns::get_by_id(&mut conn, auth.tenant, CampaignId(id))
+        .await
+        .or_404("campaign")?;
+    let leads = campaigns::lead_counts(&mut conn, auth.tenant, campaign.id).await?;
+    Ok(Json(CampaignDetail { campaign, leads }))
+}
+
+/// Merges `patch` into `target` (RFC 7386 JSON merge patch).
+fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
+    match (target, patch) {
+        (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
+            for (k, v) in p {
+                if v.is_null() {
+                    t.insert(k, serde_json::Value::Null);
+                } else {
+                    merge(t.entry(k).or_insert(serde_json::Value::Null), v);
+                }
+            }
+        }
+        (t, p) => *t = p,
+    }
+}
+
+/// Changes a campaign's name, type or settings. Settings cannot change while it is running.
+#[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateCampaign,
+    responses((status = 200, body = Campaign), (status = 404), (status = 409, description = "Running"), (status = 422)))]
+async fn update(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<UpdateCampaign>,
+) -> Result<Json<Campaign>, AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let mut tx = state.store.begin().await?;
+    let current = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
+        .await
+        .or_404("campaign")?;
+    let name = match body.name.as_deref() {
+        Some(n) => required("name", n, 200)?,
+        None => current.name.clone(),
+    };
+    let settings = match body.settings {
+        Some(patch) => {
+            if !current.status.is_editable() {
+                return Err(AppError::Conflict(
+                    "pause the campaign before changing its settings".into(),
+                ));
+            }
+            if !patch.is_object() {
+                return Err(AppError::invalid(
+                    "settings",
+                    "must be an object of the settings to change",
+                ));
+            }
+            let mut value = serde_json::to_value(&current.settings)
+                .map_err(|e| AppError::Internal(e.into()))?;
+            merge(&mut value, patch);
+            let settings: CampaignSettings =
+                serde_path_to_error::deserialize(value).map_err(|e| {
+                    let field = format!("settings.{}", e.path());
+                    AppError::invalid(&field, e.into_inner().to_string())
+                })?;
+            check(&settings)?;
+            settings
+        }
+        None => current.settings.clone(),
+    };
+    let updated = campaigns::update(
+        &mut tx,
+        auth.tenant,
+        current.id,
+        &name,
+        body.campaign_type.unwrap_or(current.campaign_type),
+        &settings,
+        state.clock.now_ms(),
+    )
+    .await?;
+    tx.commit()
+        .await
+        .map_err(outdial_storage::StorageError::from)?;
+    Ok(Json(updated))
+}
+
+/// Moves a campaign to another status, if the transition is allowed and the campaign is ready.
+#[utoipa::path(put, path = "/api/v1/campaigns/{id}/status", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StatusChange,
+    responses((status = 200, body = Campaign), (status = 404), (status = 409, description = "Transition not allowed"), (status = 422, description = "Not ready to call")))]
+async fn change_status(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<StatusChange>,
+) -> Result<Json<Campaign>, AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let mut conn = state.store.conn().await?;
+    let current = campaigns::get_by_id(&mut conn, auth.tenant, CampaignId(id))
+        .await
+        .or_404("campaign")?;
+    let next = current
+        .status
+        .change_to(body.status, &current.settings, state.clock.now())
+        .map_err(|e| match e {
+            StatusChangeError::NotReady(problems) => settings_problems(problems),
+            StatusChangeError::NoScheduledStart => {
+                AppError::invalid("settings.scheduled_start_at", e.to_string())
+            }
+            other => AppError::Conflict(other.to_string()),
+        })?;
+    let updated = campaigns::set_status(
+        &mut conn,
+        auth.tenant,
+        current.id,
+        current.status,
+        next,
+        state.clock.now_ms(),
+    )
+    .await?;
+    tracing::info!(tenant_id = %auth.tenant, campaign_id = %updated.id, from = %current.status, to = %next, by = %auth.actor(), "campaign status changed");
+    Ok(Json(updated))
+}
+
+/// Deletes a campaign with its leads and imports. A running campaign must be paused first.
+#[utoipa::path(delete, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204), (status = 404), (status = 409)))]
+async fn remove(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<StatusCode, AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let mut tx = state.store.begin().await?;
+    let current = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
+        .await
+        .or_404("campaign")?;
+    if current.status == CampaignStatus::Running {
+        return Err(AppError::Conflict(
+            "the campaign is running; pause or stop it before deleting".into(),
+        ));
+    }
+    campaigns::delete(&mut tx, auth.tenant, current.id).await?;
+    tx.commit()
+        .await
+        .map_err(outdial_storage::StorageError::from)?;
+    tracing::info!(tenant_id = %auth.tenant, campaign_id = %current.id, by = %auth.actor(), "campaign deleted");
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,58 @@
+//! The OpenAPI document, generated from the handlers and types, and an offline docs page.
+
+use crate::state::AppState;
+use axum::Router;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa::{Modify, OpenApi};
+use utoipa_swagger_ui::SwaggerUi;
+
+/// Outdial's REST API.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Outdial API", description = "Outbound calling: tenants, users, campaigns, leads, imports and do-not-call lists. Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`."),
+    paths(
+        super::auth::login, super::auth::logout, super::auth::signup, super::auth::me, super::auth::change_password,
+        super::users::list, super::users::create, super::users::read, super::users::update, super::users::remove,
+        super::api_keys::list, super::api_keys::create, super::api_keys::revoke,
+        super::tenant::read, super::tenant::update,
+        super::campaigns::list, super::campaigns::create, super::campaigns::read, super::campaigns::update, super::campaigns::change_status, super::campaigns::remove,
+        super::leads::list, super::leads::read, super::leads::create, super::leads::update, super::leads::remove,
+        super::imports::upload, super::imports::list, super::imports::read, super::imports::rejections, super::imports::rejections_csv, super::imports::template,
+        super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,
+        super::health::healthz, super::health::readyz, super::health::metrics_text,
+    ),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Log in, sign up, who am I"),
+        (name = "users", description = "People in your organisation"),
+        (name = "api-keys", description = "Keys for automation"),
+        (name = "campaigns", description = "What to call and how"),
+        (name = "leads", description = "Who to call"),
+        (name = "imports", description = "Lead lists from CSV files"),
+        (name = "dnc", description = "Your do-not-call list"),
+    )
+)]
+pub struct ApiDoc;
+
+struct BearerAuth;
+
+impl Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("A login token (ods_…) or an API key (odk_…)"))
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// Serves `/api/v1/openapi.json` and the docs page at `/api/v1/docs`.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .merge(SwaggerUi::new("/api/v1/docs").url("/api/v1/openapi.json", ApiDoc::openapi()))
+}

@@ -1,0 +1,64 @@
+//! The HTTP surface: one router per feature, merged here with logging and metrics.
+
+mod api_keys;
+pub mod auth;
+mod campaigns;
+mod csv_export;
+mod dnc;
+pub mod docs;
+pub mod extract;
+mod health;
+mod imports;
+mod leads;
+mod tenant;
+mod upload;
+mod users;
+
+use crate::error::AppError;
+use crate::state::AppState;
+use axum::Router;
+use axum::extract::{MatchedPath, Request};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use std::time::Instant;
+use tower_http::trace::TraceLayer;
+
+/// Every route, with request logging and metrics.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/api/v1/docs/") }))
+        .merge(auth::router())
+        .merge(users::router())
+        .merge(api_keys::router())
+        .merge(tenant::router())
+        .merge(campaigns::router())
+        .merge(leads::router())
+        .merge(imports::router())
+        .merge(dnc::router())
+        .merge(health::router())
+        .merge(docs::router())
+        .fallback(|| async { AppError::NotFound("route") })
+        .layer(middleware::from_fn(record_metrics))
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }))
+        .with_state(state)
+}
+
+/// Counts requests and their durations by route template (never by raw path: ids would explode
+/// the label set).
+async fn record_metrics(req: Request, next: Next) -> Response {
+    let route = req
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|p| p.as_str().to_string())
+        .unwrap_or_else(|| "unmatched".into());
+    let method = req.method().to_string();
+    let started = Instant::now();
+    let response = next.run(req).await.into_response();
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("outdial_http_requests_total", "method" => method.clone(), "route" => route.clone(), "status" => status).increment(1);
+    metrics::histogram!("outdial_http_request_duration_seconds", "method" => method, "route" => route).record(started.elapsed().as_secs_f64());
+    response
+}

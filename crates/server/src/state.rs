@@ -1,0 +1,23 @@
+//! What every handler can reach.
+
+use crate::auth::LoginLimiter;
+use crate::clock::Clock;
+use crate::config::Config;
+use metrics_exporter_prometheus::PrometheusHandle;
+use outdial_storage::Store;
+use std::sync::Arc;
+
+/// Shared application state.
+#[derive(Clone)]
+pub struct AppState {
+    /// The database.
+    pub store: Store,
+    /// The configuration in force.
+    pub config: Arc<Config>,
+    /// Where "now" comes from.
+    pub clock: Arc<dyn Clock>,
+    /// Failed-login bookkeeping.
+    pub limiter: Arc<LoginLimiter>,
+    /// Renders `/metrics`.
+    pub metrics: PrometheusHandle,
+}
