@@ -60,6 +60,13 @@ pub async fn import_dnc_file(
                     phones.push(p);
                 }
             }
+            // Only the first line may be a header; later lines without a number are reported.
+            Ok(None) if i > 0 && !text.trim().is_empty() && !text.trim().starts_with('#') => {
+                report.rejected.push(RejectedLine {
+                    line: i as u64 + 1,
+                    reason: format!("no phone number on this line: '{}'", text.trim()),
+                })
+            }
             Ok(None) => {}
             Err(e) => report.rejected.push(RejectedLine {
                 line: i as u64 + 1,

@@ -407,7 +407,7 @@ impl<'a> Writer<'a> {
             kept_lines.push((line, raw, phone_cell));
             keep.push(lead);
         }
-        let inserted = leads::insert_many(
+        let skipped = leads::insert_many(
             &mut self.tx,
             self.campaign.tenant_id,
             self.campaign.id,
@@ -417,10 +417,7 @@ impl<'a> Writer<'a> {
         )
         .await?;
         for (lead, (line, raw, phone_cell)) in keep.iter().zip(kept_lines) {
-            if inserted
-                .as_ref()
-                .is_some_and(|set| !set.contains(lead.phone.as_str()))
-            {
+            if skipped.contains(lead.phone.as_str()) {
                 rejections.push(duplicate(line, lead, raw, phone_cell));
             } else {
                 self.counts.imported += 1;

@@ -109,9 +109,10 @@ fn custom_json(fields: &[(String, String)]) -> Option<String> {
 /// Rows per multi-row INSERT: 12 parameters each stays far below SQLite's 32,766 limit.
 pub const INSERT_BATCH: usize = 1000;
 
-/// Inserts leads of one campaign. Numbers already in the campaign are skipped (not an error);
-/// returns the phones that were actually inserted when any were skipped, else `None` meaning
-/// "all of them". The ids of tenant, campaign and import are typed integers, inlined safely.
+/// Inserts leads of one campaign. Numbers already in the campaign are skipped, not an error;
+/// returns the skipped numbers (empty when every lead was inserted). `RETURNING` says exactly
+/// which rows went in, on both backends. The ids of tenant, campaign and import are typed
+/// integers, inlined safely.
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant, campaign_id = %campaign, count = leads.len()))]
 pub async fn insert_many(
     conn: &mut Conn,
@@ -120,11 +121,11 @@ pub async fn insert_many(
     import: Option<ImportId>,
     leads: &[NewLead],
     now: i64,
-) -> Result<Option<HashSet<String>>> {
+) -> Result<HashSet<String>> {
     let import_sql = import
         .map(|i| i.0.to_string())
         .unwrap_or_else(|| "NULL".into());
-    let mut skipped_any = false;
+    let mut skipped = HashSet::new();
     for chunk in leads.chunks(INSERT_BATCH) {
         let mut p = Params::default();
         let mut values = Vec::with_capacity(chunk.len());
@@ -150,39 +151,27 @@ pub async fn insert_many(
         let sql = format!(
             "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
              lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
-             VALUES {} ON CONFLICT (campaign_id, phone) DO NOTHING",
+             VALUES {} ON CONFLICT (campaign_id, phone) DO NOTHING RETURNING phone",
             values.join(", ")
         );
-        let done = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
-            .execute(&mut *conn)
-            .await?;
-        skipped_any |= done.rows_affected() < chunk.len() as u64;
-    }
-    if !skipped_any {
-        return Ok(None);
-    }
-    // Somebody else inserted some of these numbers meanwhile: find which rows are ours.
-    let mut mine = HashSet::new();
-    for chunk in leads.chunks(INSERT_BATCH) {
-        let phones: Vec<&str> = chunk.iter().map(|l| l.phone.as_str()).collect();
-        let mut p = Params::default();
-        let c = p.push(Arg::Int(campaign.0));
-        let list: Vec<String> = phones
-            .iter()
-            .map(|ph| p.push(Arg::Text((*ph).into())))
-            .collect();
-        let sql = format!(
-            "SELECT phone FROM leads WHERE campaign_id = {c} AND created_at = {now} AND import_id IS NOT DISTINCT FROM {import_sql} AND phone IN ({})",
-            list.join(", ")
-        );
-        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
             .fetch_all(&mut *conn)
-            .await?
-        {
-            mine.insert(get::<String>(&row, "phone")?);
+            .await?;
+        if rows.len() < chunk.len() {
+            let inserted: HashSet<String> = rows
+                .iter()
+                .map(|r| get::<String>(r, "phone"))
+                .collect::<Result<_>>()?;
+            skipped.extend(
+                chunk
+                    .iter()
+                    .map(|l| l.phone.as_str())
+                    .filter(|p| !inserted.contains(*p))
+                    .map(str::to_string),
+            );
         }
     }
-    Ok(Some(mine))
+    Ok(skipped)
 }
 
 /// Creates one lead; `Conflict` when the number is already in the campaign.
@@ -193,7 +182,7 @@ pub async fn create(
     lead: &NewLead,
     now: i64,
 ) -> Result<Lead> {
-    let inserted = insert_many(
+    let skipped = insert_many(
         conn,
         tenant,
         campaign,
@@ -202,7 +191,7 @@ pub async fn create(
         now,
     )
     .await?;
-    if inserted.is_some_and(|set| set.is_empty()) {
+    if !skipped.is_empty() {
         return Err(StorageError::Conflict(format!(
             "{} is already a lead in this campaign",
             lead.phone

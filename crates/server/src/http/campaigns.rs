@@ -156,9 +156,15 @@ async fn read(
     Ok(Json(CampaignDetail { campaign, leads }))
 }
 
-/// Merges `patch` into `target` (RFC 7386 JSON merge patch).
+/// Merges `patch` into `target` (RFC 7386 JSON merge patch), except that an object whose `mode`
+/// changes (pacing) is replaced whole: the old mode's fields mean nothing to the new one.
 fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
     match (target, patch) {
+        (t @ serde_json::Value::Object(_), p @ serde_json::Value::Object(_))
+            if p.get("mode").is_some_and(|m| Some(m) != t.get("mode")) =>
+        {
+            *t = p
+        }
         (serde_json::Value::Object(t), serde_json::Value::Object(p)) => {
             for (k, v) in p {
                 if v.is_null() {

@@ -9,13 +9,11 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
     let c = campaign(&w, w.a, "One").await;
-    assert_eq!(
-        leads::insert_many(&mut conn, w.a, c.id, None, &[lead("8134893222")], NOW)
-            .await
-            .unwrap(),
-        None
-    );
-    let inserted = leads::insert_many(
+    let none = leads::insert_many(&mut conn, w.a, c.id, None, &[lead("8134893222")], NOW)
+        .await
+        .unwrap();
+    assert!(none.is_empty());
+    let skipped = leads::insert_many(
         &mut conn,
         w.a,
         c.id,
@@ -26,9 +24,30 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
     .await
     .unwrap();
     assert_eq!(
-        inserted.unwrap().into_iter().collect::<Vec<_>>(),
+        skipped.into_iter().collect::<Vec<_>>(),
+        vec!["+18134893222".to_string()]
+    );
+    // Inside a write transaction too: SQLite's change counter is not what decides this.
+    let mut tx = w.db.store.begin().await.unwrap();
+    let skipped = leads::insert_many(
+        &mut tx,
+        w.a,
+        c.id,
+        None,
+        &[lead("8134893223"), lead("8134893224")],
+        NOW + 2,
+    )
+    .await
+    .unwrap();
+    assert_eq!(
+        skipped.into_iter().collect::<Vec<_>>(),
         vec!["+18134893223".to_string()]
     );
+    let err = leads::create(&mut tx, w.a, c.id, &lead("8134893224"), NOW + 2)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Conflict(_)), "{err:?}");
+    tx.commit().await.unwrap();
     let err = leads::create(&mut conn, w.a, c.id, &lead("8134893223"), NOW + 2)
         .await
         .unwrap_err();

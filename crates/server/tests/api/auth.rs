@@ -1,0 +1,197 @@
+use crate::helpers::*;
+use outdial_domain::Role;
+use reqwest::{Method, StatusCode};
+use serde_json::json;
+
+#[tokio::test]
+async fn a_user_logs_in_and_sees_who_they_are() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    let (status, me) = app.get("/api/v1/me", &m.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(me["user"]["email"], m.email);
+    assert_eq!(me["role"], "admin");
+    assert_eq!(me["tenant"]["name"], "Acme");
+    assert!(
+        me["user"].get("password_hash").is_none(),
+        "the hash never leaves the server"
+    );
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_email_get_the_same_answer() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    let (s1, b1) = app.login(&m.email, "wrong password!").await;
+    let (s2, b2) = app.login("nobody@acme.test", "wrong password!").await;
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert_eq!(b1, b2);
+}
+
+#[tokio::test]
+async fn failed_logins_are_limited_and_the_limit_lifts_after_the_window() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    for _ in 0..5 {
+        assert_eq!(
+            app.login(&m.email, "guess guess guess").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let response = app
+        .request(Method::POST, "/api/v1/auth/login", None)
+        .json(&json!({ "email": m.email, "password": PASSWORD }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(response.headers()["retry-after"], "900");
+    app.clock.advance(901_000);
+    assert_eq!(app.login(&m.email, PASSWORD).await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_session_ends_when_it_expires_or_the_user_logs_out() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    let (_, second) = app.login(&m.email, PASSWORD).await;
+    let second = second["token"].as_str().unwrap().to_string();
+    let (status, _) = app.post("/api/v1/auth/logout", &m.token, json!({})).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.get("/api/v1/me", &m.token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/me", &second).await.0,
+        StatusCode::OK,
+        "other sessions go on"
+    );
+    app.clock.advance(168 * 3_600_000);
+    assert_eq!(
+        app.get("/api/v1/me", &second).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+}
+
+#[tokio::test]
+async fn requests_without_valid_credentials_are_refused_with_advice() {
+    let app = spawn_app().await;
+    let none = read(
+        app.request(Method::GET, "/api/v1/campaigns", None)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(none.0, StatusCode::UNAUTHORIZED);
+    assert!(error_message(&none.1, "unauthorized").contains("Authorization: Bearer"));
+    for header in [
+        "Basic dXNlcjpwYXNz",
+        "Bearer ods_forged",
+        "Bearer odk_forged",
+        "Bearer something",
+    ] {
+        let r = read(
+            app.request(Method::GET, "/api/v1/campaigns", None)
+                .header("authorization", header)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(r.0, StatusCode::UNAUTHORIZED, "{header}");
+    }
+}
+
+#[tokio::test]
+async fn sign_up_is_closed_by_default() {
+    let app = spawn_app().await;
+    let body = json!({ "organisation": "New Co", "name": "Nia", "email": "nia@new.test", "password": PASSWORD });
+    let r = read(
+        app.request(Method::POST, "/api/v1/auth/signup", None)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.0, StatusCode::FORBIDDEN);
+    assert!(error_message(&r.1, "forbidden").contains("sign-up is closed"));
+}
+
+#[tokio::test]
+async fn open_sign_up_creates_a_tenant_with_its_owner() {
+    let app = spawn_with(|c| c.with("auth.open_signup", true).unwrap()).await;
+    let body = json!({ "organisation": "New Co", "name": "Nia", "email": "Nia@New.test", "password": PASSWORD });
+    let (status, session) = read(
+        app.request(Method::POST, "/api/v1/auth/signup", None)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{session}");
+    assert_eq!(session["user"]["role"], "owner");
+    assert_eq!(session["user"]["email"], "nia@new.test");
+    let again = read(
+        app.request(Method::POST, "/api/v1/auth/signup", None)
+            .json(&body)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(again.0, StatusCode::CONFLICT);
+    let weak =
+        json!({ "organisation": "X", "name": "Y", "email": "y@x.test", "password": "short" });
+    let r = read(
+        app.request(Method::POST, "/api/v1/auth/signup", None)
+            .json(&weak)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(r.0, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+#[tokio::test]
+async fn changing_the_password_ends_every_old_session() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Manager).await;
+    let (status, _) = app
+        .put(
+            "/api/v1/me/password",
+            &m.token,
+            json!({ "current_password": "not it at all", "new_password": "a brand new secret" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let (status, session) = app
+        .put(
+            "/api/v1/me/password",
+            &m.token,
+            json!({ "current_password": PASSWORD, "new_password": "a brand new secret" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        app.get("/api/v1/me", &m.token).await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    assert_eq!(
+        app.get("/api/v1/me", session["token"].as_str().unwrap())
+            .await
+            .0,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.login(&m.email, "a brand new secret").await.0,
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,220 @@
+use outdial_domain::{Role, TenantId};
+use outdial_server::auth::passwords;
+use outdial_server::clock::ManualClock;
+use outdial_server::{Application, Config};
+use outdial_storage::testing::{TestDb, fresh_db};
+use outdial_storage::users::NewUser;
+use outdial_storage::{Store, tenants, users};
+use reqwest::{Method, RequestBuilder, Response, StatusCode};
+use serde_json::{Value, json};
+use std::sync::Arc;
+
+pub const START: i64 = 1_795_000_000_000;
+pub const PASSWORD: &str = "correct horse battery";
+
+pub struct TestApp {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: ManualClock,
+    pub store: Store,
+    _db: TestDb,
+}
+
+pub struct Member {
+    pub tenant: TenantId,
+    pub email: String,
+    pub token: String,
+}
+
+pub async fn spawn_app() -> TestApp {
+    spawn_with(|c| c).await
+}
+
+pub async fn spawn_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
+    let db = fresh_db().await;
+    let config = Config::default()
+        .with("database.url", &db.url)
+        .and_then(|c| c.with("server.bind", "127.0.0.1:0"))
+        .and_then(|c| c.with("demo.seed", false))
+        .unwrap();
+    let config = adjust(config);
+    let clock = ManualClock::new(START);
+    let app = Application::build_with_clock(config, Arc::new(clock.clone()))
+        .await
+        .expect("application builds");
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let store = app.store.clone();
+    tokio::spawn(app.run_until_stopped(std::future::pending()));
+    TestApp {
+        base,
+        client: reqwest::Client::new(),
+        clock,
+        store,
+        _db: db,
+    }
+}
+
+impl TestApp {
+    pub fn request(&self, method: Method, path: &str, token: Option<&str>) -> RequestBuilder {
+        let r = self
+            .client
+            .request(method, format!("{}{}", self.base, path));
+        match token {
+            Some(t) => r.bearer_auth(t),
+            None => r,
+        }
+    }
+
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: Option<Value>,
+    ) -> (StatusCode, Value) {
+        let mut r = self.request(method, path, Some(token));
+        if let Some(b) = body {
+            r = r.json(&b);
+        }
+        read(r.send().await.unwrap()).await
+    }
+
+    pub async fn get(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::GET, path, token, None).await
+    }
+    pub async fn post(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::POST, path, token, Some(body)).await
+    }
+    pub async fn patch(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PATCH, path, token, Some(body)).await
+    }
+    pub async fn put(&self, path: &str, token: &str, body: Value) -> (StatusCode, Value) {
+        self.call(Method::PUT, path, token, Some(body)).await
+    }
+    pub async fn delete(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        self.call(Method::DELETE, path, token, None).await
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        read(
+            self.request(Method::POST, "/api/v1/auth/login", None)
+                .json(&json!({ "email": email, "password": password }))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// A new tenant with one user of `role`, logged in.
+    pub async fn member(&self, org: &str, role: Role) -> Member {
+        let mut conn = self.store.conn().await.unwrap();
+        let tenant = tenants::create(&mut conn, org, START).await.unwrap();
+        let email = format!(
+            "{}@{}.test",
+            role.as_str(),
+            org.to_lowercase().replace(' ', "-")
+        );
+        let hash = passwords::hash(PASSWORD.into()).await.unwrap();
+        users::create(
+            &mut conn,
+            tenant.id,
+            NewUser {
+                email: &email,
+                name: "Test",
+                role,
+                password_hash: &hash,
+            },
+            START,
+        )
+        .await
+        .unwrap();
+        let token = self.login(&email, PASSWORD).await.1["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Member {
+            tenant: tenant.id,
+            email,
+            token,
+        }
+    }
+
+    /// Another user in the same tenant as `of`, logged in.
+    pub async fn colleague(&self, of: &Member, role: Role) -> Member {
+        let email = format!("{}-{}@colleague.test", role.as_str(), rand_suffix());
+        let (status, _) = self
+            .post(
+                "/api/v1/users",
+                &of.token,
+                json!({ "email": email, "name": "Colleague", "role": role, "password": PASSWORD }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED);
+        let token = self.login(&email, PASSWORD).await.1["token"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        Member {
+            tenant: of.tenant,
+            email,
+            token,
+        }
+    }
+
+    /// A ready-to-run campaign's id.
+    pub async fn campaign(&self, token: &str, name: &str) -> i64 {
+        let (status, body) = self
+            .post(
+                "/api/v1/campaigns",
+                token,
+                json!({ "name": name, "type": "sales_outreach", "settings": ready_settings() }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    /// Uploads CSV text as a raw `text/csv` body.
+    pub async fn import_csv(&self, token: &str, campaign: i64, csv: &str) -> (StatusCode, Value) {
+        let r = self
+            .request(
+                Method::POST,
+                &format!("/api/v1/campaigns/{campaign}/imports"),
+                Some(token),
+            )
+            .header("content-type", "text/csv")
+            .body(csv.to_string());
+        read(r.send().await.unwrap()).await
+    }
+}
+
+pub fn ready_settings() -> Value {
+    json!({
+        "caller_ids": ["+18134893200"],
+        "script": { "message": "Hello {first_name}", "voicemail_message": "Please call us back" }
+    })
+}
+
+pub async fn read(response: Response) -> (StatusCode, Value) {
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or(Value::String(text))
+    };
+    (status, body)
+}
+
+fn rand_suffix() -> String {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    N.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
+/// Asserts the documented error shape and returns the message.
+pub fn error_message(body: &Value, code: &str) -> String {
+    assert_eq!(body["error"]["code"], code, "{body}");
+    body["error"]["message"].as_str().unwrap().to_string()
+}

@@ -1,0 +1,12 @@
+//! The API, end to end: the real application on a random port, a fresh database per test
+//! (SQLite, or PostgreSQL when `OUTDIAL_TEST_POSTGRES_URL` is set), a clock the test moves.
+
+mod auth;
+mod campaigns;
+mod dnc;
+mod helpers;
+mod imports;
+mod leads;
+mod operations;
+mod tenancy;
+mod users;
