@@ -70,10 +70,11 @@ impl PhoneNumber {
             .map(|r| r.as_region_str().as_str().to_string())
             .unwrap_or_else(|| format!("+{}", parsed.country_code));
         // Reserved NANP codes first: "N11 service code" says more than "not valid".
-        if parsed.country_code == 1 && parsed.national_number >= 1_000_000_000 {
-            if let Some(why) = nanp_reservation(parsed.national_number) {
-                return Err(PhoneError::Reserved(raw.to_string(), why));
-            }
+        if parsed.country_code == 1
+            && parsed.national_number >= 1_000_000_000
+            && let Some(why) = nanp_reservation(parsed.national_number)
+        {
+            return Err(PhoneError::Reserved(raw.to_string(), why));
         }
         if !parsed.is_valid() {
             return Err(match parsed.is_possible_with_reason() {

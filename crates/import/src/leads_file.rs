@@ -285,19 +285,24 @@ fn as_strs<'a>(
         .collect()
 }
 
-/// The row as the user would recognise it: fields re-joined with the file's separator.
+/// The row as the user would recognise it: fields re-joined with the file's separator, quoted
+/// where needed. Built for every row, so it avoids a CSV writer per row.
 fn raw_text(fields: &[&str], delimiter: u8) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(delimiter)
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record(fields);
-    let bytes = w.into_inner().unwrap_or_default();
-    let mut s = String::from_utf8(bytes).unwrap_or_default();
-    if s.ends_with('\n') {
-        s.pop();
+    let sep = delimiter as char;
+    let mut s = String::with_capacity(fields.iter().map(|f| f.len() + 1).sum());
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            s.push(sep);
+        }
+        if f.contains([sep, '"', '\n', '\r']) {
+            s.push('"');
+            s.push_str(&f.replace('"', "\"\""));
+            s.push('"');
+        } else {
+            s.push_str(f);
+        }
     }
-    if s.chars().count() > MAX_RAW_CHARS {
+    if s.len() > MAX_RAW_CHARS {
         s = s.chars().take(MAX_RAW_CHARS).collect::<String>() + "…";
     }
     s
@@ -400,11 +405,17 @@ impl<'a> Writer<'a> {
         let mut kept_lines = Vec::with_capacity(candidates.len());
         for (line, mut lead, raw, phone_cell) in candidates {
             if existing.contains(lead.phone.as_str()) {
-                rejections.push(duplicate(line, &lead, raw, phone_cell));
+                rejections.push(duplicate(line, lead.phone.as_str(), raw, phone_cell));
                 continue;
             }
             lead.do_not_call |= listed.contains(lead.phone.as_str());
-            kept_lines.push((line, raw, phone_cell));
+            kept_lines.push((
+                line,
+                raw,
+                phone_cell,
+                lead.phone.to_string(),
+                lead.do_not_call,
+            ));
             keep.push(lead);
         }
         let skipped = leads::insert_many(
@@ -412,16 +423,16 @@ impl<'a> Writer<'a> {
             self.campaign.tenant_id,
             self.campaign.id,
             Some(self.import_id),
-            &keep,
+            keep,
             self.now,
         )
         .await?;
-        for (lead, (line, raw, phone_cell)) in keep.iter().zip(kept_lines) {
-            if skipped.contains(lead.phone.as_str()) {
-                rejections.push(duplicate(line, lead, raw, phone_cell));
+        for (line, raw, phone_cell, phone, do_not_call) in kept_lines {
+            if skipped.contains(&phone) {
+                rejections.push(duplicate(line, &phone, raw, phone_cell));
             } else {
                 self.counts.imported += 1;
-                self.counts.do_not_call += i64::from(lead.do_not_call);
+                self.counts.do_not_call += i64::from(do_not_call);
             }
         }
         rejections.sort_by_key(|r| r.line);
@@ -466,12 +477,12 @@ impl<'a> Writer<'a> {
     }
 }
 
-fn duplicate(line: u64, lead: &NewLead, raw: String, phone: String) -> Rejection {
+fn duplicate(line: u64, phone: &str, raw: String, phone_cell: String) -> Rejection {
     Rejection {
         line: line as i64,
         kind: RejectKind::Duplicate.as_str().into(),
-        reason: format!("{} is already a lead in this campaign", lead.phone),
-        phone,
+        reason: format!("{phone} is already a lead in this campaign"),
+        phone: phone_cell,
         raw,
     }
 }

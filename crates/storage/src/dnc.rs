@@ -1,6 +1,6 @@
 //! The tenant's do-not-call list. Adding a number also marks every matching lead of the tenant.
 
-use crate::row::{Arg, Params, bind_all, get};
+use crate::row::{Arg, Params, bind_all, get, stable_chunks};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::{PhoneNumber, TenantId};
 use serde::Serialize;
@@ -78,6 +78,8 @@ pub async fn add(
             .await?
             .rows_affected();
 
+        // Through the unique (campaign_id, phone) index: leads carry no tenant-wide phone index,
+        // which keeps lead imports fast.
         let mut p = Params::default();
         let n = p.push(Arg::Int(now));
         let t = p.push(Arg::Int(tenant.0));
@@ -86,7 +88,8 @@ pub async fn add(
             .map(|ph| p.push(Arg::Text(ph.as_str().into())))
             .collect();
         let sql = format!(
-            "UPDATE leads SET do_not_call = 1, updated_at = {n} WHERE tenant_id = {t} AND do_not_call = 0 AND phone IN ({})",
+            "UPDATE leads SET do_not_call = 1, updated_at = {n} WHERE do_not_call = 0 AND tenant_id = {t} \
+             AND campaign_id IN (SELECT id FROM campaigns WHERE tenant_id = {t}) AND phone IN ({})",
             list.join(", ")
         );
         marked += bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
@@ -132,8 +135,8 @@ pub async fn listed_among(
     phones: &[&str],
 ) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
-    for chunk in phones.chunks(1000) {
-        let mut p = Params::default();
+    for chunk in stable_chunks(phones) {
+        let mut p = Params::batch(conn);
         let t = p.push(Arg::Int(tenant.0));
         let list: Vec<String> = chunk
             .iter()

@@ -1,6 +1,6 @@
 //! Import runs and the rows they rejected, kept so the report can be downloaded later.
 
-use crate::row::{Arg, Params, bind_all, get};
+use crate::row::{Arg, Params, bind_all, get, stable_chunks};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::{CampaignId, ImportId, TenantId};
 use serde::Serialize;
@@ -123,15 +123,15 @@ pub async fn finish(conn: &mut Conn, id: ImportId, counts: ImportCounts, now: i6
 
 /// Stores rejected rows.
 pub async fn add_rejections(conn: &mut Conn, id: ImportId, rows: &[Rejection]) -> Result<()> {
-    for chunk in rows.chunks(1000) {
-        let mut p = Params::default();
+    for chunk in stable_chunks(rows) {
+        let mut p = Params::batch(conn);
         let values: Vec<String> = chunk
             .iter()
             .map(|r| {
                 format!(
                     "({}, {}, {}, {}, {}, {})",
                     id.0,
-                    r.line,
+                    p.push(Arg::Int(r.line)),
                     p.push(Arg::Text(r.kind.clone())),
                     p.push(Arg::Text(r.reason.clone())),
                     p.push(Arg::Text(r.phone.clone())),

@@ -1,6 +1,6 @@
 //! Leads: stored one row each, unique per campaign and number.
 
-use crate::row::{Arg, Params, bind_all, get};
+use crate::row::{Arg, Params, bind_all, chunk_lengths, get, stable_chunks};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::lead::{LeadStatus, NewLead, Priority};
 use outdial_domain::{CampaignId, ImportId, LeadId, TenantId};
@@ -106,7 +106,7 @@ fn custom_json(fields: &[(String, String)]) -> Option<String> {
     Some(serde_json::Value::Object(map).to_string())
 }
 
-/// Rows per multi-row INSERT: 12 parameters each stays far below SQLite's 32,766 limit.
+/// Rows the import hands to [`insert_many`] at a time.
 pub const INSERT_BATCH: usize = 1000;
 
 /// Inserts leads of one campaign. Numbers already in the campaign are skipped, not an error;
@@ -119,33 +119,37 @@ pub async fn insert_many(
     tenant: TenantId,
     campaign: CampaignId,
     import: Option<ImportId>,
-    leads: &[NewLead],
+    leads: Vec<NewLead>,
     now: i64,
 ) -> Result<HashSet<String>> {
     let import_sql = import
         .map(|i| i.0.to_string())
         .unwrap_or_else(|| "NULL".into());
     let mut skipped = HashSet::new();
-    for chunk in leads.chunks(INSERT_BATCH) {
-        let mut p = Params::default();
+    let mut leads = leads.into_iter();
+    for n in chunk_lengths(leads.len()) {
+        let chunk: Vec<NewLead> = leads.by_ref().take(n).collect();
+        let phones: Vec<String> = chunk.iter().map(|l| l.phone.as_str().to_string()).collect();
+        let mut p = Params::batch(conn);
         let mut values = Vec::with_capacity(chunk.len());
         for lead in chunk {
+            let custom = custom_json(&lead.custom_fields);
             values.push(format!(
                 "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, {import_sql}, {now}, {now})",
                 tenant.0,
                 campaign.0,
-                p.push(Arg::Text(lead.phone.as_str().into())),
+                p.push(Arg::Text(lead.phone.to_string())),
                 p.push(Arg::Text(lead.country.code())),
-                p.push(Arg::Text(lead.first_name.clone())),
-                p.push(Arg::Text(lead.last_name.clone())),
-                p.push(Arg::Text(lead.email.clone())),
-                p.push(Arg::Text(lead.company.clone())),
-                p.push(lead.timezone.clone().map(Arg::Text).unwrap_or(Arg::NullText)),
-                p.push(Arg::Text(lead.lead_type.clone())),
-                lead.priority.rank(),
-                i64::from(lead.do_not_call),
-                p.push(Arg::Text(lead.notes.clone())),
-                p.push(custom_json(&lead.custom_fields).map(Arg::Text).unwrap_or(Arg::NullText)),
+                p.push(Arg::Text(lead.first_name)),
+                p.push(Arg::Text(lead.last_name)),
+                p.push(Arg::Text(lead.email)),
+                p.push(Arg::Text(lead.company)),
+                p.push(lead.timezone.map(Arg::Text).unwrap_or(Arg::NullText)),
+                p.push(Arg::Text(lead.lead_type)),
+                p.push(Arg::Int(lead.priority.rank())),
+                p.push(Arg::Int(i64::from(lead.do_not_call))),
+                p.push(Arg::Text(lead.notes)),
+                p.push(custom.map(Arg::Text).unwrap_or(Arg::NullText)),
             ));
         }
         let sql = format!(
@@ -157,18 +161,12 @@ pub async fn insert_many(
         let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
             .fetch_all(&mut *conn)
             .await?;
-        if rows.len() < chunk.len() {
+        if rows.len() < phones.len() {
             let inserted: HashSet<String> = rows
                 .iter()
                 .map(|r| get::<String>(r, "phone"))
                 .collect::<Result<_>>()?;
-            skipped.extend(
-                chunk
-                    .iter()
-                    .map(|l| l.phone.as_str())
-                    .filter(|p| !inserted.contains(*p))
-                    .map(str::to_string),
-            );
+            skipped.extend(phones.into_iter().filter(|p| !inserted.contains(p)));
         }
     }
     Ok(skipped)
@@ -182,15 +180,7 @@ pub async fn create(
     lead: &NewLead,
     now: i64,
 ) -> Result<Lead> {
-    let skipped = insert_many(
-        conn,
-        tenant,
-        campaign,
-        None,
-        std::slice::from_ref(lead),
-        now,
-    )
-    .await?;
+    let skipped = insert_many(conn, tenant, campaign, None, vec![lead.clone()], now).await?;
     if !skipped.is_empty() {
         return Err(StorageError::Conflict(format!(
             "{} is already a lead in this campaign",
@@ -213,8 +203,8 @@ pub async fn existing_phones(
     phones: &[&str],
 ) -> Result<HashSet<String>> {
     let mut out = HashSet::new();
-    for chunk in phones.chunks(INSERT_BATCH) {
-        let mut p = Params::default();
+    for chunk in stable_chunks(phones) {
+        let mut p = Params::batch(conn);
         let c = p.push(Arg::Int(campaign.0));
         let list: Vec<String> = chunk
             .iter()

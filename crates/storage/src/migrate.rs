@@ -18,7 +18,7 @@ const MIGRATIONS: &[Migration] = &[Migration {
 }];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
-const PG_MIGRATION_LOCK: i64 = 0x6f75_7464_6961_6c;
+const PG_MIGRATION_LOCK: i64 = 0x006f_7574_6469_616c;
 
 /// Applies pending migrations; returns the names of those applied now.
 pub(crate) async fn run(store: &Store) -> Result<Vec<String>> {
@@ -50,12 +50,12 @@ async fn apply(store: &Store, conn: &mut sqlx::AnyConnection) -> Result<Vec<Stri
         .iter()
         .map(|r| r.try_get::<i64, _>(0))
         .collect::<Result<_, _>>()?;
-    if let Some(newest) = applied.iter().max() {
-        if *newest > MIGRATIONS.last().map(|m| m.version).unwrap_or(0) {
-            return Err(StorageError::Corrupt(format!(
-                "the database is at schema version {newest}, newer than this Outdial knows; upgrade Outdial"
-            )));
-        }
+    if let Some(newest) = applied.iter().max()
+        && *newest > MIGRATIONS.last().map(|m| m.version).unwrap_or(0)
+    {
+        return Err(StorageError::Corrupt(format!(
+            "the database is at schema version {newest}, newer than this Outdial knows; upgrade Outdial"
+        )));
     }
     let mut done = Vec::new();
     for m in MIGRATIONS.iter().filter(|m| !applied.contains(&m.version)) {

@@ -38,16 +38,89 @@ pub(crate) fn bind_all<'q>(
     query
 }
 
-/// Collects parameters and hands out their `$n` placeholders.
+/// Collects parameters and hands out their placeholders: `$n`, which may be used several times,
+/// or, for [`Params::batch`], anonymous `?` on SQLite.
 #[derive(Default)]
 pub(crate) struct Params {
     pub(crate) args: Vec<Arg>,
+    anonymous: bool,
 }
 
 impl Params {
+    /// For statements with thousands of parameters (multi-row inserts, long `IN` lists), where
+    /// each placeholder appears once, in push order. SQLite resolves every `$n` by scanning all
+    /// parameter names, which makes binding quadratic (it took 80 % of a 1,000-row insert);
+    /// anonymous `?` are bound by position. PostgreSQL keeps `$n`.
+    pub(crate) fn batch(conn: &crate::Conn) -> Params {
+        Params {
+            args: Vec::new(),
+            anonymous: conn.backend_name() == "SQLite",
+        }
+    }
+
     /// Adds a parameter and returns its placeholder.
     pub(crate) fn push(&mut self, arg: Arg) -> String {
         self.args.push(arg);
-        format!("${}", self.args.len())
+        if self.anonymous {
+            "?".to_string()
+        } else {
+            format!("${}", self.args.len())
+        }
+    }
+}
+
+/// Largest chunk of a batch statement; chunks are powers of two up to this.
+pub(crate) const MAX_CHUNK: usize = 512;
+
+/// Splits `len` items into chunk lengths that are powers of two (512, 256, …, 1), so a batch
+/// statement has at most ten distinct texts and stays in the prepared-statement cache. Lengths
+/// that vary with every batch would make the database parse a new statement every time.
+pub(crate) fn chunk_lengths(mut len: usize) -> Vec<usize> {
+    let mut out = Vec::new();
+    let mut size = MAX_CHUNK;
+    while len > 0 {
+        while size > len {
+            size /= 2;
+        }
+        out.push(size);
+        len -= size;
+    }
+    out
+}
+
+/// Splits a slice by [`chunk_lengths`].
+pub(crate) fn stable_chunks<T>(items: &[T]) -> Vec<&[T]> {
+    let mut rest = items;
+    chunk_lengths(items.len())
+        .into_iter()
+        .map(|n| {
+            let (head, tail) = rest.split_at(n);
+            rest = tail;
+            head
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunks_are_powers_of_two_and_cover_everything() {
+        assert_eq!(chunk_lengths(0), Vec::<usize>::new());
+        assert_eq!(chunk_lengths(1000), vec![512, 256, 128, 64, 32, 8]);
+        assert_eq!(chunk_lengths(1300), vec![512, 512, 256, 16, 4]);
+        for n in 0..2000 {
+            let c = chunk_lengths(n);
+            assert_eq!(c.iter().sum::<usize>(), n);
+            assert!(c.iter().all(|k| k.is_power_of_two() && *k <= MAX_CHUNK));
+        }
+        let items: Vec<u32> = (0..700).collect();
+        let chunks = stable_chunks(&items);
+        assert_eq!(
+            chunks.iter().map(|c| c.len()).collect::<Vec<_>>(),
+            vec![512, 128, 32, 16, 8, 4]
+        );
+        assert_eq!(chunks.concat(), items);
     }
 }

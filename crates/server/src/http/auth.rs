@@ -52,14 +52,13 @@ pub struct Session {
 }
 
 fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
-    if state.config.server.trust_forwarded_for {
-        if let Some(first) = headers
+    if state.config.server.trust_forwarded_for
+        && let Some(first) = headers
             .get("x-forwarded-for")
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.split(',').next())
-        {
-            return first.trim().to_string();
-        }
+    {
+        return first.trim().to_string();
     }
     peer.ip().to_string()
 }

@@ -10,7 +10,7 @@ pub fn neutralise(cell: &str) -> std::borrow::Cow<'_, str> {
 }
 
 /// Writes rows (header first) as CSV text.
-pub fn to_csv<'a>(rows: impl IntoIterator<Item = Vec<String>>) -> String {
+pub fn to_csv(rows: impl IntoIterator<Item = Vec<String>>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     for row in rows {
         let _ = w.write_record(row.iter().map(|c| neutralise(c).into_owned()));

@@ -107,7 +107,6 @@ CREATE TABLE leads (
     updated_at BIGINT NOT NULL
 );
 CREATE UNIQUE INDEX leads_campaign_phone ON leads(campaign_id, phone);
-CREATE INDEX leads_tenant_phone ON leads(tenant_id, phone);
 
 CREATE TABLE dnc_numbers (
     tenant_id BIGINT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,

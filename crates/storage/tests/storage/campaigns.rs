@@ -107,7 +107,7 @@ async fn deleting_a_campaign_deletes_its_leads() {
         w.a,
         c.id,
         None,
-        &[lead("8134893222"), lead("8134893223")],
+        vec![lead("8134893222"), lead("8134893223")],
         NOW,
     )
     .await

@@ -23,7 +23,7 @@ async fn listing_a_number_marks_the_tenants_leads_only() {
             t,
             c,
             None,
-            &[lead("8134893222"), lead("8134893299")],
+            vec![lead("8134893222"), lead("8134893299")],
             NOW,
         )
         .await

@@ -9,7 +9,7 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
     let c = campaign(&w, w.a, "One").await;
-    let none = leads::insert_many(&mut conn, w.a, c.id, None, &[lead("8134893222")], NOW)
+    let none = leads::insert_many(&mut conn, w.a, c.id, None, vec![lead("8134893222")], NOW)
         .await
         .unwrap();
     assert!(none.is_empty());
@@ -18,7 +18,7 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
         w.a,
         c.id,
         None,
-        &[lead("8134893222"), lead("8134893223")],
+        vec![lead("8134893222"), lead("8134893223")],
         NOW + 1,
     )
     .await
@@ -34,7 +34,7 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
         w.a,
         c.id,
         None,
-        &[lead("8134893223"), lead("8134893224")],
+        vec![lead("8134893223"), lead("8134893224")],
         NOW + 2,
     )
     .await
@@ -67,7 +67,7 @@ async fn filters_search_and_pages_work_together() {
     let mut batch: Vec<_> = (0..25).map(|i| lead(&format!("81348932{i:02}"))).collect();
     batch[3].first_name = "Grace".into();
     batch[3].last_name = "Hopper".into();
-    leads::insert_many(&mut conn, w.a, c.id, None, &batch, NOW)
+    leads::insert_many(&mut conn, w.a, c.id, None, batch, NOW)
         .await
         .unwrap();
 
@@ -148,7 +148,7 @@ async fn saving_a_lead_keeps_custom_fields_and_refuses_a_duplicate_number() {
         w.a,
         c.id,
         None,
-        &[lead("8134893222"), lead("8134893223")],
+        vec![lead("8134893222"), lead("8134893223")],
         NOW,
     )
     .await

@@ -1,0 +1,240 @@
+//! The `outdial` binary as a newcomer uses it: serve with a printed demo login, admin commands,
+//! file import with a report. Runs the built binary against a temporary SQLite file.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+fn outdial(dir: &std::path::Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_outdial"));
+    cmd.current_dir(dir)
+        .env_remove("OUTDIAL_TEST_POSTGRES_URL")
+        .env("RUST_LOG", "warn");
+    cmd
+}
+
+fn run(cmd: &mut Command) -> (bool, String, String) {
+    let out = cmd.output().expect("binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn serve_prints_a_demo_login_that_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = outdial(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut email, mut password, mut base) = (String::new(), String::new(), String::new());
+    for line in lines.by_ref() {
+        let line = line.unwrap();
+        if let Some(v) = line.trim().strip_prefix("email:") {
+            email = v.trim().into();
+        } else if let Some(v) = line.trim().strip_prefix("password:") {
+            password = v.trim().into();
+        } else if let Some(rest) = line.split("listening on ").nth(1) {
+            base = rest.split_whitespace().next().unwrap().into();
+            break;
+        }
+    }
+    assert!(
+        !password.is_empty() && base.starts_with("http://127.0.0.1:"),
+        "email {email}, base {base}"
+    );
+    let client = reqwest::Client::new();
+    let login: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": email, "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = login["token"].as_str().expect("the printed login works");
+    let leads: serde_json::Value = client
+        .get(format!("{base}/api/v1/leads"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(leads["total"], 12, "the sample campaign has its demo leads");
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    // A second start on the same database does not create another demo tenant.
+    let mut again = outdial(dir.path())
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let first = BufReader::new(again.stdout.take().unwrap())
+        .lines()
+        .map(|l| l.unwrap())
+        .find(|l| !l.trim().is_empty())
+        .unwrap();
+    assert!(first.contains("listening on"), "{first}");
+    again.kill().unwrap();
+    again.wait().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+}
+
+#[test]
+fn admin_commands_and_a_file_import_work_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(outdial(dir.path()).args([
+        "--database-url",
+        "cli.db",
+        "tenant",
+        "create",
+        "--name",
+        "Acme",
+        "--owner-email",
+        "owner@acme.test",
+    ]));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("tenant Acme created (id 1)") && out.contains("owner password: "),
+        "{out}"
+    );
+    let (ok, _, err) = run(outdial(dir.path()).args([
+        "--database-url",
+        "cli.db",
+        "user",
+        "create",
+        "--tenant",
+        "1",
+        "--email",
+        "agent@acme.test",
+        "--role",
+        "agent",
+        "--password",
+        "short",
+    ]));
+    assert!(!ok && err.contains("at least 10 characters"), "{err}");
+    let (ok, _, err) = run(outdial(dir.path()).args([
+        "--database-url",
+        "cli.db",
+        "user",
+        "create",
+        "--tenant",
+        "1",
+        "--email",
+        "boss@acme.test",
+        "--role",
+        "king",
+    ]));
+    assert!(!ok && err.contains("unknown role"), "{err}");
+    let (ok, out, _) = run(outdial(dir.path()).args(["--database-url", "cli.db", "migrate"]));
+    assert!(ok && out.contains("up to date"), "{out}");
+}
+
+#[tokio::test]
+async fn import_reports_rejected_rows_and_refuses_bad_files() {
+    use outdial_domain::campaign::{CampaignSettings, CampaignType};
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("cli.db").display());
+    let store = outdial_storage::Store::connect(&url, 2).await.unwrap();
+    store.migrate().await.unwrap();
+    let mut conn = store.conn().await.unwrap();
+    let tenant = outdial_storage::tenants::create(&mut conn, "Acme", 0)
+        .await
+        .unwrap();
+    let campaign = outdial_storage::campaigns::create(
+        &mut conn,
+        tenant.id,
+        "Spring",
+        CampaignType::General,
+        &CampaignSettings::default(),
+        0,
+    )
+    .await
+    .unwrap();
+    drop(conn);
+    let db = ["--database-url", url.as_str()];
+    let id = campaign.id.to_string();
+
+    std::fs::write(
+        dir.path().join("leads.csv"),
+        "name,phone\nAnn Lee,8134893222\nBad,12ab\nDup,813-489-3222\n",
+    )
+    .unwrap();
+    let (ok, out, err) = run(outdial(dir.path()).args(db).args([
+        "import",
+        "leads.csv",
+        "--campaign",
+        &id,
+        "--report",
+        "report.json",
+    ]));
+    assert!(ok, "{err}");
+    assert!(
+        out.contains("3 rows read, 1 imported, 2 rejected (1 duplicates)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("line 3: '12ab' is not a phone number") && out.contains("line 4:"),
+        "{out}"
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("report.json")).unwrap()).unwrap();
+    assert_eq!(report["rejected_rows"].as_array().unwrap().len(), 2);
+
+    std::fs::write(dir.path().join("bad.csv"), "name,email\nA,a@b.test\n").unwrap();
+    let (ok, _, err) =
+        run(outdial(dir.path())
+            .args(db)
+            .args(["import", "bad.csv", "--campaign", &id]));
+    assert!(
+        !ok && err.contains("nothing was imported") && err.contains("no phone column"),
+        "{err}"
+    );
+    let (ok, _, err) =
+        run(outdial(dir.path())
+            .args(db)
+            .args(["import", "missing.csv", "--campaign", &id]));
+    assert!(!ok && err.contains("missing.csv"), "{err}");
+    let (ok, _, err) =
+        run(outdial(dir.path())
+            .args(db)
+            .args(["import", "leads.csv", "--campaign", "99"]));
+    assert!(!ok && err.contains("no campaign with id 99"), "{err}");
+    let mut conn = store.conn().await.unwrap();
+    assert_eq!(
+        outdial_storage::leads::count_in_campaign(&mut conn, campaign.id)
+            .await
+            .unwrap(),
+        1
+    );
+}
+
+#[test]
+fn config_commands_show_settings_without_secrets() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, _) = run(outdial(dir.path()).args(["config", "example"]));
+    assert!(ok && out.contains("[database]") && out.contains("OUTDIAL_DATABASE__URL"));
+    let (ok, out, _) = run(outdial(dir.path())
+        .env("OUTDIAL_DATABASE__URL", "postgres://app:hunter2@db/outdial")
+        .env("OUTDIAL_SERVR__BIND", "x")
+        .args(["config", "check"]));
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("postgres://app:***@db/outdial") && !out.contains("hunter2"),
+        "{out}"
+    );
+    assert!(
+        out.contains("warning: ignoring OUTDIAL_SERVR__BIND"),
+        "{out}"
+    );
+}
