@@ -138,13 +138,9 @@ pub async fn listed_among(
     for chunk in stable_chunks(phones) {
         let mut p = Params::batch(conn);
         let t = p.push(Arg::Int(tenant.0));
-        let list: Vec<String> = chunk
-            .iter()
-            .map(|ph| p.push(Arg::Text((*ph).into())))
-            .collect();
+        let (join, condition) = p.in_list("d", "phone", chunk);
         let sql = format!(
-            "SELECT phone FROM dnc_numbers WHERE tenant_id = {t} AND phone IN ({})",
-            list.join(", ")
+            "SELECT d.phone AS phone FROM dnc_numbers d {join} WHERE d.tenant_id = {t} AND {condition}"
         );
         for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
             .fetch_all(&mut *conn)

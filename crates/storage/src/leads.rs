@@ -206,13 +206,9 @@ pub async fn existing_phones(
     for chunk in stable_chunks(phones) {
         let mut p = Params::batch(conn);
         let c = p.push(Arg::Int(campaign.0));
-        let list: Vec<String> = chunk
-            .iter()
-            .map(|ph| p.push(Arg::Text((*ph).into())))
-            .collect();
+        let (join, condition) = p.in_list("l", "phone", chunk);
         let sql = format!(
-            "SELECT phone FROM leads WHERE campaign_id = {c} AND phone IN ({})",
-            list.join(", ")
+            "SELECT l.phone AS phone FROM leads l {join} WHERE l.campaign_id = {c} AND {condition}"
         );
         for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
             .fetch_all(&mut *conn)

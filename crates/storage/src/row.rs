@@ -58,6 +58,37 @@ impl Params {
         }
     }
 
+    /// `column IN (…)` over `values`, written for the dialect: SQLite plans `IN` lists well;
+    /// PostgreSQL switches a reused statement to a generic plan that checks an `IN` list row by
+    /// row, so there the list becomes a `VALUES` join probed through the index. Returns the
+    /// join clause (empty on SQLite) and the condition.
+    pub(crate) fn in_list(
+        &mut self,
+        alias: &str,
+        column: &str,
+        values: &[&str],
+    ) -> (String, String) {
+        let list: Vec<String> = values
+            .iter()
+            .map(|v| self.push(Arg::Text((*v).to_string())))
+            .collect();
+        if self.anonymous {
+            (
+                String::new(),
+                format!("{alias}.{column} IN ({})", list.join(", ")),
+            )
+        } else {
+            let rows: Vec<String> = list.iter().map(|p| format!("({p})")).collect();
+            (
+                format!(
+                    "JOIN (VALUES {}) AS wanted ON wanted.column1 = {alias}.{column}",
+                    rows.join(", ")
+                ),
+                "TRUE".to_string(),
+            )
+        }
+    }
+
     /// Adds a parameter and returns its placeholder.
     pub(crate) fn push(&mut self, arg: Arg) -> String {
         self.args.push(arg);
