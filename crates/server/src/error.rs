@@ -2,7 +2,7 @@
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use outdial_storage::StorageError;
+use outdial_storage::{DatabaseError, StorageError};
 use serde_json::json;
 
 /// Everything a handler can answer with instead of success.
@@ -124,6 +124,12 @@ impl From<StorageError> for AppError {
                 anyhow::Error::new(other).context("while talking to the database"),
             ),
         }
+    }
+}
+
+impl From<DatabaseError> for AppError {
+    fn from(e: DatabaseError) -> Self {
+        StorageError::from(e).into()
     }
 }
 

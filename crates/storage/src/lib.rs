@@ -19,6 +19,8 @@ pub mod users;
 
 pub use db::{Backend, Conn, Store, Tx, redact_url};
 pub use error::StorageError;
+/// The database driver's error, for callers that commit transactions themselves.
+pub use sqlx::Error as DatabaseError;
 
 /// The result of a storage call.
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;

@@ -181,9 +181,7 @@ async fn signup(
     )
     .await?;
     let session = new_session(&state, &mut tx, user).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(session)))
 }
 
@@ -259,9 +257,7 @@ async fn change_password(
     .await?;
     sessions::delete_for_user(&mut tx, user.tenant_id, user.id).await?;
     let session = new_session(&state, &mut tx, user).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(Json(session))
 }
 

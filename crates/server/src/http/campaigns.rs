@@ -232,9 +232,7 @@ async fn update(
         state.clock.now_ms(),
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(Json(updated))
 }
 
@@ -293,9 +291,7 @@ async fn remove(
         ));
     }
     campaigns::delete(&mut tx, auth.tenant, current.id).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %current.id, by = %auth.actor(), "campaign deleted");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -163,9 +163,7 @@ async fn add(
     let entry = dnc::find(&mut tx, auth.tenant, &phone)
         .await?
         .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a listed number vanished")))?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     tracing::info!(tenant_id = %auth.tenant, leads_marked = marked, by = %actor, "number added to do-not-call list");
     let status = if listed > 0 {
         StatusCode::CREATED

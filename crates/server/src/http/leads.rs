@@ -250,9 +250,7 @@ async fn create(
         state.clock.now_ms(),
     )
     .await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok((StatusCode::CREATED, Json(created)))
 }
 
@@ -348,9 +346,7 @@ async fn update(
     }
     lead.do_not_call |= listed;
     let saved = leads::save(&mut tx, &lead, state.clock.now_ms()).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(Json(saved))
 }
 
@@ -372,8 +368,6 @@ async fn remove(
         ));
     }
     leads::delete(&mut tx, auth.tenant, lead.id).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -168,9 +168,7 @@ async fn update(
     if ends_sessions {
         sessions::delete_for_user(&mut tx, auth.tenant, user.id).await?;
     }
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(Json(user))
 }
 
@@ -207,8 +205,6 @@ async fn remove(
         ));
     }
     users::delete(&mut tx, auth.tenant, target.id).await?;
-    tx.commit()
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
+    tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
 }
