@@ -424,6 +424,7 @@ impl<'a> Writer<'a> {
             self.campaign.id,
             Some(self.import_id),
             keep,
+            true,
             self.now,
         )
         .await?;

@@ -93,7 +93,16 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
             custom_fields: Vec::new(),
         })
         .collect();
-    leads::insert_many(&mut tx, tenant.id, campaign.id, None, demo_leads, now).await?;
+    leads::insert_many(
+        &mut tx,
+        tenant.id,
+        campaign.id,
+        None,
+        demo_leads,
+        false,
+        now,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(DemoLogin {
         email: DEMO_EMAIL.into(),

@@ -110,7 +110,8 @@ fn custom_json(fields: &[(String, String)]) -> Option<String> {
 pub const INSERT_BATCH: usize = 1000;
 
 /// Inserts leads of one campaign. Numbers already in the campaign are skipped, not an error;
-/// returns the skipped numbers (empty when every lead was inserted). `RETURNING` says exactly
+/// returns the skipped numbers (empty when every lead was inserted). `exclusive` promises that
+/// the caller holds a write transaction and removed numbers already in the campaign. `RETURNING` says exactly
 /// which rows went in, on both backends. The ids of tenant, campaign and import are typed
 /// integers, inlined safely.
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant, campaign_id = %campaign, count = leads.len()))]
@@ -120,24 +121,71 @@ pub async fn insert_many(
     campaign: CampaignId,
     import: Option<ImportId>,
     leads: Vec<NewLead>,
+    exclusive: bool,
     now: i64,
 ) -> Result<HashSet<String>> {
-    let import_sql = import
-        .map(|i| i.0.to_string())
-        .unwrap_or_else(|| "NULL".into());
-    let mut skipped = HashSet::new();
+    let anonymous = conn.backend_name() == "SQLite";
+    // Under SQLite's write lock, with numbers already in the campaign filtered out by the
+    // caller (`exclusive`), no conflict can happen: a plain INSERT skips returning a row per
+    // lead, and an impossible conflict fails loudly instead of being skipped.
+    let conflict = if exclusive && anonymous {
+        ""
+    } else {
+        "ON CONFLICT (campaign_id, phone) DO NOTHING RETURNING phone"
+    };
+    let head = InsertHead {
+        tenant,
+        campaign,
+        import_sql: import
+            .map(|i| i.0.to_string())
+            .unwrap_or_else(|| "NULL".into()),
+        now,
+        conflict,
+        anonymous,
+    };
     let mut leads = leads.into_iter();
+    let mut skipped = HashSet::new();
     for n in chunk_lengths(leads.len()) {
-        let chunk: Vec<NewLead> = leads.by_ref().take(n).collect();
+        let (sql, args, phones) = head.build(leads.by_ref().take(n).collect());
+        let query = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), args);
+        if conflict.is_empty() {
+            query.execute(&mut *conn).await.map_err(|e| StorageError::on_unique(e, "a number was added to the campaign during the import; nothing was imported, try again"))?;
+            continue;
+        }
+        let rows = query.fetch_all(&mut *conn).await?;
+        if rows.len() < phones.len() {
+            let inserted: HashSet<String> = rows
+                .iter()
+                .map(|r| get::<String>(r, "phone"))
+                .collect::<Result<_>>()?;
+            skipped.extend(phones.into_iter().filter(|p| !inserted.contains(p)));
+        }
+    }
+    Ok(skipped)
+}
+
+/// What every chunk of one [`insert_many`] call shares.
+struct InsertHead {
+    tenant: TenantId,
+    campaign: CampaignId,
+    import_sql: String,
+    now: i64,
+    conflict: &'static str,
+    anonymous: bool,
+}
+
+impl InsertHead {
+    /// The statement, its parameters and the chunk's phone numbers.
+    fn build(&self, chunk: Vec<NewLead>) -> (String, Vec<Arg>, Vec<String>) {
         let phones: Vec<String> = chunk.iter().map(|l| l.phone.as_str().to_string()).collect();
-        let mut p = Params::batch(conn);
+        let mut p = Params::with_style(self.anonymous);
+        let (tenant, campaign, import_sql, now) =
+            (self.tenant.0, self.campaign.0, &self.import_sql, self.now);
         let mut values = Vec::with_capacity(chunk.len());
         for lead in chunk {
             let custom = custom_json(&lead.custom_fields);
             values.push(format!(
-                "({}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, {import_sql}, {now}, {now})",
-                tenant.0,
-                campaign.0,
+                "({tenant}, {campaign}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, {import_sql}, {now}, {now})",
                 p.push(Arg::Text(lead.phone.to_string())),
                 p.push(Arg::Text(lead.country.code())),
                 p.push(Arg::Text(lead.first_name)),
@@ -155,21 +203,12 @@ pub async fn insert_many(
         let sql = format!(
             "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
              lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
-             VALUES {} ON CONFLICT (campaign_id, phone) DO NOTHING RETURNING phone",
-            values.join(", ")
+             VALUES {} {}",
+            values.join(", "),
+            self.conflict
         );
-        let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
-            .fetch_all(&mut *conn)
-            .await?;
-        if rows.len() < phones.len() {
-            let inserted: HashSet<String> = rows
-                .iter()
-                .map(|r| get::<String>(r, "phone"))
-                .collect::<Result<_>>()?;
-            skipped.extend(phones.into_iter().filter(|p| !inserted.contains(p)));
-        }
+        (sql, p.args, phones)
     }
-    Ok(skipped)
 }
 
 /// Creates one lead; `Conflict` when the number is already in the campaign.
@@ -180,7 +219,7 @@ pub async fn create(
     lead: &NewLead,
     now: i64,
 ) -> Result<Lead> {
-    let skipped = insert_many(conn, tenant, campaign, None, vec![lead.clone()], now).await?;
+    let skipped = insert_many(conn, tenant, campaign, None, vec![lead.clone()], false, now).await?;
     if !skipped.is_empty() {
         return Err(StorageError::Conflict(format!(
             "{} is already a lead in this campaign",

@@ -52,9 +52,14 @@ impl Params {
     /// parameter names, which makes binding quadratic (it took 80 % of a 1,000-row insert);
     /// anonymous `?` are bound by position. PostgreSQL keeps `$n`.
     pub(crate) fn batch(conn: &crate::Conn) -> Params {
+        Self::with_style(conn.backend_name() == "SQLite")
+    }
+
+    /// [`Params::batch`] for a known dialect: `anonymous` on SQLite.
+    pub(crate) fn with_style(anonymous: bool) -> Params {
         Params {
             args: Vec::new(),
-            anonymous: conn.backend_name() == "SQLite",
+            anonymous,
         }
     }
 

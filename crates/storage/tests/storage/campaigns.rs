@@ -108,6 +108,7 @@ async fn deleting_a_campaign_deletes_its_leads() {
         c.id,
         None,
         vec![lead("8134893222"), lead("8134893223")],
+        false,
         NOW,
     )
     .await

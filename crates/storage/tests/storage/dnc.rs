@@ -24,6 +24,7 @@ async fn listing_a_number_marks_the_tenants_leads_only() {
             c,
             None,
             vec![lead("8134893222"), lead("8134893299")],
+            false,
             NOW,
         )
         .await

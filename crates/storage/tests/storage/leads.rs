@@ -9,9 +9,17 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
     let c = campaign(&w, w.a, "One").await;
-    let none = leads::insert_many(&mut conn, w.a, c.id, None, vec![lead("8134893222")], NOW)
-        .await
-        .unwrap();
+    let none = leads::insert_many(
+        &mut conn,
+        w.a,
+        c.id,
+        None,
+        vec![lead("8134893222")],
+        false,
+        NOW,
+    )
+    .await
+    .unwrap();
     assert!(none.is_empty());
     let skipped = leads::insert_many(
         &mut conn,
@@ -19,6 +27,7 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
         c.id,
         None,
         vec![lead("8134893222"), lead("8134893223")],
+        false,
         NOW + 1,
     )
     .await
@@ -35,6 +44,7 @@ async fn numbers_already_in_the_campaign_are_skipped_and_reported() {
         c.id,
         None,
         vec![lead("8134893223"), lead("8134893224")],
+        false,
         NOW + 2,
     )
     .await
@@ -67,7 +77,7 @@ async fn filters_search_and_pages_work_together() {
     let mut batch: Vec<_> = (0..25).map(|i| lead(&format!("81348932{i:02}"))).collect();
     batch[3].first_name = "Grace".into();
     batch[3].last_name = "Hopper".into();
-    leads::insert_many(&mut conn, w.a, c.id, None, batch, NOW)
+    leads::insert_many(&mut conn, w.a, c.id, None, batch, false, NOW)
         .await
         .unwrap();
 
@@ -149,6 +159,7 @@ async fn saving_a_lead_keeps_custom_fields_and_refuses_a_duplicate_number() {
         c.id,
         None,
         vec![lead("8134893222"), lead("8134893223")],
+        false,
         NOW,
     )
     .await
@@ -190,4 +201,44 @@ async fn saving_a_lead_keeps_custom_fields_and_refuses_a_duplicate_number() {
         leads::delete(&mut conn, w.a, LeadId(99_999)).await,
         Err(StorageError::NotFound)
     ));
+}
+
+/// The import's fast path promises no conflicts; if one happens anyway it must not vanish.
+#[tokio::test]
+async fn an_unexpected_conflict_in_an_exclusive_insert_is_never_silent() {
+    let w = world().await;
+    let c = campaign(&w, w.a, "Exclusive").await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    leads::insert_many(
+        &mut conn,
+        w.a,
+        c.id,
+        None,
+        vec![lead("8134893222")],
+        false,
+        NOW,
+    )
+    .await
+    .unwrap();
+    let mut tx = w.db.store.begin().await.unwrap();
+    let outcome = leads::insert_many(
+        &mut tx,
+        w.a,
+        c.id,
+        None,
+        vec![lead("8134893222"), lead("8134893223")],
+        true,
+        NOW,
+    )
+    .await;
+    match w.db.store.backend() {
+        outdial_storage::Backend::Sqlite => assert!(
+            matches!(outcome, Err(StorageError::Conflict(_))),
+            "{outcome:?}"
+        ),
+        outdial_storage::Backend::Postgres => assert_eq!(
+            outcome.unwrap().into_iter().collect::<Vec<_>>(),
+            vec!["+18134893222".to_string()]
+        ),
+    }
 }
