@@ -188,7 +188,7 @@ impl<'de> Deserialize<'de> for PhoneNumber {
         let s = String::deserialize(d)?;
         PhoneNumber::parse_e164(&s).map_err(|e| {
             serde::de::Error::custom(format!(
-                "{e} (write numbers in E.164 form, e.g. +18135550123)"
+                "{e} (write numbers in E.164 form, e.g. +18134893222)"
             ))
         })
     }

@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 #[serde(default, deny_unknown_fields)]
 pub struct CampaignSettings {
     /// Numbers the calls come from (E.164). Several numbers are rotated.
-    #[schema(value_type = Vec<String>, example = json!(["+18135550123"]))]
+    #[schema(value_type = Vec<String>, example = json!(["+18134893222"]))]
     pub caller_ids: Vec<PhoneNumber>,
     /// IANA time zone of the campaign's calling window, e.g. `America/New_York`.
     pub timezone: String,
@@ -239,7 +239,7 @@ pub struct Script {
     /// Left on an answering machine.
     pub voicemail_message: String,
     /// Where "press 1" sends the caller, until agents take over.
-    #[schema(value_type = Option<String>, example = "+18135550100")]
+    #[schema(value_type = Option<String>, example = "+18134893200")]
     pub transfer_number: Option<PhoneNumber>,
     /// Language of speech and recognition, e.g. `en-US` or `de-DE`.
     pub language: String,

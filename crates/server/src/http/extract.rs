@@ -23,12 +23,13 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
                         "Failed to deserialize the JSON body into the target type: ",
                     )
                     .to_string();
-                let field = message
-                    .split_once(": ")
-                    .map(|(f, _)| f.to_string())
-                    .filter(|f| !f.contains(' '));
+                // serde's message is "path: problem"; the details name the field once.
+                let (field, problem) = match message.split_once(": ") {
+                    Some((f, p)) if !f.contains(' ') => (Some(f.to_string()), p.to_string()),
+                    _ => (None, message.clone()),
+                };
                 Err(AppError::Validation {
-                    details: serde_json::json!([{ "field": field, "message": message }]),
+                    details: serde_json::json!([{ "field": field, "message": problem }]),
                     message,
                 })
             }
