@@ -356,8 +356,8 @@ impl<'a> Writer<'a> {
             opts.now,
         )
         .await?;
-        let check_existing = leads::count_in_campaign(&mut tx, campaign.id).await? > 0;
-        let check_dnc = dnc::count(&mut tx, campaign.tenant_id).await? > 0;
+        let check_existing = leads::campaign_has_leads(&mut tx, campaign.id).await?;
+        let check_dnc = dnc::any_listed(&mut tx, campaign.tenant_id).await?;
         Ok(Writer {
             tx,
             campaign,

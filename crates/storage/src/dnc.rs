@@ -179,6 +179,16 @@ pub async fn list(
     rows.iter().map(from_row).collect()
 }
 
+/// Whether the tenant's list has any number (an index probe, not a count).
+pub async fn any_listed(conn: &mut Conn, tenant: TenantId) -> Result<bool> {
+    // Portable: SQLite answers EXISTS with an integer, PostgreSQL with a boolean.
+    let row = sqlx::query("SELECT 1 AS one FROM dnc_numbers WHERE tenant_id = $1 LIMIT 1")
+        .bind(tenant.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// How many numbers are listed.
 pub async fn count(conn: &mut Conn, tenant: TenantId) -> Result<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM dnc_numbers WHERE tenant_id = $1")

@@ -259,6 +259,16 @@ pub async fn existing_phones(
     Ok(out)
 }
 
+/// Whether a campaign has any lead (an index probe, not a count).
+pub async fn campaign_has_leads(conn: &mut Conn, campaign: CampaignId) -> Result<bool> {
+    // Portable: SQLite answers EXISTS with an integer, PostgreSQL with a boolean.
+    let row = sqlx::query("SELECT 1 AS one FROM leads WHERE campaign_id = $1 LIMIT 1")
+        .bind(campaign.0)
+        .fetch_optional(conn)
+        .await?;
+    Ok(row.is_some())
+}
+
 /// How many leads a campaign has.
 pub async fn count_in_campaign(conn: &mut Conn, campaign: CampaignId) -> Result<i64> {
     let row = sqlx::query("SELECT COUNT(*) AS n FROM leads WHERE campaign_id = $1")

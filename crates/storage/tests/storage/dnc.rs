@@ -103,3 +103,35 @@ async fn the_list_pages_and_searches() {
         1
     );
 }
+
+#[tokio::test]
+async fn existence_probes_answer_per_tenant_and_campaign() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let c = campaign(&w, w.a, "Probe").await;
+    assert!(!leads::campaign_has_leads(&mut conn, c.id).await.unwrap());
+    assert!(!dnc::any_listed(&mut conn, w.a).await.unwrap());
+    leads::insert_many(
+        &mut conn,
+        w.a,
+        c.id,
+        None,
+        vec![lead("8134893222")],
+        false,
+        NOW,
+    )
+    .await
+    .unwrap();
+    dnc::add(
+        &mut conn,
+        w.a,
+        &[PhoneNumber::parse("8134893299", Country::US).unwrap()],
+        &API,
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert!(leads::campaign_has_leads(&mut conn, c.id).await.unwrap());
+    assert!(dnc::any_listed(&mut conn, w.a).await.unwrap());
+    assert!(!dnc::any_listed(&mut conn, w.b).await.unwrap());
+}
