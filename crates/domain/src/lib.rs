@@ -3,6 +3,7 @@
 //! a lead. Pure: no I/O, no async, no clock reads (time is always passed in).
 
 pub mod campaign;
+pub mod contact;
 pub mod country;
 pub mod dnc;
 pub mod ids;

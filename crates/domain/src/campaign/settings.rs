@@ -283,14 +283,8 @@ impl CampaignSettings {
                 message,
             })
         };
-        if jiff::tz::TimeZone::get(&self.timezone).is_err() {
-            bad(
-                "timezone",
-                format!(
-                    "'{}' is not an IANA time zone; use a name such as America/Chicago or Europe/Berlin",
-                    self.timezone
-                ),
-            );
+        if let Err(e) = crate::contact::parse_timezone(&self.timezone) {
+            bad("timezone", e);
         }
         let w = &self.calling_window;
         if w.start >= w.end {

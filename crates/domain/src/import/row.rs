@@ -1,6 +1,7 @@
 //! One row of a lead list becomes a [`NewLead`] or a rejection with a reason.
 
 use super::columns::{ColumnMap, Field};
+use crate::contact::{parse_email, parse_timezone};
 use crate::lead::{NewLead, Priority, parse_flag};
 use crate::{Country, PhoneNumber};
 use serde::Serialize;
@@ -86,17 +87,12 @@ pub fn parse_row(
         }
     }
     let email = map.get(row, Field::Email);
-    if !email.is_empty() && !looks_like_email(email) {
-        return Err(field_error(format!("'{email}' is not an email address")));
+    if !email.is_empty() {
+        parse_email(email).map_err(field_error)?;
     }
     let timezone = match map.get(row, Field::Timezone) {
         "" => None,
-        tz if jiff::tz::TimeZone::get(tz).is_ok() => Some(tz.to_string()),
-        tz => {
-            return Err(field_error(format!(
-                "'{tz}' is not an IANA time zone such as America/New_York"
-            )));
-        }
+        tz => Some(parse_timezone(tz).map_err(field_error)?),
     };
     let priority = Priority::parse(map.get(row, Field::Priority)).map_err(field_error)?;
     let do_not_call = parse_flag(map.get(row, Field::DoNotCall))
@@ -121,19 +117,6 @@ pub fn parse_row(
         notes: bounded(map.get(row, Field::Notes), MAX_NOTES_CHARS, "notes")?,
         custom_fields,
     })
-}
-
-fn looks_like_email(s: &str) -> bool {
-    match s.split_once('@') {
-        Some((local, domain)) => {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !s.contains(char::is_whitespace)
-        }
-        None => false,
-    }
 }
 
 #[cfg(test)]

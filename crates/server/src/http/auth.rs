@@ -276,23 +276,9 @@ pub(crate) fn required(field: &str, value: &str, max: usize) -> Result<String, A
     Ok(v.to_string())
 }
 
-/// A plausible email address, lower-cased.
+/// A plausible email address (the domain's rule), lower-cased for logins.
 pub(crate) fn valid_email(value: &str) -> Result<String, AppError> {
-    let v = value.trim().to_lowercase();
-    let ok = v.len() <= 254
-        && v.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-        })
-        && !v.contains(char::is_whitespace);
-    if ok {
-        Ok(v)
-    } else {
-        Err(AppError::invalid(
-            "email",
-            format!("'{}' is not an email address", value.trim()),
-        ))
-    }
+    outdial_domain::contact::parse_email(value)
+        .map(|e| e.to_lowercase())
+        .map_err(|e| AppError::invalid("email", e))
 }

@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use outdial_domain::contact::{parse_email, parse_timezone};
 use outdial_domain::import::{ColumnMap, parse_row};
 use outdial_domain::lead::{Actor, LeadStatus, Priority};
 use outdial_domain::{CampaignId, Country, LeadId, Permission, PhoneNumber};
@@ -293,23 +294,19 @@ async fn update(
         lead.last_name = bounded("last_name", v, 200)?;
     }
     if let Some(v) = body.email {
-        lead.email = bounded("email", v, 254)?;
-        if !lead.email.is_empty() {
-            crate::http::auth::valid_email(&lead.email)?;
-        }
+        lead.email = match v.trim() {
+            "" => String::new(),
+            e => parse_email(e).map_err(|m| AppError::invalid("email", m))?,
+        };
     }
     if let Some(v) = body.company {
         lead.company = bounded("company", v, 200)?;
     }
     if let Some(tz) = body.timezone {
-        let tz = tz.trim().to_string();
-        if !tz.is_empty() && jiff::tz::TimeZone::get(&tz).is_err() {
-            return Err(AppError::invalid(
-                "timezone",
-                format!("'{tz}' is not an IANA time zone such as America/New_York"),
-            ));
-        }
-        lead.timezone = (!tz.is_empty()).then_some(tz);
+        lead.timezone = match tz.trim() {
+            "" => None,
+            tz => Some(parse_timezone(tz).map_err(|m| AppError::invalid("timezone", m))?),
+        };
     }
     if let Some(v) = body.lead_type {
         lead.lead_type = bounded("type", v, 200)?;
