@@ -1,18 +1,24 @@
 //! Login sessions: bearer tokens stored only as SHA-256 hashes, with an expiry.
 
-use crate::row::get;
 use crate::users::{self, User};
 use crate::{Conn, Result};
 use outdial_domain::{TenantId, UserId};
 
-/// Stores a new session for `user` under the hash of its token.
+/// Stores a new session for `user` under the hash of its token, and removes that user's
+/// expired sessions so the table does not grow with every login. Returns how many it removed.
 pub async fn create(
     conn: &mut Conn,
     user: &User,
     token_hash: &str,
     now: i64,
     expires_at: i64,
-) -> Result<()> {
+) -> Result<u64> {
+    let purged = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
+        .bind(user.id.0)
+        .bind(now)
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
     sqlx::query("INSERT INTO sessions (token_hash, user_id, tenant_id, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)")
         .bind(token_hash)
         .bind(user.id.0)
@@ -21,7 +27,7 @@ pub async fn create(
         .bind(expires_at)
         .execute(conn)
         .await?;
-    Ok(())
+    Ok(purged)
 }
 
 /// The enabled user behind an unexpired session token hash.
@@ -55,24 +61,4 @@ pub async fn delete_for_user(conn: &mut Conn, tenant: TenantId, user: UserId) ->
         .execute(conn)
         .await?;
     Ok(done.rows_affected())
-}
-
-/// Removes expired sessions; returns how many.
-pub async fn purge_expired(conn: &mut Conn, now: i64) -> Result<u64> {
-    let done = sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
-        .bind(now)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
-}
-
-/// How many live sessions a user has.
-pub async fn count_for_user(conn: &mut Conn, user: UserId, now: i64) -> Result<i64> {
-    let row =
-        sqlx::query("SELECT COUNT(*) AS n FROM sessions WHERE user_id = $1 AND expires_at > $2")
-            .bind(user.0)
-            .bind(now)
-            .fetch_one(conn)
-            .await?;
-    get(&row, "n")
 }
