@@ -20,6 +20,10 @@ use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+/// The same allocator as the `outdial` binary, so the figures are the ones users get.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const AREA_CODES: [u32; 20] = [
     201, 212, 213, 305, 312, 404, 415, 469, 512, 602, 617, 702, 713, 786, 813, 904, 917, 949, 971,
     980,

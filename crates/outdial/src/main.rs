@@ -7,6 +7,12 @@ mod commands;
 
 use clap::Parser;
 
+/// mimalloc rather than the system allocator: an import allocates strings on its parser thread
+/// and frees them on the writer's, which glibc's malloc handles slowly (about a quarter of the
+/// import's time).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = cli::Cli::parse();

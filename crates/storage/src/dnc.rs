@@ -1,6 +1,7 @@
 //! The tenant's do-not-call list. Adding a number also marks every matching lead of the tenant.
 
-use crate::row::{Arg, Params, bind_all, get, stable_chunks};
+use crate::batch::{self, Batch};
+use crate::row::get;
 use crate::{Conn, Result, StorageError};
 use outdial_domain::{PhoneNumber, TenantId};
 use serde::Serialize;
@@ -51,48 +52,38 @@ pub async fn add(
     origin: &Origin<'_>,
     now: i64,
 ) -> Result<(u64, u64)> {
+    let batch = Batch::of(conn);
+    let insert = format!(
+        "INSERT INTO dnc_numbers (tenant_id, phone, source, reason, created_by, created_at) \
+         SELECT $1, w.value, $2, $3, $4, $5 FROM {} WHERE TRUE ON CONFLICT (tenant_id, phone) DO NOTHING",
+        batch.texts("$6", "w")
+    );
+    // Through the unique (campaign_id, phone) index: leads carry no tenant-wide phone index,
+    // which keeps lead imports fast.
+    let mark = format!(
+        "UPDATE leads SET do_not_call = 1, updated_at = $1 WHERE do_not_call = 0 AND tenant_id = $2 \
+         AND campaign_id IN (SELECT id FROM campaigns WHERE tenant_id = $2) \
+         AND phone IN (SELECT w.value FROM {})",
+        batch.texts("$3", "w")
+    );
     let (mut listed, mut marked) = (0, 0);
-    for chunk in phones.chunks(500) {
-        let mut p = Params::default();
-        let t = p.push(Arg::Int(tenant.0));
-        let s = p.push(Arg::Text(origin.source.into()));
-        let r = p.push(Arg::Text(origin.reason.into()));
-        let b = p.push(Arg::Text(origin.created_by.into()));
-        let n = p.push(Arg::Int(now));
-        let values: Vec<String> = chunk
-            .iter()
-            .map(|ph| {
-                format!(
-                    "({t}, {}, {s}, {r}, {b}, {n})",
-                    p.push(Arg::Text(ph.as_str().into()))
-                )
-            })
-            .collect();
-        let sql = format!(
-            "INSERT INTO dnc_numbers (tenant_id, phone, source, reason, created_by, created_at) VALUES {} \
-             ON CONFLICT (tenant_id, phone) DO NOTHING",
-            values.join(", ")
-        );
-        listed += bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+    for chunk in phones.chunks(batch::MAX_ITEMS) {
+        let numbers: Vec<&str> = chunk.iter().map(PhoneNumber::as_str).collect();
+        let numbers = batch::to_json(&numbers)?;
+        listed += sqlx::query(sqlx::AssertSqlSafe(insert.as_str()))
+            .bind(tenant.0)
+            .bind(origin.source)
+            .bind(origin.reason)
+            .bind(origin.created_by)
+            .bind(now)
+            .bind(numbers.as_str())
             .execute(&mut *conn)
             .await?
             .rows_affected();
-
-        // Through the unique (campaign_id, phone) index: leads carry no tenant-wide phone index,
-        // which keeps lead imports fast.
-        let mut p = Params::default();
-        let n = p.push(Arg::Int(now));
-        let t = p.push(Arg::Int(tenant.0));
-        let list: Vec<String> = chunk
-            .iter()
-            .map(|ph| p.push(Arg::Text(ph.as_str().into())))
-            .collect();
-        let sql = format!(
-            "UPDATE leads SET do_not_call = 1, updated_at = {n} WHERE do_not_call = 0 AND tenant_id = {t} \
-             AND campaign_id IN (SELECT id FROM campaigns WHERE tenant_id = {t}) AND phone IN ({})",
-            list.join(", ")
-        );
-        marked += bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+        marked += sqlx::query(sqlx::AssertSqlSafe(mark.as_str()))
+            .bind(now)
+            .bind(tenant.0)
+            .bind(numbers)
             .execute(&mut *conn)
             .await?
             .rows_affected();
@@ -134,15 +125,16 @@ pub async fn listed_among(
     tenant: TenantId,
     phones: &[&str],
 ) -> Result<HashSet<String>> {
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "SELECT phone FROM dnc_numbers WHERE tenant_id = $1 AND phone IN (SELECT w.value FROM {})",
+        batch.texts("$2", "w")
+    );
     let mut out = HashSet::new();
-    for chunk in stable_chunks(phones) {
-        let mut p = Params::batch(conn);
-        let t = p.push(Arg::Int(tenant.0));
-        let (join, condition) = p.in_list("d", "phone", chunk);
-        let sql = format!(
-            "SELECT d.phone AS phone FROM dnc_numbers d {join} WHERE d.tenant_id = {t} AND {condition}"
-        );
-        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+    for chunk in phones.chunks(batch::MAX_ITEMS) {
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(tenant.0)
+            .bind(batch::to_json(chunk)?)
             .fetch_all(&mut *conn)
             .await?
         {

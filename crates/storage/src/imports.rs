@@ -1,6 +1,7 @@
 //! Import runs and the rows they rejected, kept so the report can be downloaded later.
 
-use crate::row::{Arg, Params, bind_all, get, stable_chunks};
+use crate::batch::{self, Batch};
+use crate::row::get;
 use crate::{Conn, Result, StorageError};
 use outdial_domain::{CampaignId, ImportId, TenantId};
 use serde::Serialize;
@@ -123,27 +124,32 @@ pub async fn finish(conn: &mut Conn, id: ImportId, counts: ImportCounts, now: i6
 
 /// Stores rejected rows.
 pub async fn add_rejections(conn: &mut Conn, id: ImportId, rows: &[Rejection]) -> Result<()> {
-    for chunk in stable_chunks(rows) {
-        let mut p = Params::batch(conn);
-        let values: Vec<String> = chunk
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "INSERT INTO import_rejections (import_id, line, kind, reason, phone, raw) SELECT $1, {}, {}, {}, {}, {} FROM {}",
+        batch.int("r", 0),
+        batch.text("r", 1),
+        batch.text("r", 2),
+        batch.text("r", 3),
+        batch.text("r", 4),
+        batch.rows("$2", "r"),
+    );
+    for chunk in rows.chunks(batch::MAX_ITEMS) {
+        let items: Vec<(i64, &str, &str, &str, &str)> = chunk
             .iter()
             .map(|r| {
-                format!(
-                    "({}, {}, {}, {}, {}, {})",
-                    id.0,
-                    p.push(Arg::Int(r.line)),
-                    p.push(Arg::Text(r.kind.clone())),
-                    p.push(Arg::Text(r.reason.clone())),
-                    p.push(Arg::Text(r.phone.clone())),
-                    p.push(Arg::Text(r.raw.clone()))
+                (
+                    r.line,
+                    r.kind.as_str(),
+                    r.reason.as_str(),
+                    r.phone.as_str(),
+                    r.raw.as_str(),
                 )
             })
             .collect();
-        let sql = format!(
-            "INSERT INTO import_rejections (import_id, line, kind, reason, phone, raw) VALUES {}",
-            values.join(", ")
-        );
-        bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(id.0)
+            .bind(batch::to_json(&items)?)
             .execute(&mut *conn)
             .await?;
     }

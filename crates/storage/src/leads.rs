@@ -1,6 +1,7 @@
 //! Leads: stored one row each, unique per campaign and number.
 
-use crate::row::{Arg, Params, bind_all, chunk_lengths, get, stable_chunks};
+use crate::batch::{self, Batch};
+use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::lead::{LeadStatus, NewLead, Priority};
 use outdial_domain::{CampaignId, ImportId, LeadId, TenantId};
@@ -109,11 +110,26 @@ fn custom_json(fields: &[(String, String)]) -> Option<String> {
 /// Rows the import hands to [`insert_many`] at a time.
 pub const INSERT_BATCH: usize = 1000;
 
+/// One lead as an element of the JSON batch [`insert_many`] binds, in column order.
+type LeadRow = (
+    String,         // phone
+    String,         // country
+    String,         // first_name
+    String,         // last_name
+    String,         // email
+    String,         // company
+    Option<String>, // timezone
+    String,         // lead_type
+    i64,            // priority
+    i64,            // do_not_call
+    String,         // notes
+    Option<String>, // custom_fields
+);
+
 /// Inserts leads of one campaign. Numbers already in the campaign are skipped, not an error;
 /// returns the skipped numbers (empty when every lead was inserted). `exclusive` promises that
-/// the caller holds a write transaction and removed numbers already in the campaign. `RETURNING` says exactly
-/// which rows went in, on both backends. The ids of tenant, campaign and import are typed
-/// integers, inlined safely.
+/// the caller holds a write transaction and removed numbers already in the campaign.
+/// The leads travel as one JSON parameter per statement (see [`crate::batch`]).
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant, campaign_id = %campaign, count = leads.len()))]
 pub async fn insert_many(
     conn: &mut Conn,
@@ -124,91 +140,83 @@ pub async fn insert_many(
     exclusive: bool,
     now: i64,
 ) -> Result<HashSet<String>> {
-    let anonymous = conn.backend_name() == "SQLite";
+    let batch = Batch::of(conn);
     // Under SQLite's write lock, with numbers already in the campaign filtered out by the
     // caller (`exclusive`), no conflict can happen: a plain INSERT skips returning a row per
     // lead, and an impossible conflict fails loudly instead of being skipped.
-    let conflict = if exclusive && anonymous {
+    let conflict = if exclusive && conn.backend_name() == "SQLite" {
         ""
     } else {
         "ON CONFLICT (campaign_id, phone) DO NOTHING RETURNING phone"
     };
-    let head = InsertHead {
-        tenant,
-        campaign,
-        import_sql: import
-            .map(|i| i.0.to_string())
-            .unwrap_or_else(|| "NULL".into()),
-        now,
-        conflict,
-        anonymous,
-    };
-    let mut leads = leads.into_iter();
+    let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
+    let sql = format!(
+        "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
+         lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
+         SELECT $1, $2, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, $3, $4, $4 FROM {} WHERE TRUE {conflict}",
+        text(0),
+        text(1),
+        text(2),
+        text(3),
+        text(4),
+        text(5),
+        text(6),
+        text(7),
+        int(8),
+        int(9),
+        text(10),
+        text(11),
+        batch.rows("$5", "r"),
+    );
+    let mut leads = leads.into_iter().peekable();
     let mut skipped = HashSet::new();
-    for n in chunk_lengths(leads.len()) {
-        let (sql, args, phones) = head.build(leads.by_ref().take(n).collect());
-        let query = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), args);
+    while leads.peek().is_some() {
+        let rows: Vec<LeadRow> = leads
+            .by_ref()
+            .take(batch::MAX_ITEMS)
+            .map(|lead| {
+                let custom = custom_json(&lead.custom_fields);
+                (
+                    lead.phone.to_string(),
+                    lead.country.code(),
+                    lead.first_name,
+                    lead.last_name,
+                    lead.email,
+                    lead.company,
+                    lead.timezone,
+                    lead.lead_type,
+                    lead.priority.rank(),
+                    i64::from(lead.do_not_call),
+                    lead.notes,
+                    custom,
+                )
+            })
+            .collect();
+        let query = sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(tenant.0)
+            .bind(campaign.0)
+            .bind(import.map(|i| i.0))
+            .bind(now)
+            .bind(batch::to_json(&rows)?);
         if conflict.is_empty() {
             query.execute(&mut *conn).await.map_err(|e| StorageError::on_unique(e, "a number was added to the campaign during the import; nothing was imported, try again"))?;
             continue;
         }
-        let rows = query.fetch_all(&mut *conn).await?;
-        if rows.len() < phones.len() {
-            let inserted: HashSet<String> = rows
-                .iter()
-                .map(|r| get::<String>(r, "phone"))
-                .collect::<Result<_>>()?;
-            skipped.extend(phones.into_iter().filter(|p| !inserted.contains(p)));
+        let inserted: HashSet<String> = query
+            .fetch_all(&mut *conn)
+            .await?
+            .iter()
+            .map(|r| get::<String>(r, "phone"))
+            .collect::<Result<_>>()?;
+        if inserted.len() < rows.len() {
+            skipped.extend(
+                rows.into_iter()
+                    .map(|r| r.0)
+                    .filter(|p| !inserted.contains(p)),
+            );
         }
     }
     Ok(skipped)
-}
-
-/// What every chunk of one [`insert_many`] call shares.
-struct InsertHead {
-    tenant: TenantId,
-    campaign: CampaignId,
-    import_sql: String,
-    now: i64,
-    conflict: &'static str,
-    anonymous: bool,
-}
-
-impl InsertHead {
-    /// The statement, its parameters and the chunk's phone numbers.
-    fn build(&self, chunk: Vec<NewLead>) -> (String, Vec<Arg>, Vec<String>) {
-        let phones: Vec<String> = chunk.iter().map(|l| l.phone.as_str().to_string()).collect();
-        let mut p = Params::with_style(self.anonymous);
-        let (tenant, campaign, import_sql, now) =
-            (self.tenant.0, self.campaign.0, &self.import_sql, self.now);
-        let mut values = Vec::with_capacity(chunk.len());
-        for lead in chunk {
-            let custom = custom_json(&lead.custom_fields);
-            values.push(format!(
-                "({tenant}, {campaign}, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, {import_sql}, {now}, {now})",
-                p.push(Arg::Text(lead.phone.to_string())),
-                p.push(Arg::Text(lead.country.code())),
-                p.push(Arg::Text(lead.first_name)),
-                p.push(Arg::Text(lead.last_name)),
-                p.push(Arg::Text(lead.email)),
-                p.push(Arg::Text(lead.company)),
-                p.push(lead.timezone.map(Arg::Text).unwrap_or(Arg::NullText)),
-                p.push(Arg::Text(lead.lead_type)),
-                p.push(Arg::Int(lead.priority.rank())),
-                p.push(Arg::Int(i64::from(lead.do_not_call))),
-                p.push(Arg::Text(lead.notes)),
-                p.push(custom.map(Arg::Text).unwrap_or(Arg::NullText)),
-            ));
-        }
-        let sql = format!(
-            "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
-             lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
-             VALUES {} {}",
-            values.join(", "),
-            self.conflict
-        );
-        (sql, p.args, phones)
-    }
 }
 
 /// Creates one lead; `Conflict` when the number is already in the campaign.
@@ -241,15 +249,16 @@ pub async fn existing_phones(
     campaign: CampaignId,
     phones: &[&str],
 ) -> Result<HashSet<String>> {
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "SELECT phone FROM leads WHERE campaign_id = $1 AND phone IN (SELECT w.value FROM {})",
+        batch.texts("$2", "w")
+    );
     let mut out = HashSet::new();
-    for chunk in stable_chunks(phones) {
-        let mut p = Params::batch(conn);
-        let c = p.push(Arg::Int(campaign.0));
-        let (join, condition) = p.in_list("l", "phone", chunk);
-        let sql = format!(
-            "SELECT l.phone AS phone FROM leads l {join} WHERE l.campaign_id = {c} AND {condition}"
-        );
-        for row in bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+    for chunk in phones.chunks(batch::MAX_ITEMS) {
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(campaign.0)
+            .bind(batch::to_json(chunk)?)
             .fetch_all(&mut *conn)
             .await?
         {

@@ -3,6 +3,7 @@
 //! take a connection the caller may have put in a transaction, and the caller commits.
 
 pub mod api_keys;
+mod batch;
 pub mod campaigns;
 mod db;
 pub mod dnc;

@@ -242,3 +242,77 @@ async fn an_unexpected_conflict_in_an_exclusive_insert_is_never_silent() {
         ),
     }
 }
+
+#[tokio::test]
+async fn batched_leads_keep_every_character_and_every_field() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let c = campaign(&w, w.a, "Awkward").await;
+    let mut awkward = lead("8134893222");
+    awkward.first_name = "Zoë \"Z\" O'Brien & <Sons>".into();
+    awkward.last_name = "back\\slash\ttab\nnewline ☎️ 𝄞".into();
+    awkward.email = "zoe@example.com".into();
+    awkward.timezone = Some("America/New_York".into());
+    awkward.lead_type = "[1, {\"not\": \"json\"}]".into();
+    awkward.priority = outdial_domain::lead::Priority::Urgent;
+    awkward.do_not_call = true;
+    awkward.notes = "null".into();
+    awkward.custom_fields = vec![
+        ("Größe".into(), "{\"a\": 1}".into()),
+        ("empty".into(), String::new()),
+    ];
+    // More leads than one statement takes, so the batch is split.
+    let mut batch = vec![awkward];
+    batch.extend((0..4_500).map(|i| lead(&format!("212{:07}", 2_000_000 + i))));
+    let skipped = leads::insert_many(&mut conn, w.a, c.id, None, batch, false, NOW)
+        .await
+        .unwrap();
+    assert!(skipped.is_empty());
+    assert_eq!(leads::count_in_campaign(&mut conn, c.id).await.unwrap(), 4_501);
+
+    let (found, _) = leads::list(
+        &mut conn,
+        w.a,
+        &LeadFilter {
+            campaign: Some(c.id),
+            limit: 1,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    let got = &found[0];
+    assert_eq!(got.phone, "+18134893222");
+    assert_eq!(got.country, "US");
+    assert_eq!(got.first_name, "Zoë \"Z\" O'Brien & <Sons>");
+    assert_eq!(got.last_name, "back\\slash\ttab\nnewline ☎️ 𝄞");
+    assert_eq!(got.email, "zoe@example.com");
+    assert_eq!(got.timezone.as_deref(), Some("America/New_York"));
+    assert_eq!(got.lead_type, "[1, {\"not\": \"json\"}]");
+    assert_eq!(got.priority, outdial_domain::lead::Priority::Urgent);
+    assert!(got.do_not_call);
+    assert_eq!(got.notes, "null");
+    assert_eq!(got.status, LeadStatus::New);
+    assert_eq!(got.attempts, 0);
+    assert_eq!((got.created_at, got.updated_at), (NOW, NOW));
+    assert_eq!(got.custom_fields["Größe"], "{\"a\": 1}");
+    assert_eq!(got.custom_fields["empty"], "");
+
+    // The same batch again: every number is reported back as skipped, none is lost.
+    let again: Vec<_> = (0..4_500)
+        .map(|i| lead(&format!("212{:07}", 2_000_000 + i)))
+        .collect();
+    let skipped = leads::insert_many(&mut conn, w.a, c.id, None, again, false, NOW)
+        .await
+        .unwrap();
+    assert_eq!(skipped.len(), 4_500);
+    let existing = leads::existing_phones(
+        &mut conn,
+        c.id,
+        &["+18134893222", "+12122000000", "+12122004499", "+12122004500"],
+    )
+    .await
+    .unwrap();
+    assert_eq!(existing.len(), 3);
+    assert!(!existing.contains("+12122004500"));
+}
