@@ -268,7 +268,10 @@ async fn batched_leads_keep_every_character_and_every_field() {
         .await
         .unwrap();
     assert!(skipped.is_empty());
-    assert_eq!(leads::count_in_campaign(&mut conn, c.id).await.unwrap(), 4_501);
+    assert_eq!(
+        leads::count_in_campaign(&mut conn, c.id).await.unwrap(),
+        4_501
+    );
 
     let (found, _) = leads::list(
         &mut conn,
@@ -309,7 +312,12 @@ async fn batched_leads_keep_every_character_and_every_field() {
     let existing = leads::existing_phones(
         &mut conn,
         c.id,
-        &["+18134893222", "+12122000000", "+12122004499", "+12122004500"],
+        &[
+            "+18134893222",
+            "+12122000000",
+            "+12122004499",
+            "+12122004500",
+        ],
     )
     .await
     .unwrap();
