@@ -1,0 +1,10 @@
+//! Calls: the carrier's call statuses and how they may advance, who answered, and what an attempt
+//! came to.
+
+mod answered_by;
+mod outcome;
+mod status;
+
+pub use answered_by::AnsweredBy;
+pub use outcome::{Disposition, Outcome};
+pub use status::{CallStatus, Progress};

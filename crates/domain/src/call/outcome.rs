@@ -1,0 +1,205 @@
+//! What a call attempt came to, and what happened in it.
+
+use super::{AnsweredBy, CallStatus};
+use crate::campaign::{RetryPolicy, RetryRule};
+use serde::{Deserialize, Serialize};
+
+/// Twilio's error for a `To` number that is not a valid phone number.
+pub const INVALID_NUMBER_ERROR: i64 = 21211;
+
+/// How an ended call attempt turned out; what retry policies and reports go by.
+#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    /// A person answered (or detection could not tell and nobody hung up on the message).
+    Answered,
+    /// An answering machine took the call.
+    Voicemail,
+    /// The line was busy.
+    Busy,
+    /// It rang out.
+    NoAnswer,
+    /// It could not be placed, or a fax answered.
+    Failed,
+    /// We ended it before it was answered.
+    Canceled,
+    /// The carrier refused the number as invalid: never call it again.
+    Invalid,
+}
+
+impl Outcome {
+    /// Every outcome.
+    pub const ALL: [Outcome; 7] = [
+        Outcome::Answered,
+        Outcome::Voicemail,
+        Outcome::Busy,
+        Outcome::NoAnswer,
+        Outcome::Failed,
+        Outcome::Canceled,
+        Outcome::Invalid,
+    ];
+
+    /// The name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Answered => "answered",
+            Outcome::Voicemail => "voicemail",
+            Outcome::Busy => "busy",
+            Outcome::NoAnswer => "no_answer",
+            Outcome::Failed => "failed",
+            Outcome::Canceled => "canceled",
+            Outcome::Invalid => "invalid",
+        }
+    }
+
+    /// Reads [`Outcome::as_str`].
+    pub fn parse(s: &str) -> Option<Outcome> {
+        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+    }
+
+    /// The outcome of a call that ended with `status`, given who answered and the carrier's
+    /// error code. `None` while the call is still going.
+    pub fn of(
+        status: CallStatus,
+        answered_by: Option<AnsweredBy>,
+        error_code: Option<i64>,
+    ) -> Option<Outcome> {
+        if error_code == Some(INVALID_NUMBER_ERROR) {
+            return Some(Outcome::Invalid);
+        }
+        Some(match status {
+            CallStatus::Completed => match answered_by {
+                Some(a) if a.is_machine() => Outcome::Voicemail,
+                Some(AnsweredBy::Fax) => Outcome::Failed,
+                _ => Outcome::Answered,
+            },
+            CallStatus::Busy => Outcome::Busy,
+            CallStatus::NoAnswer => Outcome::NoAnswer,
+            CallStatus::Failed => Outcome::Failed,
+            CallStatus::Canceled => Outcome::Canceled,
+            CallStatus::Queued
+            | CallStatus::Initiated
+            | CallStatus::Ringing
+            | CallStatus::InProgress => return None,
+        })
+    }
+
+    /// The campaign's rule for trying again after this outcome; `None` when the outcome is
+    /// final (a person was reached, or the number is invalid). A canceled call was never
+    /// answered and is retried like one that rang out.
+    pub fn retry_rule(self, policy: &RetryPolicy) -> Option<RetryRule> {
+        match self {
+            Outcome::Busy => Some(policy.busy),
+            Outcome::NoAnswer | Outcome::Canceled => Some(policy.no_answer),
+            Outcome::Voicemail => Some(policy.voicemail),
+            Outcome::Failed => Some(policy.failed),
+            Outcome::Answered | Outcome::Invalid => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Outcome {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// What happened inside an answered call, as the voice flow records it.
+#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disposition {
+    /// The message played; the person pressed nothing.
+    NoInput,
+    /// The person pressed 1 and was connected onwards.
+    Transferred,
+    /// The person pressed 2 and was put on the do-not-call list.
+    OptedOut,
+    /// A voicemail message was left after the beep.
+    VoicemailLeft,
+    /// A machine answered and no message was left.
+    MachineHungUp,
+}
+
+impl Disposition {
+    /// Every disposition.
+    pub const ALL: [Disposition; 5] = [
+        Disposition::NoInput,
+        Disposition::Transferred,
+        Disposition::OptedOut,
+        Disposition::VoicemailLeft,
+        Disposition::MachineHungUp,
+    ];
+
+    /// The name used in the API and the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Disposition::NoInput => "no_input",
+            Disposition::Transferred => "transferred",
+            Disposition::OptedOut => "opted_out",
+            Disposition::VoicemailLeft => "voicemail_left",
+            Disposition::MachineHungUp => "machine_hung_up",
+        }
+    }
+
+    /// Reads [`Disposition::as_str`].
+    pub fn parse(s: &str) -> Option<Disposition> {
+        Disposition::ALL.into_iter().find(|d| d.as_str() == s)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_follow_status_detection_and_errors() {
+        use CallStatus::*;
+        assert_eq!(Outcome::of(Ringing, None, None), None);
+        assert_eq!(Outcome::of(InProgress, Some(AnsweredBy::Human), None), None);
+        assert_eq!(Outcome::of(Completed, None, None), Some(Outcome::Answered));
+        assert_eq!(
+            Outcome::of(Completed, Some(AnsweredBy::Unknown), None),
+            Some(Outcome::Answered)
+        );
+        assert_eq!(
+            Outcome::of(Completed, Some(AnsweredBy::MachineEndBeep), None),
+            Some(Outcome::Voicemail)
+        );
+        assert_eq!(
+            Outcome::of(Completed, Some(AnsweredBy::Fax), None),
+            Some(Outcome::Failed)
+        );
+        assert_eq!(Outcome::of(Busy, None, None), Some(Outcome::Busy));
+        assert_eq!(Outcome::of(NoAnswer, None, None), Some(Outcome::NoAnswer));
+        assert_eq!(
+            Outcome::of(Failed, None, Some(31005)),
+            Some(Outcome::Failed)
+        );
+        assert_eq!(
+            Outcome::of(Failed, None, Some(21211)),
+            Some(Outcome::Invalid)
+        );
+        assert_eq!(Outcome::of(Canceled, None, None), Some(Outcome::Canceled));
+    }
+
+    #[test]
+    fn each_unreached_outcome_has_its_retry_rule_and_final_ones_none() {
+        let p = RetryPolicy::default();
+        assert_eq!(Outcome::Busy.retry_rule(&p), Some(p.busy));
+        assert_eq!(Outcome::NoAnswer.retry_rule(&p), Some(p.no_answer));
+        assert_eq!(Outcome::Voicemail.retry_rule(&p), Some(p.voicemail));
+        assert_eq!(Outcome::Failed.retry_rule(&p), Some(p.failed));
+        assert_eq!(Outcome::Answered.retry_rule(&p), None);
+        assert_eq!(Outcome::Invalid.retry_rule(&p), None);
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for o in Outcome::ALL {
+            assert_eq!(Outcome::parse(o.as_str()), Some(o));
+        }
+        for d in Disposition::ALL {
+            assert_eq!(Disposition::parse(d.as_str()), Some(d));
+        }
+    }
+}
