@@ -1,0 +1,383 @@
+//! Twilio's REST API (2010-04-01) over HTTP: create, update and fetch calls.
+
+use crate::carrier::{
+    CallInfo, CallUpdate, Carrier, CarrierError, CarrierFuture, Credentials, ErrorKind, NewCall,
+};
+use outdial_domain::call::{AnsweredBy, CallStatus};
+use serde::Deserialize;
+use std::time::Duration;
+
+/// Twilio's API host. Regions and edges use others (`api.dublin.ie1.twilio.com`).
+pub const DEFAULT_BASE_URL: &str = "https://api.twilio.com";
+
+/// How requests that failed for a passing reason are retried.
+#[derive(Debug, Clone, Copy)]
+pub struct Backoff {
+    /// Tries in all, the first included.
+    pub attempts: u32,
+    /// Wait before the second try; doubled each time after, capped at `max_delay`.
+    pub first_delay: Duration,
+    /// Longest wait between tries (also caps a `Retry-After`).
+    pub max_delay: Duration,
+}
+
+impl Default for Backoff {
+    fn default() -> Self {
+        Backoff {
+            attempts: 4,
+            first_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(4),
+        }
+    }
+}
+
+/// The Twilio REST client.
+#[derive(Debug, Clone)]
+pub struct TwilioClient {
+    http: reqwest::Client,
+    base_url: String,
+    backoff: Backoff,
+}
+
+/// Which requests may be sent again after a server error. A call creation that got a 500 may
+/// have created the call: sending it again could ring the person twice, so only answers that
+/// say nothing was done (429, 503) are retried for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Replay {
+    OnlyIfNotProcessed,
+    Safe,
+}
+
+impl TwilioClient {
+    /// A client for the API at `base_url` (no trailing slash needed).
+    pub fn new(base_url: &str) -> TwilioClient {
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(5))
+            .timeout(Duration::from_secs(15))
+            .user_agent(concat!("outdial/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .expect("a TLS backend is compiled in");
+        TwilioClient {
+            http,
+            base_url: base_url.trim_end_matches('/').to_string(),
+            backoff: Backoff::default(),
+        }
+    }
+
+    /// The same client with another retry schedule (tests use short waits).
+    pub fn with_backoff(mut self, backoff: Backoff) -> TwilioClient {
+        self.backoff = backoff;
+        self
+    }
+
+    /// The API base URL.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    fn calls_url(&self, creds: &Credentials) -> String {
+        format!(
+            "{}/2010-04-01/Accounts/{}/Calls.json",
+            self.base_url, creds.account_sid
+        )
+    }
+
+    fn call_url(&self, creds: &Credentials, sid: &str) -> String {
+        format!(
+            "{}/2010-04-01/Accounts/{}/Calls/{sid}.json",
+            self.base_url, creds.account_sid
+        )
+    }
+
+    /// Sends a request built by `build` until it succeeds, fails for good, or runs out of tries.
+    async fn send(
+        &self,
+        creds: &Credentials,
+        replay: Replay,
+        build: impl Fn() -> reqwest::RequestBuilder,
+    ) -> Result<CallInfo, CarrierError> {
+        let mut delay = self.backoff.first_delay;
+        let mut attempt = 1;
+        loop {
+            let result = build()
+                .basic_auth(&creds.account_sid, Some(&creds.auth_token))
+                .send()
+                .await;
+            let (error, retry_after) = match result {
+                Ok(resp) if resp.status().is_success() => {
+                    let body: CallResource = resp.json().await.map_err(|e| CarrierError {
+                        kind: ErrorKind::Unavailable,
+                        http_status: None,
+                        code: None,
+                        message: format!("Twilio's answer could not be read: {e}"),
+                    })?;
+                    return body.into_info();
+                }
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    let retry_after = resp
+                        .headers()
+                        .get(reqwest::header::RETRY_AFTER)
+                        .and_then(|v| v.to_str().ok())
+                        .and_then(|v| v.trim().parse::<u64>().ok())
+                        .map(Duration::from_secs);
+                    let text = resp.text().await.unwrap_or_default();
+                    (error_from(status, &text), retry_after)
+                }
+                Err(e) => {
+                    // Nothing reached Twilio if the connection never opened.
+                    let not_sent = e.is_connect();
+                    let error = CarrierError {
+                        kind: ErrorKind::Unavailable,
+                        http_status: None,
+                        code: None,
+                        message: format!("Twilio could not be reached: {e}"),
+                    };
+                    if !not_sent && replay == Replay::OnlyIfNotProcessed {
+                        return Err(error);
+                    }
+                    (error, None)
+                }
+            };
+            let retryable = match error.kind {
+                ErrorKind::RateLimited => true,
+                ErrorKind::Unavailable => {
+                    replay == Replay::Safe
+                        || error.http_status.is_none()
+                        || error.http_status == Some(503)
+                }
+                _ => false,
+            };
+            if !retryable || attempt >= self.backoff.attempts {
+                return Err(error);
+            }
+            let wait = retry_after.unwrap_or(delay).min(self.backoff.max_delay);
+            tracing::warn!(attempt, wait_ms = wait.as_millis() as u64, error = %error, "Twilio request failed; retrying");
+            tokio::time::sleep(wait).await;
+            delay = (delay * 2).min(self.backoff.max_delay);
+            attempt += 1;
+        }
+    }
+}
+
+/// The form fields of a call creation, in Twilio's names. List values repeat their key.
+pub fn create_call_form(call: &NewCall) -> Vec<(&'static str, String)> {
+    let mut form = vec![
+        ("To", call.to.clone()),
+        ("From", call.from.clone()),
+        ("Url", call.url.clone()),
+        ("Method", "POST".to_string()),
+        ("StatusCallback", call.status_callback.clone()),
+        ("StatusCallbackMethod", "POST".to_string()),
+    ];
+    for event in ["initiated", "ringing", "answered", "completed"] {
+        form.push(("StatusCallbackEvent", event.to_string()));
+    }
+    form.push(("Timeout", call.timeout_seconds.max(15).to_string()));
+    if let Some(limit) = call.time_limit_seconds {
+        form.push(("TimeLimit", limit.to_string()));
+    }
+    if let Some(d) = &call.machine_detection {
+        let mode = if d.detect_message_end {
+            "DetectMessageEnd"
+        } else {
+            "Enable"
+        };
+        form.push(("MachineDetection", mode.to_string()));
+        form.push(("MachineDetectionTimeout", d.timeout_seconds.to_string()));
+        form.push(("AsyncAmd", "true".to_string()));
+        form.push(("AsyncAmdStatusCallback", d.callback.clone()));
+        form.push(("AsyncAmdStatusCallbackMethod", "POST".to_string()));
+    }
+    if let Some(cb) = &call.recording_callback {
+        form.push(("Record", "true".to_string()));
+        form.push(("RecordingStatusCallback", cb.clone()));
+        form.push(("RecordingStatusCallbackMethod", "POST".to_string()));
+        form.push(("RecordingStatusCallbackEvent", "completed".to_string()));
+    }
+    form
+}
+
+/// The form fields of a call update.
+pub fn update_call_form(update: &CallUpdate) -> Vec<(&'static str, String)> {
+    match update {
+        CallUpdate::Hangup => vec![("Status", "completed".to_string())],
+        CallUpdate::Redirect(url) => vec![("Url", url.clone()), ("Method", "POST".to_string())],
+    }
+}
+
+impl Carrier for TwilioClient {
+    fn create_call<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        call: &'a NewCall,
+    ) -> CarrierFuture<'a, CallInfo> {
+        Box::pin(async move {
+            let url = self.calls_url(creds);
+            let form = create_call_form(call);
+            self.send(creds, Replay::OnlyIfNotProcessed, || {
+                self.http.post(&url).form(&form)
+            })
+            .await
+        })
+    }
+
+    fn update_call<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        sid: &'a str,
+        update: &'a CallUpdate,
+    ) -> CarrierFuture<'a, CallInfo> {
+        Box::pin(async move {
+            let url = self.call_url(creds, sid);
+            let form = update_call_form(update);
+            self.send(creds, Replay::Safe, || self.http.post(&url).form(&form))
+                .await
+        })
+    }
+
+    fn fetch_call<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        sid: &'a str,
+    ) -> CarrierFuture<'a, CallInfo> {
+        Box::pin(async move {
+            let url = self.call_url(creds, sid);
+            self.send(creds, Replay::Safe, || self.http.get(&url)).await
+        })
+    }
+}
+
+/// A call resource as Twilio returns it (the fields Outdial reads).
+#[derive(Debug, Deserialize)]
+struct CallResource {
+    sid: String,
+    status: String,
+    #[serde(default)]
+    duration: Option<serde_json::Value>,
+    #[serde(default)]
+    price: Option<serde_json::Value>,
+    #[serde(default)]
+    price_unit: Option<String>,
+    #[serde(default)]
+    answered_by: Option<String>,
+}
+
+impl CallResource {
+    fn into_info(self) -> Result<CallInfo, CarrierError> {
+        let status = CallStatus::parse(&self.status).ok_or_else(|| CarrierError {
+            kind: ErrorKind::Unavailable,
+            http_status: None,
+            code: None,
+            message: format!(
+                "Twilio answered with an unknown call status '{}'",
+                self.status
+            ),
+        })?;
+        // Twilio sends numbers as strings, or null.
+        let text = |v: Option<serde_json::Value>| match v {
+            Some(serde_json::Value::String(s)) => Some(s),
+            Some(serde_json::Value::Number(n)) => Some(n.to_string()),
+            _ => None,
+        };
+        Ok(CallInfo {
+            sid: self.sid,
+            status,
+            duration_seconds: text(self.duration).and_then(|d| d.parse().ok()),
+            price: text(self.price),
+            price_unit: self.price_unit,
+            answered_by: self.answered_by.as_deref().and_then(AnsweredBy::parse),
+        })
+    }
+}
+
+/// Twilio's error body.
+#[derive(Debug, Deserialize)]
+struct ErrorBody {
+    #[serde(default)]
+    code: Option<i64>,
+    #[serde(default)]
+    message: Option<String>,
+}
+
+/// Classifies an error answer, keeping Twilio's code and message.
+fn error_from(status: u16, body: &str) -> CarrierError {
+    let parsed: Option<ErrorBody> = serde_json::from_str(body).ok();
+    let code = parsed.as_ref().and_then(|b| b.code);
+    let message = parsed
+        .and_then(|b| b.message)
+        .unwrap_or_else(|| format!("Twilio answered HTTP {status}"));
+    let kind = match (status, code) {
+        (_, Some(21211)) => ErrorKind::InvalidNumber,
+        (401, _) | (_, Some(20003)) => ErrorKind::Authentication,
+        (429, _) | (_, Some(20429)) => ErrorKind::RateLimited,
+        (404, _) => ErrorKind::NotFound,
+        (500..=599, _) => ErrorKind::Unavailable,
+        _ => ErrorKind::Rejected,
+    };
+    CarrierError {
+        kind,
+        http_status: Some(status),
+        code,
+        message,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn errors_keep_twilios_code_and_say_what_to_do() {
+        let e = error_from(
+            400,
+            r#"{"code":21211,"message":"The 'To' number +1555 is not a valid phone number.","more_info":"https://www.twilio.com/docs/errors/21211","status":400}"#,
+        );
+        assert_eq!(e.kind, ErrorKind::InvalidNumber);
+        assert_eq!(e.code, Some(21211));
+        assert!(e.to_string().contains("Twilio error 21211"));
+        assert_eq!(
+            error_from(401, r#"{"code":20003,"message":"Authenticate"}"#).kind,
+            ErrorKind::Authentication
+        );
+        assert_eq!(error_from(429, "").kind, ErrorKind::RateLimited);
+        assert_eq!(
+            error_from(400, r#"{"code":20429,"message":"Too Many Requests"}"#).kind,
+            ErrorKind::RateLimited
+        );
+        assert_eq!(error_from(502, "<html>").kind, ErrorKind::Unavailable);
+        assert_eq!(
+            error_from(400, r#"{"code":21215,"message":"Geo permission"}"#).kind,
+            ErrorKind::Rejected
+        );
+    }
+
+    #[test]
+    fn a_creation_asks_for_every_status_event_and_async_detection() {
+        let form = create_call_form(&NewCall {
+            to: "+18134893222".into(),
+            from: "+18134893200".into(),
+            url: "https://o.example/voice".into(),
+            status_callback: "https://o.example/status".into(),
+            timeout_seconds: 5,
+            time_limit_seconds: Some(600),
+            machine_detection: Some(crate::carrier::Detection {
+                detect_message_end: true,
+                timeout_seconds: 30,
+                callback: "https://o.example/amd".into(),
+            }),
+            recording_callback: None,
+        });
+        let events: Vec<&str> = form
+            .iter()
+            .filter(|(k, _)| *k == "StatusCallbackEvent")
+            .map(|(_, v)| v.as_str())
+            .collect();
+        assert_eq!(events, ["initiated", "ringing", "answered", "completed"]);
+        let get = |k: &str| form.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("Timeout"), Some("15"), "at least 15 s of ringing");
+        assert_eq!(get("MachineDetection"), Some("DetectMessageEnd"));
+        assert_eq!(get("AsyncAmd"), Some("true"));
+        assert_eq!(get("Record"), None);
+    }
+}

@@ -1,0 +1,13 @@
+//! Twilio Programmable Voice for Outdial: the carrier interface and its REST implementation,
+//! webhook signatures, webhook form fields, and a typed TwiML builder.
+
+pub mod carrier;
+mod client;
+pub mod signature;
+pub mod twiml;
+pub mod webhook;
+
+pub use carrier::{
+    CallInfo, CallUpdate, Carrier, CarrierError, Credentials, Detection, ErrorKind, NewCall,
+};
+pub use client::{Backoff, DEFAULT_BASE_URL, TwilioClient, create_call_form, update_call_form};
