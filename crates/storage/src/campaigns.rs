@@ -22,6 +22,9 @@ pub struct Campaign {
     pub status: CampaignStatus,
     /// Everything about how it calls.
     pub settings: CampaignSettings,
+    /// Why it last changed status by itself (e.g. the carrier refused the credentials); cleared
+    /// when a person changes its status.
+    pub status_reason: Option<String>,
     /// Created, epoch ms.
     pub created_at: i64,
     /// Last changed, epoch ms.
@@ -29,7 +32,7 @@ pub struct Campaign {
 }
 
 const COLUMNS: &str =
-    "id, tenant_id, name, campaign_type, status, settings, created_at, updated_at";
+    "id, tenant_id, name, campaign_type, status, status_reason, settings, created_at, updated_at";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Campaign> {
     let kind: String = get(row, "campaign_type")?;
@@ -45,6 +48,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Campaign> {
             .ok_or_else(|| StorageError::Corrupt(format!("campaign status '{status}'")))?,
         settings: serde_json::from_str(&settings)
             .map_err(|e| StorageError::Corrupt(format!("campaign settings: {e}")))?,
+        status_reason: get(row, "status_reason")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
     })
@@ -148,7 +152,8 @@ pub async fn update(
 }
 
 /// Moves a campaign from `from` to `to`, only if it is still in `from` (so two requests racing
-/// cannot both win). `Conflict` when the status changed meanwhile.
+/// cannot both win), recording `reason` when the change was not a person's. `Conflict` when the
+/// status changed meanwhile.
 #[tracing::instrument(skip_all, fields(tenant_id = %tenant, campaign_id = %id))]
 pub async fn set_status(
     conn: &mut Conn,
@@ -156,10 +161,11 @@ pub async fn set_status(
     id: CampaignId,
     from: CampaignStatus,
     to: CampaignStatus,
+    reason: Option<&str>,
     now: i64,
 ) -> Result<Campaign> {
     let sql = format!(
-        "UPDATE campaigns SET status = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4 AND status = $5 RETURNING {COLUMNS}"
+        "UPDATE campaigns SET status = $1, status_reason = $6, updated_at = $2 WHERE tenant_id = $3 AND id = $4 AND status = $5 RETURNING {COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(to.as_str())
@@ -167,6 +173,7 @@ pub async fn set_status(
         .bind(tenant.0)
         .bind(id.0)
         .bind(from.as_str())
+        .bind(reason)
         .fetch_optional(conn)
         .await?
         .ok_or_else(|| {

@@ -4,7 +4,9 @@
 
 pub mod api_keys;
 mod batch;
+pub mod calls;
 pub mod campaigns;
+pub mod carrier_accounts;
 mod db;
 pub mod dnc;
 mod error;

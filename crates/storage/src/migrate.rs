@@ -10,12 +10,20 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
-    postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        sqlite: include_str!("../migrations/sqlite/0001_foundation.sql"),
+        postgres: include_str!("../migrations/postgres/0001_foundation.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "calls",
+        sqlite: include_str!("../migrations/sqlite/0002_calls.sql"),
+        postgres: include_str!("../migrations/postgres/0002_calls.sql"),
+    },
+];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.
 const PG_MIGRATION_LOCK: i64 = 0x006f_7574_6469_616c;

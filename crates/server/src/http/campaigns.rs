@@ -266,6 +266,7 @@ async fn change_status(
         current.id,
         current.status,
         next,
+        None,
         state.clock.now_ms(),
     )
     .await?;

@@ -76,6 +76,7 @@ async fn a_status_change_loses_to_a_concurrent_one() {
         c.id,
         CampaignStatus::Draft,
         CampaignStatus::Running,
+        None,
         NOW,
     )
     .await
@@ -86,6 +87,7 @@ async fn a_status_change_loses_to_a_concurrent_one() {
         c.id,
         CampaignStatus::Draft,
         CampaignStatus::Stopped,
+        Some("a reason"),
         NOW,
     )
     .await

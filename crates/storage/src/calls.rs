@@ -1,0 +1,360 @@
+//! Calls and their event timelines. A call is read with [`lock`] inside a transaction, changed
+//! in Rust by the domain's rules, and written back with [`save`]; each carrier report is stored
+//! once as an event, so a repeated report is recognised and ignored.
+
+use crate::row::{Arg, Params, bind_all, get};
+use crate::{Conn, Result, StorageError};
+use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
+use outdial_domain::{CampaignId, LeadId, TenantId};
+use serde::Serialize;
+
+/// A stored call.
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+pub struct Call {
+    /// Its id.
+    pub id: i64,
+    /// Its tenant.
+    pub tenant_id: TenantId,
+    /// The campaign it was made for, if any.
+    pub campaign_id: Option<CampaignId>,
+    /// The lead called, if any.
+    pub lead_id: Option<LeadId>,
+    /// `campaign`, `cold_call`, `appointment_booking` or `single`.
+    pub call_type: String,
+    /// The carrier's id, once the carrier accepted the call.
+    pub call_sid: Option<String>,
+    /// Caller ID.
+    pub from: String,
+    /// The number called.
+    pub to: String,
+    /// The carrier's status.
+    pub status: CallStatus,
+    /// Who answered, when detected.
+    pub answered_by: Option<AnsweredBy>,
+    /// How it turned out, once ended.
+    pub outcome: Option<Outcome>,
+    /// What happened inside the call.
+    pub disposition: Option<Disposition>,
+    /// The carrier's error code.
+    pub error_code: Option<i64>,
+    /// The carrier's error message.
+    pub error_message: Option<String>,
+    /// Placed, epoch ms.
+    pub created_at: i64,
+    /// Started ringing, epoch ms.
+    pub ringing_at: Option<i64>,
+    /// Answered, epoch ms.
+    pub answered_at: Option<i64>,
+    /// Ended, epoch ms.
+    pub ended_at: Option<i64>,
+    /// Seconds of ringing before the answer or the end.
+    pub ring_seconds: Option<i64>,
+    /// Seconds of talk, as the carrier counts them.
+    pub talk_seconds: Option<i64>,
+    /// The recording's id.
+    pub recording_sid: Option<String>,
+    /// Where the recording is.
+    pub recording_url: Option<String>,
+    /// The recording's length.
+    pub recording_seconds: Option<i64>,
+    /// What the call cost.
+    pub price: Option<String>,
+    /// The price's currency.
+    pub price_unit: Option<String>,
+    /// Last changed, epoch ms.
+    pub updated_at: i64,
+}
+
+/// One entry of a call's timeline.
+#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+pub struct CallEvent {
+    /// `status`, `voice`, `amd`, `gather`, `recording`, `carrier`…
+    pub kind: String,
+    /// The status reported, for status events.
+    pub status: Option<String>,
+    /// The carrier's sequence number, for status events.
+    pub sequence: Option<i64>,
+    /// What the event carried (fields vary by kind).
+    #[schema(value_type = Object)]
+    pub detail: serde_json::Value,
+    /// Received, epoch ms.
+    pub received_at: i64,
+}
+
+const COLUMNS: &str = "id, tenant_id, campaign_id, lead_id, call_type, call_sid, from_number, to_number, status, \
+    answered_by, outcome, disposition, error_code, error_message, created_at, ringing_at, answered_at, ended_at, \
+    talk_seconds, recording_sid, recording_url, recording_seconds, price, price_unit, updated_at";
+
+fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
+    let status: String = get(row, "status")?;
+    let corrupt = |what: &str, v: &str| StorageError::Corrupt(format!("call {what} '{v}'"));
+    let answered_by: Option<String> = get(row, "answered_by")?;
+    let outcome: Option<String> = get(row, "outcome")?;
+    let disposition: Option<String> = get(row, "disposition")?;
+    let created_at: i64 = get(row, "created_at")?;
+    let ringing_at: Option<i64> = get(row, "ringing_at")?;
+    let answered_at: Option<i64> = get(row, "answered_at")?;
+    let ended_at: Option<i64> = get(row, "ended_at")?;
+    Ok(Call {
+        id: get(row, "id")?,
+        tenant_id: TenantId(get(row, "tenant_id")?),
+        campaign_id: get::<Option<i64>>(row, "campaign_id")?.map(CampaignId),
+        lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
+        call_type: get(row, "call_type")?,
+        call_sid: get(row, "call_sid")?,
+        from: get(row, "from_number")?,
+        to: get(row, "to_number")?,
+        status: CallStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
+        answered_by: answered_by
+            .map(|a| AnsweredBy::parse(&a).ok_or_else(|| corrupt("answered_by", &a)))
+            .transpose()?,
+        outcome: outcome
+            .map(|o| Outcome::parse(&o).ok_or_else(|| corrupt("outcome", &o)))
+            .transpose()?,
+        disposition: disposition
+            .map(|d| Disposition::parse(&d).ok_or_else(|| corrupt("disposition", &d)))
+            .transpose()?,
+        error_code: get(row, "error_code")?,
+        error_message: get(row, "error_message")?,
+        created_at,
+        ringing_at,
+        answered_at,
+        ended_at,
+        ring_seconds: ringing_at.and_then(|r| {
+            answered_at
+                .or(ended_at)
+                .map(|e| ((e - r).max(0) + 500) / 1000)
+        }),
+        talk_seconds: get(row, "talk_seconds")?,
+        recording_sid: get(row, "recording_sid")?,
+        recording_url: get(row, "recording_url")?,
+        recording_seconds: get(row, "recording_seconds")?,
+        price: get(row, "price")?,
+        price_unit: get(row, "price_unit")?,
+        updated_at: get(row, "updated_at")?,
+    })
+}
+
+/// A call about to be placed.
+#[derive(Debug, Clone)]
+pub struct NewCall<'a> {
+    /// The campaign it is made for.
+    pub campaign: Option<CampaignId>,
+    /// The lead called.
+    pub lead: Option<LeadId>,
+    /// What kind of call.
+    pub call_type: &'a str,
+    /// Caller ID.
+    pub from: &'a str,
+    /// The number called.
+    pub to: &'a str,
+}
+
+/// Records a call before it is handed to the carrier (status `queued`).
+pub async fn create(
+    conn: &mut Conn,
+    tenant: TenantId,
+    call: &NewCall<'_>,
+    now: i64,
+) -> Result<Call> {
+    let sql = format!(
+        "INSERT INTO calls (tenant_id, campaign_id, lead_id, call_type, from_number, to_number, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7) RETURNING {COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(call.campaign.map(|c| c.0))
+        .bind(call.lead.map(|l| l.0))
+        .bind(call.call_type)
+        .bind(call.from)
+        .bind(call.to)
+        .bind(now)
+        .fetch_one(conn)
+        .await?;
+    from_row(&row)
+}
+
+/// Reads a call of `tenant`.
+pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
+    let sql = format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
+}
+
+/// Reads a call by id alone, for webhooks, which learn the tenant from the call and must then
+/// check the request's signature with that tenant's key. Inside a transaction it also locks
+/// the row on PostgreSQL (SQLite's write transaction already excludes other writers).
+pub async fn lock(conn: &mut Conn, id: i64) -> Result<Call> {
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1{lock}");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
+}
+
+/// Writes back a call's changing fields.
+pub async fn save(conn: &mut Conn, call: &Call, now: i64) -> Result<Call> {
+    let sql = format!(
+        "UPDATE calls SET call_sid = $1, status = $2, answered_by = $3, outcome = $4, disposition = $5, \
+         error_code = $6, error_message = $7, ringing_at = $8, answered_at = $9, ended_at = $10, talk_seconds = $11, \
+         recording_sid = $12, recording_url = $13, recording_seconds = $14, price = $15, price_unit = $16, updated_at = $17 \
+         WHERE id = $18 RETURNING {COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(call.call_sid.clone())
+        .bind(call.status.as_str())
+        .bind(call.answered_by.map(|a| a.as_str()))
+        .bind(call.outcome.map(|o| o.as_str()))
+        .bind(call.disposition.map(|d| d.as_str()))
+        .bind(call.error_code)
+        .bind(call.error_message.clone())
+        .bind(call.ringing_at)
+        .bind(call.answered_at)
+        .bind(call.ended_at)
+        .bind(call.talk_seconds)
+        .bind(call.recording_sid.clone())
+        .bind(call.recording_url.clone())
+        .bind(call.recording_seconds)
+        .bind(call.price.clone())
+        .bind(call.price_unit.clone())
+        .bind(now)
+        .bind(call.id)
+        .fetch_optional(conn)
+        .await
+        .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
+}
+
+/// Adds an event to a call's timeline. With a `sequence`, an event of the same kind and
+/// sequence already stored makes this a repeat: nothing is written and `false` is returned.
+pub async fn add_event(
+    conn: &mut Conn,
+    call: i64,
+    kind: &str,
+    status: Option<&str>,
+    sequence: Option<i64>,
+    detail: &serde_json::Value,
+    now: i64,
+) -> Result<bool> {
+    let inserted = sqlx::query(
+        "INSERT INTO call_events (call_id, kind, status, sequence, detail, received_at) VALUES ($1, $2, $3, $4, $5, $6) \
+         ON CONFLICT (call_id, kind, sequence) DO NOTHING",
+    )
+    .bind(call)
+    .bind(kind)
+    .bind(status)
+    .bind(sequence)
+    .bind(detail.to_string())
+    .bind(now)
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(inserted == 1)
+}
+
+/// A call's timeline, oldest first.
+pub async fn events(conn: &mut Conn, call: i64) -> Result<Vec<CallEvent>> {
+    let rows = sqlx::query(
+        "SELECT kind, status, sequence, detail, received_at FROM call_events WHERE call_id = $1 ORDER BY id",
+    )
+    .bind(call)
+    .fetch_all(conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            let detail: String = get(r, "detail")?;
+            Ok(CallEvent {
+                kind: get(r, "kind")?,
+                status: get(r, "status")?,
+                sequence: get(r, "sequence")?,
+                detail: serde_json::from_str(&detail)
+                    .map_err(|e| StorageError::Corrupt(format!("call event: {e}")))?,
+                received_at: get(r, "received_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Filters for listing calls.
+#[derive(Debug, Default, Clone)]
+pub struct CallFilter {
+    /// Only this campaign.
+    pub campaign: Option<CampaignId>,
+    /// Only this lead.
+    pub lead: Option<LeadId>,
+    /// Only this status.
+    pub status: Option<CallStatus>,
+    /// Only this outcome.
+    pub outcome: Option<Outcome>,
+    /// Placed at or after, epoch ms.
+    pub from: Option<i64>,
+    /// Placed before, epoch ms.
+    pub until: Option<i64>,
+    /// Only calls with an id below this (the cursor of the previous page; newest first).
+    pub before: Option<i64>,
+    /// Page size.
+    pub limit: i64,
+}
+
+/// A page of calls of `tenant`, newest first, and the total matching the filter.
+pub async fn list(conn: &mut Conn, tenant: TenantId, f: &CallFilter) -> Result<(Vec<Call>, i64)> {
+    let mut p = Params::default();
+    let mut clauses = vec![format!("tenant_id = {}", p.push(Arg::Int(tenant.0)))];
+    if let Some(c) = f.campaign {
+        clauses.push(format!("campaign_id = {}", p.push(Arg::Int(c.0))));
+    }
+    if let Some(l) = f.lead {
+        clauses.push(format!("lead_id = {}", p.push(Arg::Int(l.0))));
+    }
+    if let Some(s) = f.status {
+        clauses.push(format!("status = {}", p.push(Arg::Text(s.as_str().into()))));
+    }
+    if let Some(o) = f.outcome {
+        clauses.push(format!(
+            "outcome = {}",
+            p.push(Arg::Text(o.as_str().into()))
+        ));
+    }
+    if let Some(t) = f.from {
+        clauses.push(format!("created_at >= {}", p.push(Arg::Int(t))));
+    }
+    if let Some(t) = f.until {
+        clauses.push(format!("created_at < {}", p.push(Arg::Int(t))));
+    }
+    let where_sql = clauses.join(" AND ");
+    let total: i64 = get(
+        &bind_all(
+            sqlx::query(sqlx::AssertSqlSafe(format!(
+                "SELECT COUNT(*) AS n FROM calls WHERE {where_sql}"
+            ))),
+            p.args.clone(),
+        )
+        .fetch_one(&mut *conn)
+        .await?,
+        "n",
+    )?;
+    let mut page_where = where_sql;
+    if let Some(b) = f.before {
+        page_where.push_str(&format!(" AND id < {}", p.push(Arg::Int(b))));
+    }
+    let limit = p.push(Arg::Int(f.limit));
+    let sql =
+        format!("SELECT {COLUMNS} FROM calls WHERE {page_where} ORDER BY id DESC LIMIT {limit}");
+    let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
+        .fetch_all(conn)
+        .await?;
+    Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}

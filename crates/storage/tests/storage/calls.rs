@@ -1,0 +1,222 @@
+use crate::helpers::*;
+use outdial_domain::call::{CallStatus, Outcome};
+use outdial_storage::StorageError;
+use outdial_storage::calls::{self, CallFilter, NewCall};
+use outdial_storage::carrier_accounts::{self, CarrierAccount};
+use serde_json::json;
+
+fn new_call<'a>(to: &'a str) -> NewCall<'a> {
+    NewCall {
+        campaign: None,
+        lead: None,
+        call_type: "single",
+        from: "+18134893200",
+        to,
+    }
+}
+
+#[tokio::test]
+async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let call = calls::create(&mut conn, w.a, &new_call("+18134893222"), NOW)
+        .await
+        .unwrap();
+    assert_eq!(call.status, CallStatus::Queued);
+    let detail = json!({"CallStatus": "ringing"});
+    assert!(
+        calls::add_event(
+            &mut conn,
+            call.id,
+            "status",
+            Some("ringing"),
+            Some(1),
+            &detail,
+            NOW
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        !calls::add_event(
+            &mut conn,
+            call.id,
+            "status",
+            Some("ringing"),
+            Some(1),
+            &detail,
+            NOW + 5
+        )
+        .await
+        .unwrap()
+    );
+    // Events without a sequence (voice requests, gathers) are all kept.
+    assert!(
+        calls::add_event(
+            &mut conn,
+            call.id,
+            "gather",
+            None,
+            None,
+            &json!({"Digits": "1"}),
+            NOW
+        )
+        .await
+        .unwrap()
+    );
+    assert!(
+        calls::add_event(
+            &mut conn,
+            call.id,
+            "gather",
+            None,
+            None,
+            &json!({"Digits": "1"}),
+            NOW
+        )
+        .await
+        .unwrap()
+    );
+    let events = calls::events(&mut conn, call.id).await.unwrap();
+    assert_eq!(events.len(), 3);
+    assert_eq!(events[0].detail, detail);
+
+    let mut tx = w.db.store.begin().await.unwrap();
+    let mut locked = calls::lock(&mut tx, call.id).await.unwrap();
+    locked.call_sid = Some("CA1".into());
+    locked.status = CallStatus::Completed;
+    locked.outcome = Some(Outcome::Answered);
+    locked.ringing_at = Some(NOW + 1_000);
+    locked.answered_at = Some(NOW + 6_000);
+    locked.ended_at = Some(NOW + 40_000);
+    locked.talk_seconds = Some(34);
+    let saved = calls::save(&mut tx, &locked, NOW + 40_000).await.unwrap();
+    tx.commit().await.unwrap();
+    assert_eq!(saved.ring_seconds, Some(5));
+    assert_eq!(saved.outcome, Some(Outcome::Answered));
+
+    // The other tenant sees nothing.
+    assert!(matches!(
+        calls::get_by_id(&mut conn, w.b, call.id).await,
+        Err(StorageError::NotFound)
+    ));
+    let (none, total) = calls::list(
+        &mut conn,
+        w.b,
+        &CallFilter {
+            limit: 10,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert!(none.is_empty() && total == 0);
+
+    // A carrier id belongs to one call.
+    let other = calls::create(&mut conn, w.a, &new_call("+18134893223"), NOW)
+        .await
+        .unwrap();
+    let mut dup = other.clone();
+    dup.call_sid = Some("CA1".into());
+    assert!(matches!(
+        calls::save(&mut conn, &dup, NOW).await,
+        Err(StorageError::Conflict(_))
+    ));
+}
+
+#[tokio::test]
+async fn call_lists_filter_and_page_newest_first() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    for i in 0..5 {
+        let mut c = calls::create(
+            &mut conn,
+            w.a,
+            &new_call(&format!("+1813489322{i}")),
+            NOW + i * 1000,
+        )
+        .await
+        .unwrap();
+        if i % 2 == 0 {
+            c.status = CallStatus::Busy;
+            c.outcome = Some(Outcome::Busy);
+            calls::save(&mut conn, &c, NOW).await.unwrap();
+        }
+    }
+    let (page, total) = calls::list(
+        &mut conn,
+        w.a,
+        &CallFilter {
+            limit: 2,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 5);
+    assert_eq!(
+        page.iter().map(|c| c.to.as_str()).collect::<Vec<_>>(),
+        ["+18134893224", "+18134893223"]
+    );
+    let (next, _) = calls::list(
+        &mut conn,
+        w.a,
+        &CallFilter {
+            limit: 2,
+            before: Some(page[1].id),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(next[0].to, "+18134893222");
+    let (busy, total) = calls::list(
+        &mut conn,
+        w.a,
+        &CallFilter {
+            limit: 10,
+            outcome: Some(Outcome::Busy),
+            from: Some(NOW + 1000),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    assert_eq!(total, 2);
+    assert!(busy.iter().all(|c| c.status == CallStatus::Busy));
+}
+
+#[tokio::test]
+async fn carrier_accounts_are_replaced_and_never_printed() {
+    let w = world().await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    assert_eq!(
+        carrier_accounts::get_for(&mut conn, w.a).await.unwrap(),
+        None
+    );
+    let mut account = CarrierAccount {
+        account_sid: "AC1".into(),
+        auth_token: "token-one".into(),
+        webhook_key: None,
+        updated_at: NOW,
+    };
+    carrier_accounts::put(&mut conn, w.a, &account)
+        .await
+        .unwrap();
+    account.auth_token = "token-two".into();
+    account.webhook_key = Some("shared".into());
+    carrier_accounts::put(&mut conn, w.a, &account)
+        .await
+        .unwrap();
+    let got = carrier_accounts::get_for(&mut conn, w.a)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(got, account);
+    assert!(!format!("{got:?}").contains("token-two") && !format!("{got:?}").contains("shared"));
+    assert_eq!(
+        carrier_accounts::get_for(&mut conn, w.b).await.unwrap(),
+        None
+    );
+    assert!(carrier_accounts::delete(&mut conn, w.a).await.unwrap());
+}
