@@ -431,3 +431,45 @@ pub async fn delete(conn: &mut Conn, tenant: TenantId, id: LeadId) -> Result<()>
     }
     Ok(())
 }
+
+/// Claims a lead for a call: moves it to `dialing` only if it is still callable (new or
+/// retry) and not do-not-call. `None` when it is not, so two callers can never both dial it.
+pub async fn claim_for_call(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: LeadId,
+    now: i64,
+) -> Result<Option<Lead>> {
+    let sql = format!(
+        "UPDATE leads SET status = 'dialing', updated_at = $1 WHERE tenant_id = $2 AND id = $3 \
+         AND status IN ('new', 'retry') AND do_not_call = 0 RETURNING {COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(from_row).transpose()
+}
+
+/// Records the end of a call attempt on a lead being dialed.
+pub async fn finish_attempt(
+    conn: &mut Conn,
+    id: LeadId,
+    after: &outdial_domain::lead::AfterCall,
+    now: i64,
+) -> Result<()> {
+    sqlx::query(
+        "UPDATE leads SET status = $1, attempts = $2, last_attempt_at = $3, next_attempt_at = $4, updated_at = $3 \
+         WHERE id = $5 AND status = 'dialing'",
+    )
+    .bind(after.status.as_str())
+    .bind(after.attempts)
+    .bind(now)
+    .bind(after.next_attempt_at)
+    .bind(id.0)
+    .execute(conn)
+    .await?;
+    Ok(())
+}

@@ -1,7 +1,9 @@
 //! Leads: the people a campaign calls, their fields, and the statuses they move through.
 
+mod attempt;
 mod fields;
 mod status;
 
+pub use attempt::{AfterCall, after_call};
 pub use fields::{NewLead, Priority, parse_flag};
 pub use status::{Actor, LeadStatus, LeadStatusError};

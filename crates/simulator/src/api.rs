@@ -1,0 +1,208 @@
+//! The REST side: Twilio's `Calls` resource (create, update, fetch) with Twilio's errors.
+
+use crate::player::Control;
+use crate::{CallState, Shared};
+use axum::Router;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use base64::Engine;
+use serde_json::json;
+use std::sync::Arc;
+
+pub(crate) fn router(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/2010-04-01/Accounts/{account}/Calls.json", post(create))
+        .route(
+            "/2010-04-01/Accounts/{account}/Calls/{sid}",
+            post(update).get(fetch),
+        )
+        .with_state(shared)
+}
+
+fn error(status: u16, code: i64, message: &str) -> Response {
+    let body = json!({
+        "code": code,
+        "message": message,
+        "more_info": format!("https://www.twilio.com/docs/errors/{code}"),
+        "status": status,
+    });
+    (
+        StatusCode::from_u16(status).unwrap_or(StatusCode::BAD_REQUEST),
+        axum::Json(body),
+    )
+        .into_response()
+}
+
+/// Checks HTTP Basic credentials and the account in the path, as Twilio does; the refusal if
+/// they do not match.
+fn authenticate(shared: &Shared, account: &str, headers: &HeaderMap) -> Option<Response> {
+    let expected = base64::engine::general_purpose::STANDARD.encode(format!(
+        "{}:{}",
+        shared.account.account_sid, shared.account.auth_token
+    ));
+    let given = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Basic "))
+        .unwrap_or_default();
+    (given != expected || account != shared.account.account_sid)
+        .then(|| error(401, 20003, "Authenticate"))
+}
+
+fn read_form(body: &str) -> Vec<(String, String)> {
+    form_urlencoded::parse(body.as_bytes())
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect()
+}
+
+/// A valid E.164 number that is not one of NANP's fictional 555 numbers.
+fn callable(number: &str) -> bool {
+    let digits = number.strip_prefix('+').unwrap_or("");
+    (7..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+        && !digits.starts_with("1555")
+        && !(digits.starts_with('1')
+            && digits.get(4..7) == Some("555")
+            && digits.get(7..9) == Some("01"))
+}
+
+pub(crate) fn resource(shared: &Shared, call: &CallState) -> serde_json::Value {
+    json!({
+        "sid": call.sid,
+        "account_sid": shared.account.account_sid,
+        "to": call.param("To"),
+        "from": call.param("From"),
+        "status": call.status,
+        "direction": "outbound-api",
+        "api_version": "2010-04-01",
+        "duration": call.duration.map(|d| d.to_string()),
+        "price": call.duration.map(|d| format!("-{:.5}", 0.014 * ((d as f64) / 60.0).ceil())),
+        "price_unit": "USD",
+        "answered_by": call.answered_by,
+        "uri": format!("/2010-04-01/Accounts/{}/Calls/{}.json", shared.account.account_sid, call.sid),
+    })
+}
+
+async fn create(
+    State(shared): State<Arc<Shared>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if let Some(r) = authenticate(&shared, &account, &headers) {
+        return r;
+    }
+    let params = read_form(&body);
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let Some(to) = get("To") else {
+        return error(400, 21201, "No 'To' number is specified");
+    };
+    if !callable(to) {
+        return error(
+            400,
+            21211,
+            &format!("The 'To' number {to} is not a valid phone number."),
+        );
+    }
+    if get("From").is_none() {
+        return error(400, 21603, "A 'From' phone number is required.");
+    }
+    if get("Url").is_none() && get("Twiml").is_none() {
+        return error(400, 21205, "Url parameter is required.");
+    }
+    let index = {
+        let mut n = shared.started.lock().expect("counter lock");
+        *n += 1;
+        *n
+    };
+    let call = CallState {
+        sid: format!("CA{:032x}", (shared.config.seed << 32) ^ index),
+        params,
+        status: "queued",
+        duration: None,
+        answered_by: None,
+        index,
+        control: None,
+    };
+    let body = resource(&shared, &call);
+    let sid = call.sid.clone();
+    shared
+        .calls
+        .lock()
+        .expect("calls lock")
+        .insert(sid.clone(), call);
+    let _ = shared.queue.send(sid);
+    (StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
+async fn update(
+    State(shared): State<Arc<Shared>>,
+    Path((account, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+    body: String,
+) -> Response {
+    if let Some(r) = authenticate(&shared, &account, &headers) {
+        return r;
+    }
+    let sid = sid.trim_end_matches(".json").to_string();
+    let params = read_form(&body);
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.clone());
+    let mut calls = shared.calls.lock().expect("calls lock");
+    let Some(call) = calls.get_mut(&sid) else {
+        return error(
+            404,
+            20404,
+            &format!("The requested resource /Calls/{sid}.json was not found"),
+        );
+    };
+    let ended = matches!(
+        call.status,
+        "completed" | "busy" | "failed" | "no-answer" | "canceled"
+    );
+    let control = if let Some(status) = get("Status") {
+        if status != "completed" && status != "canceled" {
+            return error(400, 21218, "Invalid Status; use completed or canceled");
+        }
+        Control::Hangup
+    } else if let Some(url) = get("Url") {
+        if ended || call.status != "in-progress" {
+            return error(400, 21220, "Call is not in-progress. Cannot redirect.");
+        }
+        Control::Redirect(url)
+    } else {
+        return error(400, 21205, "Url or Status is required.");
+    };
+    if !ended {
+        if let Some(tx) = &call.control {
+            let _ = tx.send(control);
+        } else {
+            // Still queued: canceled before it started.
+            call.status = "canceled";
+        }
+    }
+    let body = resource(&shared, call);
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+async fn fetch(
+    State(shared): State<Arc<Shared>>,
+    Path((account, sid)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = authenticate(&shared, &account, &headers) {
+        return r;
+    }
+    let sid = sid.trim_end_matches(".json");
+    let calls = shared.calls.lock().expect("calls lock");
+    match calls.get(sid) {
+        Some(call) => axum::Json(resource(&shared, call)).into_response(),
+        None => error(
+            404,
+            20404,
+            &format!("The requested resource /Calls/{sid}.json was not found"),
+        ),
+    }
+}

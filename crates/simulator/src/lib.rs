@@ -1,0 +1,110 @@
+//! A Twilio stand-in for trying and testing Outdial with no Twilio account. It serves Twilio's
+//! call REST API (create, update, fetch) on loopback, so Outdial's real Twilio client talks to
+//! it; queues calls over its calls-per-second limit; and plays each call out over real HTTP
+//! against the call's webhooks, signed with the account's token: status events, the voice URL,
+//! asynchronous answering-machine detection, `<Gather>` keypresses, `<Dial>` legs, recordings.
+
+mod api;
+mod config;
+mod player;
+mod twiml;
+
+pub use config::{OutcomeWeights, SimConfig};
+
+use outdial_twilio::Credentials;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use tokio::sync::mpsc;
+
+/// A running simulator.
+#[derive(Clone)]
+pub struct Simulator {
+    base_url: String,
+    account: Credentials,
+    shared: Arc<Shared>,
+}
+
+/// What the REST API and the call players share.
+pub(crate) struct Shared {
+    pub(crate) config: SimConfig,
+    pub(crate) account: Credentials,
+    pub(crate) calls: Mutex<HashMap<String, CallState>>,
+    pub(crate) started: Mutex<u64>,
+    pub(crate) queue: mpsc::UnboundedSender<String>,
+    pub(crate) http: reqwest::Client,
+}
+
+/// A simulated call as the REST API reports it.
+#[derive(Debug, Clone)]
+pub(crate) struct CallState {
+    pub(crate) sid: String,
+    pub(crate) params: Vec<(String, String)>,
+    pub(crate) status: &'static str,
+    pub(crate) duration: Option<u64>,
+    pub(crate) answered_by: Option<&'static str>,
+    pub(crate) index: u64,
+    pub(crate) control: Option<mpsc::UnboundedSender<player::Control>>,
+}
+
+impl CallState {
+    pub(crate) fn param(&self, name: &str) -> Option<&str> {
+        self.params
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+impl Simulator {
+    /// Starts a simulator listening on `bind` (port 0 picks a free one) that accepts requests
+    /// for `account` only.
+    pub async fn start(
+        config: SimConfig,
+        bind: SocketAddr,
+        account: Credentials,
+    ) -> std::io::Result<Simulator> {
+        let listener = tokio::net::TcpListener::bind(bind).await?;
+        let addr = listener.local_addr()?;
+        let (queue, queued) = mpsc::unbounded_channel();
+        let shared = Arc::new(Shared {
+            config,
+            account: account.clone(),
+            calls: Mutex::new(HashMap::new()),
+            started: Mutex::new(0),
+            queue,
+            http: reqwest::Client::builder()
+                .timeout(std::time::Duration::from_secs(15))
+                .build()
+                .map_err(std::io::Error::other)?,
+        });
+        tokio::spawn(player::dispatch(shared.clone(), queued));
+        let app = api::router(shared.clone());
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(listener, app).await {
+                tracing::error!(error = %e, "the Twilio simulator stopped");
+            }
+        });
+        tracing::info!(%addr, "Twilio simulator listening");
+        Ok(Simulator {
+            base_url: format!("http://{addr}"),
+            account,
+            shared,
+        })
+    }
+
+    /// The base URL to point a Twilio client at.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The account it accepts.
+    pub fn account(&self) -> &Credentials {
+        &self.account
+    }
+
+    /// Calls created so far.
+    pub fn calls_created(&self) -> usize {
+        self.shared.calls.lock().map(|c| c.len()).unwrap_or(0)
+    }
+}
