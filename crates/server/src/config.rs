@@ -45,6 +45,35 @@ pub struct Config {
     pub log: LogConfig,
     /// The demo tenant created on first start.
     pub demo: DemoConfig,
+    /// The server-wide Twilio account, used by tenants that set none.
+    pub twilio: TwilioConfig,
+    /// The built-in Twilio stand-in, used when no Twilio credentials are set anywhere.
+    pub simulator: outdial_simulator::SimConfig,
+}
+
+/// The server-wide Twilio account. Leave both credentials unset to use the simulator.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct TwilioConfig {
+    /// Account SID (`AC…`).
+    pub account_sid: Option<String>,
+    /// Auth Token: authenticates API calls and signs webhooks.
+    pub auth_token: Secret<Option<String>>,
+    /// Webhook shared key, for accounts that sign webhooks with HMAC-SHA256.
+    pub webhook_key: Secret<Option<String>>,
+    /// Twilio's API host: change it for a region or edge.
+    pub api_base_url: String,
+}
+
+impl Default for TwilioConfig {
+    fn default() -> Self {
+        TwilioConfig {
+            account_sid: None,
+            auth_token: Secret::new(None),
+            webhook_key: Secret::new(None),
+            api_base_url: outdial_twilio::DEFAULT_BASE_URL.to_string(),
+        }
+    }
 }
 
 /// HTTP listener settings.

@@ -59,7 +59,11 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
         now,
     )
     .await?;
-    let mut settings = CampaignSettings::default();
+    let mut settings = CampaignSettings {
+        // Twilio's test number that is always a valid caller ID; the simulator accepts it too.
+        caller_ids: vec![PhoneNumber::from_trusted("+15005550006".to_string())],
+        ..CampaignSettings::default()
+    };
     settings.script.message = "Hi {first_name}, this is Demo Company calling about your recent service visit. Press 1 to speak with someone, or press 2 to stop receiving these calls.".into();
     settings.script.voicemail_message = "Hi, this is Demo Company following up on your recent visit. Please call us back at your convenience.".into();
     let campaign = campaigns::create(

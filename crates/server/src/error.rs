@@ -43,6 +43,9 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// 502: the carrier failed or could not be reached; try again later.
+    #[error("{0}")]
+    Upstream(String),
     /// 500: anything unexpected. Logged with context; answered without detail.
     #[error("internal error")]
     Internal(#[from] anyhow::Error),
@@ -73,6 +76,7 @@ impl AppError {
             AppError::TooManyRequests { .. } => {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
+            AppError::Upstream(_) => (StatusCode::BAD_GATEWAY, "carrier_unavailable"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }

@@ -1,5 +1,6 @@
 //! Outdial's server: the REST API with authentication, campaigns, leads, imports and
-//! do-not-call lists; OpenAPI docs; health and metrics; configuration and start-up.
+//! do-not-call lists, calls through Twilio (or its simulator) and their webhooks; OpenAPI docs;
+//! health and metrics; configuration and start-up.
 
 pub mod auth;
 pub mod clock;
@@ -9,6 +10,7 @@ pub mod error;
 pub mod http;
 pub mod startup;
 pub mod state;
+pub mod telephony;
 
 pub use config::Config;
 pub use startup::Application;

@@ -6,9 +6,12 @@ use crate::config::Config;
 use crate::demo::{self, DemoLogin};
 use crate::http;
 use crate::state::AppState;
+use crate::telephony::Telephony;
 use anyhow::Context;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use outdial_simulator::Simulator;
 use outdial_storage::{Store, redact_url};
+use outdial_twilio::Credentials;
 use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::{Arc, OnceLock};
@@ -22,6 +25,18 @@ pub struct Application {
     pub store: Store,
     /// Set when this start created the demo tenant.
     pub demo: Option<DemoLogin>,
+    /// The built-in Twilio simulator, when no Twilio account is configured.
+    pub simulator: Option<Simulator>,
+}
+
+/// A fresh random account for the in-process simulator: nothing outside this process knows it.
+fn simulator_account() -> Credentials {
+    use rand::Rng;
+    let mut rng = rand::rng();
+    Credentials {
+        account_sid: format!("AC{:032x}", rng.random::<u128>()),
+        auth_token: format!("{:032x}", rng.random::<u128>()),
+    }
 }
 
 /// The process-wide Prometheus recorder (installed once, shared by every application).
@@ -71,6 +86,33 @@ impl Application {
         let listener = TcpListener::bind(config.server.bind)
             .await
             .with_context(|| format!("while binding {}", config.server.bind))?;
+        let local = listener.local_addr()?;
+        let public_base_url = config.server.public_base_url.clone().unwrap_or_else(|| {
+            let host = if local.ip().is_unspecified() {
+                "127.0.0.1".to_string()
+            } else {
+                local.ip().to_string()
+            };
+            format!("http://{host}:{}", local.port())
+        });
+        let simulator = if Telephony::has_server_account(&config) {
+            None
+        } else {
+            let problems = config.simulator.problems();
+            if !problems.is_empty() {
+                anyhow::bail!("invalid simulator settings: {}", problems.join("; "));
+            }
+            let sim = Simulator::start(
+                config.simulator.clone(),
+                ([127, 0, 0, 1], 0).into(),
+                simulator_account(),
+            )
+            .await
+            .context("while starting the Twilio simulator")?;
+            tracing::info!(url = %sim.base_url(), "no Twilio credentials configured: calls go to the built-in simulator");
+            Some(sim)
+        };
+        let telephony = Arc::new(Telephony::new(&config, simulator.as_ref(), public_base_url));
         let auth = &config.auth;
         let state = AppState {
             store: store.clone(),
@@ -81,12 +123,14 @@ impl Application {
             config: Arc::new(config),
             clock,
             metrics: metrics_handle(),
+            telephony,
         };
         Ok(Application {
             listener,
             router: http::router(state),
             store,
             demo,
+            simulator,
         })
     }
 

@@ -20,4 +20,6 @@ pub struct AppState {
     pub limiter: Arc<LoginLimiter>,
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
+    /// Carrier accounts and webhook URLs.
+    pub telephony: Arc<crate::telephony::Telephony>,
 }

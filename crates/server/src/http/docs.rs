@@ -9,7 +9,7 @@ use utoipa_swagger_ui::SwaggerUi;
 /// Outdial's REST API.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "Outdial API", description = "Outbound calling: tenants, users, campaigns, leads, imports and do-not-call lists. Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`."),
+    info(title = "Outdial API", description = "Outbound calling: tenants, users, campaigns, leads, imports, do-not-call lists and calls. Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`."),
     paths(
         super::auth::login, super::auth::logout, super::auth::signup, super::auth::me, super::auth::change_password,
         super::users::list, super::users::create, super::users::read, super::users::update, super::users::remove,
@@ -19,6 +19,8 @@ use utoipa_swagger_ui::SwaggerUi;
         super::leads::list, super::leads::read, super::leads::create, super::leads::update, super::leads::remove,
         super::imports::upload, super::imports::list, super::imports::read, super::imports::rejections, super::imports::rejections_csv, super::imports::template,
         super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,
+        super::calls::list, super::calls::read, super::calls::export, super::calls::create, super::calls::call_lead,
+        super::carrier::read, super::carrier::update, super::carrier::remove,
         super::health::healthz, super::health::readyz, super::health::metrics_text,
     ),
     modifiers(&BearerAuth),
@@ -30,6 +32,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "leads", description = "Who to call"),
         (name = "imports", description = "Lead lists from CSV files"),
         (name = "dnc", description = "Your do-not-call list"),
+        (name = "calls", description = "Placing calls and the call log"),
+        (name = "settings", description = "Your Twilio account"),
     )
 )]
 pub struct ApiDoc;

@@ -2,7 +2,9 @@
 
 mod api_keys;
 pub mod auth;
+mod calls;
 mod campaigns;
+mod carrier;
 mod csv_export;
 mod dnc;
 pub mod docs;
@@ -11,6 +13,7 @@ mod health;
 mod imports;
 mod leads;
 mod tenant;
+mod twilio;
 mod upload;
 mod users;
 
@@ -36,6 +39,9 @@ pub fn router(state: AppState) -> Router {
         .merge(leads::router())
         .merge(imports::router())
         .merge(dnc::router())
+        .merge(twilio::router())
+        .merge(calls::router())
+        .merge(carrier::router())
         .merge(health::router())
         .merge(docs::router())
         .fallback(|| async { AppError::NotFound("route") })

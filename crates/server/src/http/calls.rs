@@ -1,0 +1,340 @@
+//! The call log (list, detail with its timeline, CSV export) and placing single calls.
+
+use crate::auth::Auth;
+use crate::error::{AppError, StorageResultExt};
+use crate::http::csv_export::to_csv;
+use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::state::AppState;
+use crate::telephony::place::{CallRequest, place};
+use axum::extract::State;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use outdial_domain::call::{CallStatus, Outcome};
+use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
+use outdial_storage::calls::{self, Call, CallEvent, CallFilter};
+use outdial_storage::{campaigns, leads};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+/// The call routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/calls", get(list).post(create))
+        .route("/api/v1/calls.csv", get(export))
+        .route("/api/v1/calls/{id}", get(read))
+        .route("/api/v1/leads/{id}/call", post(call_lead))
+}
+
+/// Filters and paging for the call log.
+#[derive(Deserialize, IntoParams)]
+pub struct CallQuery {
+    /// Only this campaign.
+    pub campaign_id: Option<i64>,
+    /// Only this lead.
+    pub lead_id: Option<i64>,
+    /// Only this status (`completed`, `no-answer`…).
+    pub status: Option<String>,
+    /// Only this outcome (`answered`, `voicemail`, `busy`, `no_answer`, `failed`, `canceled`, `invalid`).
+    pub outcome: Option<String>,
+    /// Placed at or after this time (RFC 3339).
+    pub from: Option<String>,
+    /// Placed before this time (RFC 3339).
+    pub to: Option<String>,
+    /// Page size, 1 to 500 (default 50).
+    pub limit: Option<i64>,
+    /// `next_cursor` of the previous page.
+    pub cursor: Option<i64>,
+}
+
+/// A page of calls, newest first.
+#[derive(Serialize, ToSchema)]
+pub struct CallPage {
+    /// The calls.
+    pub items: Vec<Call>,
+    /// How many calls match the filters in all.
+    pub total: i64,
+    /// Pass as `cursor` for the next page; absent on the last page.
+    pub next_cursor: Option<i64>,
+}
+
+/// A call with its timeline.
+#[derive(Serialize, ToSchema)]
+pub struct CallDetail {
+    /// The call.
+    #[serde(flatten)]
+    pub call: Call,
+    /// Every report about it, oldest first.
+    pub events: Vec<CallEvent>,
+}
+
+/// A call to one number with a campaign's script.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewSingleCall {
+    /// The number, E.164 or national in the campaign's default country.
+    pub to: String,
+    /// The campaign whose caller ID, script and settings to use.
+    pub campaign_id: i64,
+}
+
+/// What kind of call to make to a lead.
+#[derive(Deserialize, ToSchema, Clone, Copy)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadCallType {
+    /// A sales call with the campaign's message.
+    ColdCall,
+    /// A call to book an appointment.
+    AppointmentBooking,
+}
+
+/// Options for calling a lead now.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeadCall {
+    /// The kind of call (default `cold_call`).
+    pub call_type: Option<LeadCallType>,
+}
+
+fn parse_time(field: &str, value: Option<&str>) -> Result<Option<i64>, AppError> {
+    value
+        .map(|v| {
+            v.parse::<jiff::Timestamp>()
+                .map(|t| t.as_millisecond())
+                .map_err(|e| {
+                    AppError::invalid(field, format!("'{v}' is not an RFC 3339 time: {e}"))
+                })
+        })
+        .transpose()
+}
+
+fn filter(q: &CallQuery, limit: i64) -> Result<CallFilter, AppError> {
+    Ok(CallFilter {
+        campaign: q.campaign_id.map(CampaignId),
+        lead: q.lead_id.map(LeadId),
+        status: q
+            .status
+            .as_deref()
+            .map(|s| {
+                CallStatus::parse(s).ok_or_else(|| {
+                    AppError::invalid("status", format!("'{s}' is not a call status; use one of queued, initiated, ringing, in-progress, completed, busy, failed, no-answer, canceled"))
+                })
+            })
+            .transpose()?,
+        outcome: q
+            .outcome
+            .as_deref()
+            .map(|o| {
+                Outcome::parse(o).ok_or_else(|| {
+                    AppError::invalid("outcome", format!("'{o}' is not an outcome; use one of answered, voicemail, busy, no_answer, failed, canceled, invalid"))
+                })
+            })
+            .transpose()?,
+        from: parse_time("from", q.from.as_deref())?,
+        until: parse_time("to", q.to.as_deref())?,
+        before: q.cursor,
+        limit,
+    })
+}
+
+/// Lists calls with filters, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), params(CallQuery), responses((status = 200, body = CallPage), (status = 422)))]
+async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<CallQuery>,
+) -> Result<Json<CallPage>, AppError> {
+    auth.require(Permission::Read)?;
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=500).contains(&limit) {
+        return Err(AppError::BadRequest(
+            "limit must be between 1 and 500".into(),
+        ));
+    }
+    let f = filter(&q, limit)?;
+    let (items, total) = calls::list(&mut *state.store.conn().await?, auth.tenant, &f).await?;
+    let next_cursor = (items.len() as i64 == limit)
+        .then(|| items.last().map(|c| c.id))
+        .flatten();
+    Ok(Json(CallPage {
+        items,
+        total,
+        next_cursor,
+    }))
+}
+
+/// Reads a call with its event timeline.
+#[utoipa::path(get, path = "/api/v1/calls/{id}", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = CallDetail), (status = 404)))]
+async fn read(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<CallDetail>, AppError> {
+    auth.require(Permission::Read)?;
+    let mut conn = state.store.conn().await?;
+    let call = calls::get_by_id(&mut conn, auth.tenant, id)
+        .await
+        .or_404("call")?;
+    let events = calls::events(&mut conn, call.id).await?;
+    Ok(Json(CallDetail { call, events }))
+}
+
+/// Downloads the calls matching the filters as CSV, safe to open in a spreadsheet.
+#[utoipa::path(get, path = "/api/v1/calls.csv", tag = "calls", security(("bearer" = [])), params(CallQuery), responses((status = 200, content_type = "text/csv", body = String)))]
+async fn export(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<CallQuery>,
+) -> Result<impl IntoResponse, AppError> {
+    auth.require(Permission::Read)?;
+    let mut f = filter(&q, 5000)?;
+    let mut conn = state.store.conn().await?;
+    let mut rows = vec![
+        [
+            "id",
+            "created_at",
+            "campaign_id",
+            "lead_id",
+            "call_type",
+            "call_sid",
+            "from",
+            "to",
+            "status",
+            "outcome",
+            "answered_by",
+            "disposition",
+            "ring_seconds",
+            "talk_seconds",
+            "price",
+            "price_unit",
+            "error_code",
+            "error_message",
+            "recording_url",
+        ]
+        .map(String::from)
+        .to_vec(),
+    ];
+    let opt = |v: Option<String>| v.unwrap_or_default();
+    let num = |v: Option<i64>| v.map(|n| n.to_string()).unwrap_or_default();
+    loop {
+        let (page, _) = calls::list(&mut conn, auth.tenant, &f).await?;
+        let Some(last) = page.last() else { break };
+        f.before = Some(last.id);
+        let full = page.len() as i64 == f.limit;
+        for c in page {
+            rows.push(vec![
+                c.id.to_string(),
+                jiff::Timestamp::from_millisecond(c.created_at)
+                    .map(|t| t.to_string())
+                    .unwrap_or_default(),
+                num(c.campaign_id.map(|x| x.0)),
+                num(c.lead_id.map(|x| x.0)),
+                c.call_type,
+                opt(c.call_sid),
+                c.from,
+                c.to,
+                c.status.to_string(),
+                opt(c.outcome.map(|o| o.to_string())),
+                opt(c.answered_by.map(|a| a.to_string())),
+                opt(c.disposition.map(|d| d.as_str().to_string())),
+                num(c.ring_seconds),
+                num(c.talk_seconds),
+                opt(c.price),
+                opt(c.price_unit),
+                num(c.error_code),
+                opt(c.error_message),
+                opt(c.recording_url),
+            ]);
+        }
+        if !full {
+            break;
+        }
+    }
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"calls.csv\"",
+            ),
+        ],
+        to_csv(rows),
+    ))
+}
+
+/// Calls one number now with a campaign's caller ID and script. Numbers on the do-not-call
+/// list are refused.
+#[utoipa::path(post, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), request_body = NewSingleCall,
+    responses((status = 201, body = Call), (status = 404), (status = 409, description = "On the do-not-call list"), (status = 422), (status = 502, description = "The carrier failed")))]
+async fn create(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<NewSingleCall>,
+) -> Result<(StatusCode, Json<Call>), AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let campaign = campaigns::get_by_id(
+        &mut *state.store.conn().await?,
+        auth.tenant,
+        CampaignId(body.campaign_id),
+    )
+    .await
+    .or_404("campaign")?;
+    let to = PhoneNumber::parse(&body.to, campaign.settings.default_country)
+        .map_err(|e| AppError::invalid("to", e.to_string()))?;
+    let call = place(
+        &state.store,
+        &state.telephony,
+        CallRequest {
+            campaign: &campaign,
+            lead: None,
+            to,
+            call_type: "single",
+        },
+        state.clock.now_ms(),
+    )
+    .await?;
+    tracing::info!(tenant_id = %auth.tenant, call_id = call.id, by = %auth.actor(), "single call placed");
+    Ok((StatusCode::CREATED, Json(call)))
+}
+
+/// Calls a lead now, with its campaign's caller ID and script. Only new and retry leads that
+/// are not do-not-call can be called; the call counts as one of the lead's attempts.
+#[utoipa::path(post, path = "/api/v1/leads/{id}/call", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)), request_body = LeadCall,
+    responses((status = 201, body = Call), (status = 404), (status = 409, description = "Do-not-call, or not callable now"), (status = 422), (status = 502, description = "The carrier failed")))]
+async fn call_lead(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+    ApiJson(body): ApiJson<LeadCall>,
+) -> Result<(StatusCode, Json<Call>), AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let mut conn = state.store.conn().await?;
+    let lead = leads::get_by_id(&mut conn, auth.tenant, LeadId(id))
+        .await
+        .or_404("lead")?;
+    let campaign = campaigns::get_by_id(&mut conn, auth.tenant, lead.campaign_id)
+        .await
+        .or_404("campaign")?;
+    drop(conn);
+    let to = PhoneNumber::parse_e164(&lead.phone)
+        .map_err(|e| AppError::invalid("phone", e.to_string()))?;
+    let call_type = match body.call_type.unwrap_or(LeadCallType::ColdCall) {
+        LeadCallType::ColdCall => "cold_call",
+        LeadCallType::AppointmentBooking => "appointment_booking",
+    };
+    let call = place(
+        &state.store,
+        &state.telephony,
+        CallRequest {
+            campaign: &campaign,
+            lead: Some(&lead),
+            to,
+            call_type,
+        },
+        state.clock.now_ms(),
+    )
+    .await?;
+    tracing::info!(tenant_id = %auth.tenant, call_id = call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
+    Ok((StatusCode::CREATED, Json(call)))
+}

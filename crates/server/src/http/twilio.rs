@@ -1,0 +1,417 @@
+//! Twilio's webhooks: the voice URL, gather actions, voicemail, async AMD results, call status
+//! and recording status. Each request is checked against its X-Twilio-Signature before anything
+//! is read or changed; unsigned or forged requests get 403 and change nothing.
+
+use crate::state::AppState;
+use crate::telephony::{Account, events, flows};
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{OriginalUri, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use outdial_domain::PhoneNumber;
+use outdial_domain::call::Disposition;
+use outdial_domain::campaign::VoicemailAction;
+use outdial_storage::calls::{self, Call};
+use outdial_storage::campaigns::{self, Campaign};
+use outdial_storage::dnc::{self, Origin};
+use outdial_storage::leads::{self, Lead};
+use outdial_twilio::CallUpdate;
+use outdial_twilio::signature::{self, Algorithm};
+use outdial_twilio::twiml;
+use outdial_twilio::webhook::{AmdResult, CallEvent, GatherResult, RecordingEvent};
+use serde::Deserialize;
+
+pub(crate) fn router() -> Router<AppState> {
+    Router::new()
+        .route("/twilio/voice", post(voice))
+        .route("/twilio/gather", post(gather))
+        .route("/twilio/voicemail", post(voicemail))
+        .route("/twilio/amd", post(amd))
+        .route("/twilio/status", post(status))
+        .route("/twilio/recording", post(recording))
+}
+
+#[derive(Deserialize)]
+struct CallRef {
+    call: i64,
+}
+
+/// A webhook request that passed its signature check.
+struct Verified {
+    call: Call,
+    form: Vec<(String, String)>,
+    account: Account,
+}
+
+/// Why a webhook is refused, answered without detail.
+enum Refusal {
+    Forbidden,
+    BadRequest(String),
+    Failed(crate::error::AppError),
+}
+
+impl IntoResponse for Refusal {
+    fn into_response(self) -> Response {
+        match self {
+            Refusal::Forbidden => (StatusCode::FORBIDDEN, "invalid signature").into_response(),
+            Refusal::BadRequest(m) => (StatusCode::BAD_REQUEST, m).into_response(),
+            Refusal::Failed(e) => e.into_response(),
+        }
+    }
+}
+
+impl From<crate::error::AppError> for Refusal {
+    fn from(e: crate::error::AppError) -> Self {
+        Refusal::Failed(e)
+    }
+}
+
+/// Finds the call, its tenant's account, and checks the signature against the URL Twilio
+/// requested (the public base URL, not the local socket).
+async fn verify(
+    state: &AppState,
+    call_id: i64,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Verified, Refusal> {
+    let form: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let Some(given) = headers
+        .get(signature::SIGNATURE_HEADER)
+        .and_then(|v| v.to_str().ok())
+    else {
+        tracing::warn!(call_id, path = %uri.path(), "webhook without a signature refused");
+        return Err(Refusal::Forbidden);
+    };
+    let mut conn = state
+        .store
+        .conn()
+        .await
+        .map_err(crate::error::AppError::from)?;
+    // An unknown call cannot be checked: it is refused exactly like a forged request.
+    let call = match calls::lock(&mut conn, call_id).await {
+        Ok(c) => c,
+        Err(outdial_storage::StorageError::NotFound) => return Err(Refusal::Forbidden),
+        Err(e) => return Err(Refusal::Failed(e.into())),
+    };
+    let account = state
+        .telephony
+        .account_for(&mut conn, call.tenant_id)
+        .await?;
+    let algorithm = match headers
+        .get(signature::SETTINGS_HEADER)
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(settings) => Algorithm::from_settings(settings).ok_or(Refusal::Forbidden)?,
+        None => Algorithm::Sha1,
+    };
+    let key = account.signing_key(algorithm).ok_or(Refusal::Forbidden)?;
+    let path = uri.path_and_query().map(|p| p.as_str()).unwrap_or("/");
+    let url = format!("{}{path}", state.telephony.public_base_url());
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let checked = if is_json {
+        signature::verify_json(key, algorithm, &url, body, given)
+    } else {
+        signature::verify(key, algorithm, &url, &form, given)
+    };
+    if let Err(e) = checked {
+        tracing::warn!(call_id, tenant_id = %call.tenant_id, path = %uri.path(), error = %e, "forged webhook refused");
+        return Err(Refusal::Forbidden);
+    }
+    Ok(Verified {
+        call,
+        form,
+        account,
+    })
+}
+
+fn twiml_response(doc: twiml::Response) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+        doc.render(),
+    )
+        .into_response()
+}
+
+async fn context(state: &AppState, call: &Call) -> Result<(Campaign, Option<Lead>), Refusal> {
+    let mut conn = state
+        .store
+        .conn()
+        .await
+        .map_err(crate::error::AppError::from)?;
+    let campaign_id = call
+        .campaign_id
+        .ok_or_else(|| Refusal::BadRequest("the call has no campaign".into()))?;
+    let campaign = campaigns::get_by_id(&mut conn, call.tenant_id, campaign_id)
+        .await
+        .map_err(crate::error::AppError::from)?;
+    let lead = match call.lead_id {
+        Some(id) => leads::get_by_id(&mut conn, call.tenant_id, id).await.ok(),
+        None => None,
+    };
+    Ok((campaign, lead))
+}
+
+/// The voice URL: the call was answered. A person hears the message and the menu; a machine
+/// detected synchronously gets the voicemail message.
+async fn voice(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let now = state.clock.now_ms();
+    events::apply_status(&state.store, v.call.id, "voice", &event, &v.form, now).await?;
+    let Ok((campaign, lead)) = context(&state, &v.call).await else {
+        return Ok(twiml_response(flows::hang_up()));
+    };
+    if event.answered_by.is_some_and(|a| a.is_machine()) {
+        return Ok(twiml_response(
+            machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
+        ));
+    }
+    let gather = state.telephony.webhook_url("gather", v.call.id);
+    Ok(twiml_response(flows::greeting(
+        &campaign,
+        lead.as_ref(),
+        gather,
+    )))
+}
+
+async fn machine_answer(
+    state: &AppState,
+    v: &Verified,
+    campaign: &Campaign,
+    lead: Option<&Lead>,
+    now: i64,
+) -> Result<twiml::Response, Refusal> {
+    if campaign.settings.voicemail.action == VoicemailAction::LeaveMessage {
+        events::set_disposition(
+            &state.store,
+            v.call.id,
+            Disposition::VoicemailLeft,
+            "voicemail",
+            &v.form,
+            now,
+        )
+        .await?;
+        Ok(flows::voicemail(campaign, lead))
+    } else {
+        events::set_disposition(
+            &state.store,
+            v.call.id,
+            Disposition::MachineHungUp,
+            "voicemail",
+            &v.form,
+            now,
+        )
+        .await?;
+        Ok(flows::hang_up())
+    }
+}
+
+/// The menu's answer: 1 connects onwards, 2 adds the number to the do-not-call list at once.
+async fn gather(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let now = state.clock.now_ms();
+    let Ok((campaign, _lead)) = context(&state, &v.call).await else {
+        return Ok(twiml_response(flows::hang_up()));
+    };
+    let digit = input
+        .digits
+        .as_deref()
+        .map(|d| d.trim_start_matches(['*', '#']));
+    let doc = match digit.and_then(|d| d.chars().next()) {
+        Some('1') => {
+            events::set_disposition(
+                &state.store,
+                v.call.id,
+                Disposition::Transferred,
+                "gather",
+                &v.form,
+                now,
+            )
+            .await?;
+            flows::transfer(&campaign, &v.call.from)
+        }
+        Some('2') => {
+            opt_out(&state, &v.call, now).await?;
+            events::set_disposition(
+                &state.store,
+                v.call.id,
+                Disposition::OptedOut,
+                "gather",
+                &v.form,
+                now,
+            )
+            .await?;
+            flows::opted_out(&campaign)
+        }
+        _ => {
+            events::set_disposition(
+                &state.store,
+                v.call.id,
+                Disposition::NoInput,
+                "gather",
+                &v.form,
+                now,
+            )
+            .await?;
+            flows::goodbye(&campaign)
+        }
+    };
+    Ok(twiml_response(doc))
+}
+
+/// Puts the called number on the tenant's do-not-call list, which also marks its leads.
+async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal> {
+    let phone = PhoneNumber::parse_e164(&call.to)
+        .map_err(|e| Refusal::BadRequest(format!("the called number cannot be listed: {e}")))?;
+    let mut tx = state
+        .store
+        .begin()
+        .await
+        .map_err(crate::error::AppError::from)?;
+    let origin = Origin {
+        source: "ivr",
+        reason: "pressed 2 during a call",
+        created_by: "ivr",
+    };
+    dnc::add(&mut tx, call.tenant_id, &[phone], &origin, now)
+        .await
+        .map_err(crate::error::AppError::from)?;
+    tx.commit()
+        .await
+        .map_err(|e| crate::error::AppError::from(outdial_storage::StorageError::from(e)))?;
+    tracing::info!(tenant_id = %call.tenant_id, call_id = call.id, "number opted out by keypress");
+    Ok(())
+}
+
+/// Where a call is redirected once a machine's greeting is over: the voicemail message.
+async fn voicemail(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let now = state.clock.now_ms();
+    let Ok((campaign, lead)) = context(&state, &v.call).await else {
+        return Ok(twiml_response(flows::hang_up()));
+    };
+    Ok(twiml_response(
+        machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
+    ))
+}
+
+/// The asynchronous answering-machine result. For a machine whose greeting is over the call is
+/// redirected to the voicemail message (or hung up, if the campaign leaves none).
+async fn amd(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let result = AmdResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let now = state.clock.now_ms();
+    let Some(call) =
+        events::apply_detection(&state.store, v.call.id, result.answered_by, &v.form, now).await?
+    else {
+        return Ok(StatusCode::NO_CONTENT.into_response());
+    };
+    if result.answered_by.is_machine() && !call.status.is_final() {
+        let leave = match &call.campaign_id {
+            Some(_) => context(&state, &call)
+                .await
+                .map(|(c, _)| c.settings.voicemail.action == VoicemailAction::LeaveMessage)
+                .unwrap_or(false),
+            None => false,
+        };
+        let update = if leave && result.answered_by.greeting_over() {
+            CallUpdate::Redirect(state.telephony.webhook_url("voicemail", call.id))
+        } else if leave {
+            // Detection reported the machine before its greeting ended: nothing to leave yet.
+            return Ok(StatusCode::NO_CONTENT.into_response());
+        } else {
+            CallUpdate::Hangup
+        };
+        if let Some(sid) = call.call_sid.clone() {
+            // The carrier is told after this answer is sent: a webhook must answer quickly.
+            let account = v.account.clone();
+            tokio::spawn(async move {
+                if let Err(e) = account
+                    .carrier
+                    .update_call(&account.creds, &sid, &update)
+                    .await
+                {
+                    tracing::warn!(call_sid = %sid, error = %e, "could not redirect the call to voicemail");
+                }
+            });
+        }
+    }
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A call-progress event: applied in sequence, repeats ignored, never backwards.
+async fn status(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let applied = events::apply_status(
+        &state.store,
+        v.call.id,
+        "status",
+        &event,
+        &v.form,
+        state.clock.now_ms(),
+    )
+    .await?;
+    metrics::counter!("outdial_call_status_events_total", "applied" => format!("{applied:?}").to_lowercase()).increment(1);
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// A recording is ready.
+async fn recording(
+    State(state): State<AppState>,
+    Query(r): Query<CallRef>,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, Refusal> {
+    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let event = RecordingEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    events::apply_recording(
+        &state.store,
+        v.call.id,
+        &event,
+        &v.form,
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,211 @@
+//! Carrier reports applied to calls: each is stored in the call's timeline once (a repeat is
+//! recognised by its sequence number and ignored), and a call only ever moves forward.
+
+use crate::error::AppError;
+use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
+use outdial_domain::lead::after_call;
+use outdial_storage::calls::{self, Call};
+use outdial_storage::{StorageError, Store, campaigns, leads};
+use outdial_twilio::webhook::{CallEvent, RecordingEvent};
+
+/// What applying a status report did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Applied {
+    /// Already received: nothing changed.
+    Duplicate,
+    /// Recorded in the timeline; older than what is known, so the status stayed.
+    Stale,
+    /// The call moved on.
+    Advanced,
+}
+
+/// The form fields as the timeline's detail.
+pub fn detail(form: &[(String, String)]) -> serde_json::Value {
+    serde_json::Value::Object(
+        form.iter()
+            .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+            .collect(),
+    )
+}
+
+/// Applies a status callback (or the status carried by a voice request, `kind` `voice`).
+pub async fn apply_status(
+    store: &Store,
+    call_id: i64,
+    kind: &str,
+    event: &CallEvent,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Applied, AppError> {
+    let mut tx = store.begin().await?;
+    // The row lock comes first: storing the event takes a key-share lock on the call (its
+    // foreign key), and taking the row lock after that deadlocks with a concurrent report.
+    let mut call = calls::lock(&mut tx, call_id).await?;
+    let fresh = calls::add_event(
+        &mut tx,
+        call_id,
+        kind,
+        Some(event.status.as_str()),
+        event.sequence,
+        &detail(form),
+        now,
+    )
+    .await?;
+    if !fresh {
+        return Ok(Applied::Duplicate);
+    }
+    call.call_sid.get_or_insert_with(|| event.call_sid.clone());
+    if call.answered_by.is_none() {
+        call.answered_by = event.answered_by;
+    }
+    let applied = match call.status.progress(event.status) {
+        Progress::Stale => Applied::Stale,
+        Progress::Advance => {
+            advance(&mut call, event, now);
+            Applied::Advanced
+        }
+    };
+    if applied == Applied::Advanced && event.status.is_final() {
+        finish_lead(&mut tx, &call, now).await?;
+    }
+    calls::save(&mut tx, &call, now).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(applied)
+}
+
+/// Moves a call to the reported status, with the times and figures that come with it.
+fn advance(call: &mut Call, event: &CallEvent, now: i64) {
+    let to = event.status;
+    match to {
+        CallStatus::Ringing => {
+            call.ringing_at.get_or_insert(now);
+        }
+        CallStatus::InProgress => {
+            call.answered_at.get_or_insert(now);
+        }
+        _ => {}
+    }
+    if to.is_final() {
+        call.ended_at.get_or_insert(now);
+        call.talk_seconds = event.duration_seconds.or(call.talk_seconds);
+        if event.error_code.is_some() {
+            call.error_code = event.error_code;
+            call.error_message = event.error_message.clone();
+        }
+        call.outcome = Outcome::of(to, call.answered_by, call.error_code);
+    }
+    call.status = to;
+}
+
+/// Records the ended call's attempt on its lead.
+async fn finish_lead(
+    conn: &mut outdial_storage::Conn,
+    call: &Call,
+    now: i64,
+) -> Result<(), AppError> {
+    let (Some(lead_id), Some(campaign_id), Some(outcome)) =
+        (call.lead_id, call.campaign_id, call.outcome)
+    else {
+        return Ok(());
+    };
+    let lead = match leads::get_by_id(conn, call.tenant_id, lead_id).await {
+        Ok(l) => l,
+        Err(StorageError::NotFound) => return Ok(()),
+        Err(e) => return Err(e.into()),
+    };
+    let campaign = campaigns::get_by_id(conn, call.tenant_id, campaign_id).await?;
+    let after = after_call(outcome, lead.attempts, &campaign.settings, now);
+    leads::finish_attempt(conn, lead_id, &after, now).await?;
+    Ok(())
+}
+
+/// Applies an asynchronous answering-machine result. Returns the call as updated, or `None`
+/// when the result was already known.
+pub async fn apply_detection(
+    store: &Store,
+    call_id: i64,
+    answered_by: AnsweredBy,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Option<Call>, AppError> {
+    let mut tx = store.begin().await?;
+    let mut call = calls::lock(&mut tx, call_id).await?;
+    calls::add_event(
+        &mut tx,
+        call_id,
+        "amd",
+        Some(answered_by.as_str()),
+        None,
+        &detail(form),
+        now,
+    )
+    .await?;
+    if call.answered_by.is_some() {
+        tx.commit().await.map_err(StorageError::from)?;
+        return Ok(None);
+    }
+    call.answered_by = Some(answered_by);
+    if call.status.is_final() {
+        call.outcome = Outcome::of(call.status, call.answered_by, call.error_code);
+    }
+    let saved = calls::save(&mut tx, &call, now).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(Some(saved))
+}
+
+/// Records what happened inside the call (a keypress, a voicemail left) and a timeline entry.
+pub async fn set_disposition(
+    store: &Store,
+    call_id: i64,
+    disposition: Disposition,
+    kind: &str,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Call, AppError> {
+    let mut tx = store.begin().await?;
+    let mut call = calls::lock(&mut tx, call_id).await?;
+    calls::add_event(
+        &mut tx,
+        call_id,
+        kind,
+        Some(disposition.as_str()),
+        None,
+        &detail(form),
+        now,
+    )
+    .await?;
+    call.disposition = Some(disposition);
+    let saved = calls::save(&mut tx, &call, now).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(saved)
+}
+
+/// Records a finished recording.
+pub async fn apply_recording(
+    store: &Store,
+    call_id: i64,
+    event: &RecordingEvent,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<(), AppError> {
+    let mut tx = store.begin().await?;
+    let mut call = calls::lock(&mut tx, call_id).await?;
+    calls::add_event(
+        &mut tx,
+        call_id,
+        "recording",
+        Some(&event.status),
+        None,
+        &detail(form),
+        now,
+    )
+    .await?;
+    if event.status == "completed" {
+        call.recording_sid = Some(event.recording_sid.clone());
+        call.recording_url = Some(event.url.clone());
+        call.recording_seconds = event.duration_seconds;
+    }
+    calls::save(&mut tx, &call, now).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(())
+}

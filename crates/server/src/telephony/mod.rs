@@ -1,0 +1,146 @@
+//! Calls through the carrier: which account a tenant's calls use, placing calls, following
+//! them through their webhooks, and the voice flows callers hear.
+
+pub mod events;
+pub mod flows;
+pub mod place;
+
+use crate::config::Config;
+use crate::error::AppError;
+use outdial_domain::TenantId;
+use outdial_storage::{Conn, carrier_accounts};
+use outdial_twilio::signature::Algorithm;
+use outdial_twilio::{Carrier, Credentials, TwilioClient};
+use std::sync::Arc;
+
+/// Where a tenant's account comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AccountSource {
+    /// The tenant's own credentials.
+    Tenant,
+    /// The server's configured account.
+    Server,
+    /// The built-in simulator.
+    Simulator,
+}
+
+/// The account a tenant's calls go through, with what its webhooks are checked against.
+#[derive(Clone)]
+pub struct Account {
+    /// The carrier client.
+    pub carrier: Arc<dyn Carrier>,
+    /// Credentials for REST calls; the token also signs webhooks.
+    pub creds: Credentials,
+    /// The HMAC-SHA256 shared key, if the account signs webhooks with one.
+    pub webhook_key: Option<String>,
+    /// Where this account comes from.
+    pub source: AccountSource,
+}
+
+impl Account {
+    /// The key for a webhook signed with `algorithm`; `None` when this account has none.
+    pub fn signing_key(&self, algorithm: Algorithm) -> Option<&[u8]> {
+        match algorithm {
+            Algorithm::Sha1 => Some(self.creds.auth_token.as_bytes()),
+            Algorithm::Sha256 => self.webhook_key.as_deref().map(str::as_bytes),
+        }
+    }
+}
+
+/// The telephony set-up of this server.
+pub struct Telephony {
+    twilio: Arc<TwilioClient>,
+    server: Option<(Credentials, Option<String>)>,
+    simulator: Option<(Arc<TwilioClient>, Credentials)>,
+    public_base_url: String,
+}
+
+impl Telephony {
+    /// Set up from the configuration. `simulator` is the running simulator, started when the
+    /// configuration holds no Twilio credentials. `public_base_url` is where the carrier reaches
+    /// this server's webhooks.
+    pub fn new(
+        config: &Config,
+        simulator: Option<&outdial_simulator::Simulator>,
+        public_base_url: String,
+    ) -> Telephony {
+        let server = match (
+            config.twilio.account_sid.clone(),
+            config.twilio.auth_token.expose().clone(),
+        ) {
+            (Some(account_sid), Some(auth_token)) => Some((
+                Credentials {
+                    account_sid,
+                    auth_token,
+                },
+                config.twilio.webhook_key.expose().clone(),
+            )),
+            _ => None,
+        };
+        Telephony {
+            twilio: Arc::new(TwilioClient::new(&config.twilio.api_base_url)),
+            server,
+            simulator: simulator.map(|s| {
+                (
+                    Arc::new(TwilioClient::new(s.base_url())),
+                    s.account().clone(),
+                )
+            }),
+            public_base_url: public_base_url.trim_end_matches('/').to_string(),
+        }
+    }
+
+    /// Whether the configuration names a Twilio account (if not, the simulator runs).
+    pub fn has_server_account(config: &Config) -> bool {
+        config.twilio.account_sid.is_some() && config.twilio.auth_token.expose().is_some()
+    }
+
+    /// The account `tenant`'s calls use: its own, else the server's, else the simulator.
+    pub async fn account_for(
+        &self,
+        conn: &mut Conn,
+        tenant: TenantId,
+    ) -> Result<Account, AppError> {
+        if let Some(a) = carrier_accounts::get_for(conn, tenant).await? {
+            return Ok(Account {
+                carrier: self.twilio.clone(),
+                creds: Credentials {
+                    account_sid: a.account_sid,
+                    auth_token: a.auth_token,
+                },
+                webhook_key: a.webhook_key,
+                source: AccountSource::Tenant,
+            });
+        }
+        if let Some((creds, key)) = &self.server {
+            return Ok(Account {
+                carrier: self.twilio.clone(),
+                creds: creds.clone(),
+                webhook_key: key.clone(),
+                source: AccountSource::Server,
+            });
+        }
+        if let Some((client, creds)) = &self.simulator {
+            return Ok(Account {
+                carrier: client.clone(),
+                creds: creds.clone(),
+                webhook_key: None,
+                source: AccountSource::Simulator,
+            });
+        }
+        Err(AppError::Conflict(
+            "no Twilio account is set: add one with PUT /api/v1/settings/twilio".into(),
+        ))
+    }
+
+    /// The public URL of a webhook for a call.
+    pub fn webhook_url(&self, hook: &str, call: i64) -> String {
+        format!("{}/twilio/{hook}?call={call}", self.public_base_url)
+    }
+
+    /// The public base URL, as the carrier signs it.
+    pub fn public_base_url(&self) -> &str {
+        &self.public_base_url
+    }
+}

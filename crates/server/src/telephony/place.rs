@@ -1,0 +1,195 @@
+//! Placing one call: checks that it may be made, records it, hands it to the carrier, and acts
+//! on the carrier's refusal.
+
+use super::Telephony;
+use crate::error::AppError;
+use outdial_domain::PhoneNumber;
+use outdial_domain::call::{CallStatus, Outcome};
+use outdial_domain::campaign::{CampaignStatus, VoicemailAction};
+use outdial_domain::lead::after_call;
+use outdial_storage::calls::{self, Call};
+use outdial_storage::campaigns::{self, Campaign};
+use outdial_storage::leads::{self, Lead};
+use outdial_storage::{Store, dnc};
+use outdial_twilio::{Detection, ErrorKind, NewCall};
+
+/// A call to place.
+pub struct CallRequest<'a> {
+    /// The campaign whose script and settings the call uses.
+    pub campaign: &'a Campaign,
+    /// The lead called, if the call is for one.
+    pub lead: Option<&'a Lead>,
+    /// The number to call.
+    pub to: PhoneNumber,
+    /// What kind of call (`single`, `cold_call`, `appointment_booking`, `campaign`).
+    pub call_type: &'a str,
+}
+
+/// Places a call and returns it as recorded. Refuses numbers on the do-not-call list, leads
+/// that are not callable now, and campaigns without a caller ID; a carrier refusal is recorded
+/// on the call (and an invalid number closes the lead) before the error is returned.
+pub async fn place(
+    store: &Store,
+    telephony: &Telephony,
+    req: CallRequest<'_>,
+    now: i64,
+) -> Result<Call, AppError> {
+    let campaign = req.campaign;
+    let tenant = campaign.tenant_id;
+    let settings = &campaign.settings;
+    let from = settings
+        .caller_ids
+        .get((now as usize / 1000) % settings.caller_ids.len().max(1))
+        .ok_or_else(|| {
+            AppError::invalid(
+                "settings.caller_ids",
+                "the campaign has no caller ID to call from; add one of your Twilio numbers",
+            )
+        })?
+        .to_string();
+    let mut tx = store.begin().await?;
+    if dnc::find(&mut tx, tenant, &req.to).await?.is_some() {
+        return Err(AppError::Conflict(format!(
+            "{} is on the do-not-call list; it is never called",
+            req.to
+        )));
+    }
+    if let Some(lead) = req.lead {
+        if lead.do_not_call {
+            return Err(AppError::Conflict(format!(
+                "lead {} is marked do-not-call; it is never called",
+                lead.id
+            )));
+        }
+        if leads::claim_for_call(&mut tx, tenant, lead.id, now)
+            .await?
+            .is_none()
+        {
+            return Err(AppError::Conflict(format!(
+                "lead {} cannot be called now: it is {} (only new and retry leads are called)",
+                lead.id, lead.status
+            )));
+        }
+    }
+    let call = calls::create(
+        &mut tx,
+        tenant,
+        &calls::NewCall {
+            campaign: Some(campaign.id),
+            lead: req.lead.map(|l| l.id),
+            call_type: req.call_type,
+            from: &from,
+            to: req.to.as_str(),
+        },
+        now,
+    )
+    .await?;
+    let account = telephony.account_for(&mut tx, tenant).await?;
+    tx.commit()
+        .await
+        .map_err(outdial_storage::StorageError::from)?;
+
+    let detection = settings.machine_detection;
+    let wants_detection = detection.enabled;
+    let request = NewCall {
+        to: req.to.to_string(),
+        from,
+        url: telephony.webhook_url("voice", call.id),
+        status_callback: telephony.webhook_url("status", call.id),
+        timeout_seconds: settings.ring_timeout_seconds,
+        time_limit_seconds: Some(4 * 3600),
+        machine_detection: wants_detection.then(|| Detection {
+            detect_message_end: detection.mode
+                == outdial_domain::campaign::AmdMode::DetectMessageEnd
+                && settings.voicemail.action == VoicemailAction::LeaveMessage,
+            timeout_seconds: detection.timeout_seconds,
+            callback: telephony.webhook_url("amd", call.id),
+        }),
+        recording_callback: settings
+            .recording
+            .then(|| telephony.webhook_url("recording", call.id)),
+    };
+    let result = account.carrier.create_call(&account.creds, &request).await;
+    let mut conn = store.conn().await?;
+    let detail = serde_json::json!({ "source": account.source });
+    match result {
+        Ok(info) => {
+            let mut tx = store.begin().await?;
+            // Row lock first, then the event (see `events::apply_status`).
+            let mut current = calls::lock(&mut tx, call.id).await?;
+            calls::add_event(
+                &mut tx,
+                call.id,
+                "carrier",
+                Some(info.status.as_str()),
+                None,
+                &serde_json::json!({"call_sid": info.sid, "account": detail["source"]}),
+                now,
+            )
+            .await?;
+            // A fast status callback may have recorded the sid already.
+            current.call_sid.get_or_insert(info.sid);
+            if current.status.progress(info.status) == outdial_domain::call::Progress::Advance {
+                current.status = info.status;
+            }
+            let saved = calls::save(&mut tx, &current, now).await?;
+            tx.commit()
+                .await
+                .map_err(outdial_storage::StorageError::from)?;
+            tracing::info!(tenant_id = %tenant, call_id = saved.id, call_sid = ?saved.call_sid, source = ?account.source, "call placed");
+            Ok(saved)
+        }
+        Err(err) => {
+            let mut failed = call.clone();
+            failed.status = CallStatus::Failed;
+            failed.error_code = err.code;
+            failed.error_message = Some(err.message.clone());
+            failed.ended_at = Some(now);
+            failed.outcome = Some(if err.kind == ErrorKind::InvalidNumber {
+                Outcome::Invalid
+            } else {
+                Outcome::Failed
+            });
+            calls::add_event(&mut conn, call.id, "carrier", Some("failed"), None, &serde_json::json!({"error_code": err.code, "error": err.message, "http_status": err.http_status}), now).await?;
+            calls::save(&mut conn, &failed, now).await?;
+            if let Some(lead) = req.lead {
+                let after = match err.kind {
+                    ErrorKind::InvalidNumber => {
+                        after_call(Outcome::Invalid, lead.attempts, settings, now)
+                    }
+                    // Not the lead's fault: it goes back to be called later, no attempt counted.
+                    _ => outdial_domain::lead::AfterCall {
+                        status: outdial_domain::lead::LeadStatus::Retry,
+                        attempts: lead.attempts,
+                        next_attempt_at: Some(now + 5 * 60_000),
+                    },
+                };
+                leads::finish_attempt(&mut conn, lead.id, &after, now).await?;
+            }
+            if err.kind == ErrorKind::Authentication && campaign.status == CampaignStatus::Running {
+                let reason = format!(
+                    "Twilio refused the account's credentials ({err}); fix them in the Twilio settings, then resume the campaign"
+                );
+                let _ = campaigns::set_status(
+                    &mut conn,
+                    tenant,
+                    campaign.id,
+                    CampaignStatus::Running,
+                    CampaignStatus::Paused,
+                    Some(&reason),
+                    now,
+                )
+                .await;
+                tracing::warn!(tenant_id = %tenant, campaign_id = %campaign.id, "campaign paused: carrier authentication failed");
+            }
+            tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier refused the call");
+            Err(match err.kind {
+                ErrorKind::InvalidNumber => AppError::invalid("to", err.to_string()),
+                ErrorKind::Authentication => AppError::Conflict(format!(
+                    "{err}; check the Twilio credentials in the settings"
+                )),
+                _ => AppError::Upstream(err.to_string()),
+            })
+        }
+    }
+}

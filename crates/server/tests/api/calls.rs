@@ -1,0 +1,580 @@
+//! Calls end to end: the API places them through the real Twilio client, the simulator plays
+//! them out against the signed webhooks, and the call log shows the result.
+
+use crate::helpers::*;
+use outdial_domain::Role;
+use outdial_simulator::{OutcomeWeights, SimConfig, Simulator};
+use outdial_twilio::Credentials;
+use outdial_twilio::signature::{Algorithm, sign};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+fn only(outcome: &str) -> OutcomeWeights {
+    let mut w = OutcomeWeights {
+        human: 0,
+        machine: 0,
+        busy: 0,
+        no_answer: 0,
+        failed: 0,
+    };
+    match outcome {
+        "human" => w.human = 1,
+        "machine" => w.machine = 1,
+        "busy" => w.busy = 1,
+        "no_answer" => w.no_answer = 1,
+        _ => w.failed = 1,
+    }
+    w
+}
+
+/// An app whose server-wide Twilio account is a simulator this test started, so the test knows
+/// the token and can sign (or forge) webhooks itself.
+async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
+    let creds = Credentials {
+        account_sid: ACCOUNT.into(),
+        auth_token: TOKEN.into(),
+    };
+    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds)
+        .await
+        .unwrap();
+    let base = simulator.base_url().to_string();
+    let app = spawn_with(move |c| {
+        c.with("twilio.account_sid", ACCOUNT)
+            .and_then(|c| c.with("twilio.auth_token", TOKEN))
+            .and_then(|c| c.with("twilio.api_base_url", base))
+            .unwrap()
+    })
+    .await;
+    (app, simulator)
+}
+
+fn fast(outcomes: OutcomeWeights, keypress: [u32; 3]) -> SimConfig {
+    SimConfig {
+        speed: 400.0,
+        calls_per_second: 200.0,
+        outcomes,
+        keypress,
+        ..SimConfig::default()
+    }
+}
+
+async fn lead(app: &TestApp, token: &str, campaign: i64, phone: &str, first: &str) -> i64 {
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/campaigns/{campaign}/leads"),
+            token,
+            json!({ "phone": phone, "first_name": first }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+/// Polls a call until `done` says so (10 s at most).
+async fn wait_for(app: &TestApp, token: &str, call: i64, done: impl Fn(&Value) -> bool) -> Value {
+    for _ in 0..500 {
+        let (status, body) = app.get(&format!("/api/v1/calls/{call}"), token).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        if done(&body) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("call {call} never got there");
+}
+
+fn kinds(call: &Value) -> Vec<String> {
+    call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            format!(
+                "{}:{}",
+                e["kind"].as_str().unwrap(),
+                e["status"].as_str().unwrap_or("")
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_person_presses_2_and_lands_on_the_do_not_call_list() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 1, 0])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let lead_id = lead(
+        &app,
+        &owner.token,
+        campaign,
+        "8134893222",
+        "O'Brien & <Sons>",
+    )
+    .await;
+
+    let (status, call) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({"call_type": "cold_call"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    assert_eq!(call["to"], "+18134893222");
+    assert_eq!(call["from"], "+18134893200");
+    let id = call["id"].as_i64().unwrap();
+    let done = wait_for(&app, &owner.token, id, |c| {
+        c["status"] == "completed" && c["disposition"] == "opted_out"
+    })
+    .await;
+    assert_eq!(done["outcome"], "answered");
+    assert!(done["call_sid"].as_str().unwrap().starts_with("CA"));
+    assert!(done["answered_at"].is_i64() && done["ended_at"].is_i64());
+    let k = kinds(&done);
+    for expected in [
+        "status:initiated",
+        "status:ringing",
+        "status:in-progress",
+        "voice:in-progress",
+        "gather:opted_out",
+        "status:completed",
+    ] {
+        assert!(
+            k.iter().any(|x| x == expected),
+            "{expected} missing from {k:?}"
+        );
+    }
+    // On the list at once, and the lead is marked and done.
+    let (status, check) = app.get("/api/v1/dnc/%2B18134893222", &owner.token).await;
+    assert_eq!(status, StatusCode::OK, "{check}");
+    assert_eq!(check["listed"], true);
+    assert_eq!(check["entry"]["source"], "ivr");
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(lead["do_not_call"], true);
+    assert_eq!(lead["status"], "completed");
+    assert_eq!(lead["attempts"], 1);
+    // A do-not-call lead can never be called again.
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+}
+
+#[tokio::test]
+async fn a_machine_gets_the_voicemail_after_the_beep_and_the_lead_waits_for_a_retry() {
+    let (app, _sim) = app_with_sim(fast(only("machine"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let lead_id = lead(&app, &owner.token, campaign, "8134893223", "Ada").await;
+    let (status, call) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(done["outcome"], "voicemail");
+    assert_eq!(done["answered_by"], "machine_end_beep");
+    assert_eq!(done["disposition"], "voicemail_left");
+    assert!(kinds(&done).contains(&"amd:machine_end_beep".to_string()));
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(lead["status"], "retry");
+    assert!(lead["next_attempt_at"].as_i64().unwrap() > START);
+}
+
+#[tokio::test]
+async fn busy_calls_are_logged_and_exported_safely() {
+    let (app, _sim) = app_with_sim(fast(only("busy"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (status, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "(813) 489-3224", "campaign_id": campaign}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "busy"
+    })
+    .await;
+    assert_eq!(done["outcome"], "busy");
+    assert_eq!(done["call_type"], "single");
+
+    let (status, page) = app
+        .get("/api/v1/calls?outcome=busy&status=busy", &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(page["total"], 1);
+    let (_, none) = app
+        .get("/api/v1/calls?outcome=answered", &owner.token)
+        .await;
+    assert_eq!(none["total"], 0);
+    let (status, bad) = app.get("/api/v1/calls?outcome=great", &owner.token).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no_answer")
+    );
+
+    let csv = app
+        .request(
+            reqwest::Method::GET,
+            "/api/v1/calls.csv",
+            Some(&owner.token),
+        )
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let row = csv.lines().nth(1).unwrap();
+    // Numbers start with '+': neutralised so a spreadsheet shows them as text.
+    assert!(
+        row.contains(",'+18134893224,") && row.contains(",busy,"),
+        "{row}"
+    );
+
+    // Another tenant sees none of it.
+    let other = app.member("Others", Role::Owner).await;
+    let (_, theirs) = app.get("/api/v1/calls", &other.token).await;
+    assert_eq!(theirs["total"], 0);
+    let (status, _) = app
+        .get(&format!("/api/v1/calls/{}", call["id"]), &other.token)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn invalid_numbers_close_the_lead_and_keep_twilios_error() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    // Twilio's magic number that is always invalid.
+    let lead_id = lead(&app, &owner.token, campaign, "+15005550001", "Nobody").await;
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("21211"));
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(lead["status"], "invalid");
+    let (_, calls) = app
+        .get(&format!("/api/v1/calls?lead_id={lead_id}"), &owner.token)
+        .await;
+    let call = &calls["items"][0];
+    assert_eq!(
+        (
+            call["status"].as_str(),
+            call["outcome"].as_str(),
+            call["error_code"].as_i64()
+        ),
+        (Some("failed"), Some("invalid"), Some(21211))
+    );
+    // Never retried: the lead is not callable.
+    let (status, _) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+}
+
+/// Posts a status callback for `call`, signed with `token` unless `signature` is given.
+async fn status_callback(
+    app: &TestApp,
+    call: i64,
+    fields: &[(&str, &str)],
+    token: &str,
+    signature: Option<&str>,
+) -> StatusCode {
+    let url = format!("{}/twilio/status?call={call}", app.base);
+    let form: Vec<(String, String)> = fields
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let sig = signature
+        .map(str::to_string)
+        .unwrap_or_else(|| sign(token.as_bytes(), Algorithm::Sha1, &url, &form));
+    app.client
+        .post(&url)
+        .header("X-Twilio-Signature", sig)
+        .form(&form)
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
+    // Calls that ring out slowly, so the test's own callbacks come first.
+    let mut sim = fast(only("no_answer"), [0, 0, 1]);
+    sim.speed = 0.001;
+    let (app, _sim) = app_with_sim(sim).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (_, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893225", "campaign_id": campaign}),
+        )
+        .await;
+    let id = call["id"].as_i64().unwrap();
+    let sid = call["call_sid"].as_str().unwrap().to_string();
+    let completed = [
+        ("CallSid", sid.as_str()),
+        ("AccountSid", ACCOUNT),
+        ("CallStatus", "completed"),
+        ("SequenceNumber", "3"),
+        ("CallDuration", "42"),
+    ];
+
+    assert_eq!(
+        status_callback(&app, id, &completed, "wrong-token", None).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        status_callback(&app, id, &completed, TOKEN, Some("")).await,
+        StatusCode::FORBIDDEN
+    );
+    let unsigned = app
+        .client
+        .post(format!("{}/twilio/status?call={id}", app.base))
+        .form(&completed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+    assert_eq!(
+        status_callback(&app, 999_999, &completed, TOKEN, None).await,
+        StatusCode::FORBIDDEN
+    );
+    // A valid signature for other fields does not cover changed ones.
+    let url = format!("{}/twilio/status?call={id}", app.base);
+    let mut tampered: Vec<(String, String)> = completed
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    let good = sign(TOKEN.as_bytes(), Algorithm::Sha1, &url, &tampered);
+    tampered[4].1 = "9999".into();
+    let r = app
+        .client
+        .post(&url)
+        .header("X-Twilio-Signature", good)
+        .form(&tampered)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    // The TwiML endpoints too.
+    let r = app
+        .client
+        .post(format!("{}/twilio/gather?call={id}", app.base))
+        .form(&[("CallSid", sid.as_str()), ("Digits", "2")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::FORBIDDEN);
+    let (_, dnc) = app.get("/api/v1/dnc/%2B18134893225", &owner.token).await;
+    assert_eq!(dnc["listed"], false, "a forged press 2 lists nothing");
+
+    let (_, now) = app.get(&format!("/api/v1/calls/{id}"), &owner.token).await;
+    assert_ne!(now["status"], "completed");
+    assert!(!kinds(&now).iter().any(|k| k == "status:completed"));
+}
+
+#[tokio::test]
+async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
+    let mut sim = fast(only("no_answer"), [0, 0, 1]);
+    sim.speed = 0.001;
+    let (app, _sim) = app_with_sim(sim).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (_, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893226", "campaign_id": campaign}),
+        )
+        .await;
+    let id = call["id"].as_i64().unwrap();
+    let sid = call["call_sid"].as_str().unwrap().to_string();
+    let event = |status: &'static str, seq: &'static str| {
+        vec![
+            ("CallSid", sid.clone()),
+            ("AccountSid", ACCOUNT.to_string()),
+            ("CallStatus", status.to_string()),
+            ("SequenceNumber", seq.to_string()),
+            ("CallDuration", "42".to_string()),
+        ]
+    };
+    let send = |fields: Vec<(&'static str, String)>| {
+        let app = &app;
+        async move {
+            let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            status_callback(app, id, &f, TOKEN, None).await
+        }
+    };
+    // The end arrives first, then the answer, a late ringing, and repeats.
+    assert_eq!(send(event("completed", "13")).await, StatusCode::NO_CONTENT);
+    assert_eq!(
+        send(event("in-progress", "12")).await,
+        StatusCode::NO_CONTENT
+    );
+    assert_eq!(send(event("ringing", "11")).await, StatusCode::NO_CONTENT);
+    assert_eq!(send(event("completed", "13")).await, StatusCode::NO_CONTENT);
+    assert_eq!(send(event("ringing", "11")).await, StatusCode::NO_CONTENT);
+    let (_, now) = app.get(&format!("/api/v1/calls/{id}"), &owner.token).await;
+    assert_eq!(now["status"], "completed");
+    assert_eq!(now["outcome"], "answered");
+    assert_eq!(now["talk_seconds"], 42);
+    let statuses: Vec<_> = kinds(&now)
+        .into_iter()
+        .filter(|k| {
+            k.starts_with("status:")
+                && ["status:completed", "status:in-progress", "status:ringing"]
+                    .contains(&k.as_str())
+        })
+        .collect();
+    assert_eq!(
+        statuses,
+        ["status:completed", "status:in-progress", "status:ringing"],
+        "each stored once"
+    );
+    // A malformed callback is refused with a reason, and changes nothing.
+    assert_eq!(send(event("exploded", "14")).await, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn twilio_credentials_are_validated_and_never_returned() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let (status, current) = app.get("/api/v1/settings/twilio", &owner.token).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(current["source"], "server");
+    assert_eq!(current["account_sid"], ACCOUNT);
+    let (status, bad) = app
+        .put(
+            "/api/v1/settings/twilio",
+            &owner.token,
+            json!({"account_sid": "XX1", "auth_token": "short"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(bad["error"]["details"][0]["field"], "account_sid");
+    let secret = "00112233445566778899aabbccddeeff";
+    let (status, set) = app
+        .put(
+            "/api/v1/settings/twilio",
+            &owner.token,
+            json!({"account_sid": "ACfedcba9876543210fedcba9876543210", "auth_token": secret}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{set}");
+    assert_eq!(set["source"], "tenant");
+    assert!(!set.to_string().contains(secret));
+    let (_, read) = app.get("/api/v1/settings/twilio", &owner.token).await;
+    assert!(!read.to_string().contains(secret));
+    // Agents may not see or change it.
+    let agent = app.colleague(&owner, Role::Agent).await;
+    let (status, _) = app.get("/api/v1/settings/twilio", &agent.token).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // The simulator does not know this account: Twilio's authentication error, and a running
+    // campaign pauses with a reason a person can act on.
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let lead_id = lead(&app, &owner.token, campaign, "8134893227", "Ada").await;
+    let (status, body) = app
+        .put(
+            &format!("/api/v1/campaigns/{campaign}/status"),
+            &owner.token,
+            json!({"status": "running"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    assert!(body["error"]["message"].as_str().unwrap().contains("20003"));
+    let (_, c) = app
+        .get(&format!("/api/v1/campaigns/{campaign}"), &owner.token)
+        .await;
+    assert_eq!(c["status"], "paused");
+    assert!(c["status_reason"].as_str().unwrap().contains("credentials"));
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(
+        lead["status"], "retry",
+        "not the lead's fault: it is called again later"
+    );
+    assert_eq!(lead["attempts"], 0);
+
+    let (status, _) = app.delete("/api/v1/settings/twilio", &owner.token).await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, back) = app.get("/api/v1/settings/twilio", &owner.token).await;
+    assert_eq!(back["source"], "server");
+}
+
+#[tokio::test]
+async fn without_credentials_the_built_in_simulator_places_the_call() {
+    let app = spawn_with(|c| {
+        c.with("simulator.speed", 500.0)
+            .and_then(|c| c.with("simulator.calls_per_second", 100.0))
+            .unwrap()
+    })
+    .await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let (_, current) = app.get("/api/v1/settings/twilio", &owner.token).await;
+    assert_eq!(current["source"], "simulator");
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (status, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893228", "campaign_id": campaign}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["outcome"].is_string()
+    })
+    .await;
+    assert!(kinds(&done).iter().any(|k| k == "status:initiated"));
+}
