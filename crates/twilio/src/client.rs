@@ -304,9 +304,14 @@ struct ErrorBody {
 fn error_from(status: u16, body: &str) -> CarrierError {
     let parsed: Option<ErrorBody> = serde_json::from_str(body).ok();
     let code = parsed.as_ref().and_then(|b| b.code);
-    let message = parsed
-        .and_then(|b| b.message)
-        .unwrap_or_else(|| format!("Twilio answered HTTP {status}"));
+    let message = parsed.and_then(|b| b.message).unwrap_or_else(|| {
+        let body: String = body.trim().chars().take(300).collect();
+        if body.is_empty() {
+            format!("Twilio answered HTTP {status}")
+        } else {
+            format!("Twilio answered HTTP {status}: {body}")
+        }
+    });
     let kind = match (status, code) {
         (_, Some(21211)) => ErrorKind::InvalidNumber,
         (401, _) | (_, Some(20003)) => ErrorKind::Authentication,

@@ -2,5 +2,6 @@
 //! faked as a real HTTP server on loopback.
 
 mod client;
+mod prism;
 mod signature;
 mod twiml;
