@@ -40,6 +40,25 @@ pub enum Command {
     /// Show configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// Run the Twilio simulator alone, for any Outdial to point its Twilio API URL at.
+    TwilioSim(SimArgs),
+}
+
+/// Options of `twilio-sim`. Its behaviour comes from the `[simulator]` configuration.
+#[derive(Args, Debug)]
+pub struct SimArgs {
+    /// Port to listen on (on 127.0.0.1 unless --host says otherwise).
+    #[arg(long, default_value_t = 4100)]
+    pub port: u16,
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1")]
+    pub host: std::net::IpAddr,
+    /// Account SID to accept (default: a random one, printed).
+    #[arg(long, env = "OUTDIAL_SIM_ACCOUNT_SID")]
+    pub account_sid: Option<String>,
+    /// Auth Token to accept and sign webhooks with (default: a random one, printed).
+    #[arg(long, env = "OUTDIAL_SIM_AUTH_TOKEN", hide_env_values = true)]
+    pub auth_token: Option<String>,
 }
 
 /// Options of `serve`.

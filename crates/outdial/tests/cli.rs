@@ -27,6 +27,8 @@ async fn serve_prints_a_demo_login_that_works() {
     let dir = tempfile::tempdir().unwrap();
     let mut child = outdial(dir.path())
         .args(["serve", "--bind", "127.0.0.1:0"])
+        // The built-in simulator plays calls 200 times faster than life.
+        .env("OUTDIAL_SIMULATOR__SPEED", "200")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -69,6 +71,48 @@ async fn serve_prints_a_demo_login_that_works() {
         .await
         .unwrap();
     assert_eq!(leads["total"], 12, "the sample campaign has its demo leads");
+
+    // With no Twilio credentials, calling a demo lead goes through the simulator to its end.
+    let lead = leads["items"][0]["id"].as_i64().unwrap();
+    let call: serde_json::Value = client
+        .post(format!("{base}/api/v1/leads/{lead}/call"))
+        .bearer_auth(token)
+        .json(&serde_json::json!({}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = call["id"].as_i64().unwrap_or_else(|| panic!("{call}"));
+    let mut last = serde_json::Value::Null;
+    for _ in 0..300 {
+        last = client
+            .get(format!("{base}/api/v1/calls/{id}"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if last["outcome"].is_string() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(last["outcome"].is_string(), "the call ended: {last}");
+    let statuses: Vec<&str> = last["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "status")
+        .filter_map(|e| e["status"].as_str())
+        .collect();
+    assert!(
+        statuses.starts_with(&["initiated", "ringing"]),
+        "{statuses:?}"
+    );
     child.kill().unwrap();
     child.wait().unwrap();
 
@@ -237,4 +281,63 @@ fn config_commands_show_settings_without_secrets() {
         out.contains("warning: ignoring OUTDIAL_SERVR__BIND"),
         "{out}"
     );
+}
+
+#[tokio::test]
+async fn the_simulator_runs_alone_and_checks_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = outdial(dir.path())
+        .args([
+            "twilio-sim",
+            "--port",
+            "0",
+            "--account-sid",
+            "AC0123456789abcdef0123456789abcdef",
+        ])
+        .env("OUTDIAL_SIM_AUTH_TOKEN", "0123456789abcdef0123456789abcdef")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let url = BufReader::new(child.stdout.take().unwrap())
+        .lines()
+        .map(|l| l.unwrap())
+        .find_map(|l| {
+            l.split("listening on ")
+                .nth(1)
+                .map(|u| u.trim().to_string())
+        })
+        .unwrap();
+    let calls = format!("{url}/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls.json");
+    let form = [
+        ("To", "+18134893222"),
+        ("From", "+15005550006"),
+        ("Url", "http://127.0.0.1:9/voice"),
+    ];
+    let client = reqwest::Client::new();
+    let ok = client
+        .post(&calls)
+        .basic_auth(
+            "AC0123456789abcdef0123456789abcdef",
+            Some("0123456789abcdef0123456789abcdef"),
+        )
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ok.status().as_u16(), 201);
+    let body: serde_json::Value = ok.json().await.unwrap();
+    assert_eq!(body["status"], "queued");
+    let refused = client
+        .post(&calls)
+        .basic_auth("AC0123456789abcdef0123456789abcdef", Some("wrong"))
+        .form(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 401);
+    let error: serde_json::Value = refused.json().await.unwrap();
+    assert_eq!(error["code"], 20003);
+    child.kill().unwrap();
+    child.wait().unwrap();
 }

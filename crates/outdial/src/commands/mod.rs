@@ -3,6 +3,7 @@
 mod admin;
 mod import;
 mod serve;
+mod simulator;
 
 use crate::cli::{Cli, Command, ConfigCommand, ServeArgs};
 use anyhow::Context;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Tenant(cmd) => admin::tenant(&config, cmd).await,
         Command::User(cmd) => admin::user(&config, cmd).await,
         Command::Dnc(cmd) => import::dnc(&config, cmd).await,
+        Command::TwilioSim(args) => simulator::run(&config, args).await,
         Command::Config(ConfigCommand::Example) => {
             print!("{}", outdial_server::config::EXAMPLE_TOML);
             Ok(())
@@ -51,6 +53,11 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Config(ConfigCommand::Check) => {
             let mut shown =
                 serde_json::to_value(&config).context("while showing the configuration")?;
+            for secret in ["auth_token", "webhook_key"] {
+                if !shown["twilio"][secret].is_null() {
+                    shown["twilio"][secret] = "[redacted]".into();
+                }
+            }
             shown["database"]["url"] =
                 outdial_storage::redact_url(config.database.url.expose()).into();
             println!("{}", serde_json::to_string_pretty(&shown)?);

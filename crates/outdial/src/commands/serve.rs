@@ -15,6 +15,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     println!(
         "  Outdial is listening on http://127.0.0.1:{port}  (API docs: http://127.0.0.1:{port}/api/v1/docs/, database: {db})"
     );
+    if let Some(sim) = &app.simulator {
+        println!(
+            "  No Twilio credentials configured: calls go to the built-in simulator ({}).",
+            sim.base_url()
+        );
+    }
     tracing::info!(port, database = %db, "outdial started");
     app.run_until_stopped(shutdown_signal()).await
 }
