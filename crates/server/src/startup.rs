@@ -124,6 +124,7 @@ impl Application {
             clock,
             metrics: metrics_handle(),
             telephony,
+            status_queue: crate::telephony::events::StatusQueue::start(store.clone()),
         };
         Ok(Application {
             listener,

@@ -22,4 +22,6 @@ pub struct AppState {
     pub metrics: PrometheusHandle,
     /// Carrier accounts and webhook URLs.
     pub telephony: Arc<crate::telephony::Telephony>,
+    /// Applies status callbacks, many to a transaction.
+    pub status_queue: crate::telephony::events::StatusQueue,
 }

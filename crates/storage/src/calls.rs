@@ -135,6 +135,11 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
     })
 }
 
+/// Seconds from ringing to the answer (or the end, if never answered), rounded.
+fn ring_seconds(ringing: Option<i64>, answered: Option<i64>, ended: Option<i64>) -> Option<i64> {
+    ringing.and_then(|r| answered.or(ended).map(|e| ((e - r).max(0) + 500) / 1000))
+}
+
 /// A call about to be placed.
 #[derive(Debug, Clone)]
 pub struct NewCall<'a> {
@@ -186,56 +191,60 @@ pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Cal
     from_row(&row)
 }
 
-/// Reads a call by id alone, for webhooks, which learn the tenant from the call and must then
-/// check the request's signature with that tenant's key. Inside a transaction it also locks
-/// the row on PostgreSQL (SQLite's write transaction already excludes other writers).
-pub async fn lock(conn: &mut Conn, id: i64) -> Result<Call> {
+/// Reads a call of `tenant` to change it. Inside a transaction it also locks the row on
+/// PostgreSQL (SQLite's write transaction already excludes other writers).
+pub async fn lock(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
     let lock = if conn.backend_name() == "PostgreSQL" {
         " FOR UPDATE"
     } else {
         ""
     };
-    let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1{lock}");
+    let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1 AND tenant_id = $2{lock}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
+        .bind(tenant.0)
         .fetch_optional(conn)
         .await?
         .ok_or(StorageError::NotFound)?;
     from_row(&row)
 }
 
-/// Writes back a call's changing fields.
+/// Writes back a call's changing fields; returns the call as now stored.
 pub async fn save(conn: &mut Conn, call: &Call, now: i64) -> Result<Call> {
-    let sql = format!(
+    let done = sqlx::query(
         "UPDATE calls SET call_sid = $1, status = $2, answered_by = $3, outcome = $4, disposition = $5, \
          error_code = $6, error_message = $7, ringing_at = $8, answered_at = $9, ended_at = $10, talk_seconds = $11, \
          recording_sid = $12, recording_url = $13, recording_seconds = $14, price = $15, price_unit = $16, updated_at = $17 \
-         WHERE id = $18 RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(call.call_sid.clone())
-        .bind(call.status.as_str())
-        .bind(call.answered_by.map(|a| a.as_str()))
-        .bind(call.outcome.map(|o| o.as_str()))
-        .bind(call.disposition.map(|d| d.as_str()))
-        .bind(call.error_code)
-        .bind(call.error_message.clone())
-        .bind(call.ringing_at)
-        .bind(call.answered_at)
-        .bind(call.ended_at)
-        .bind(call.talk_seconds)
-        .bind(call.recording_sid.clone())
-        .bind(call.recording_url.clone())
-        .bind(call.recording_seconds)
-        .bind(call.price.clone())
-        .bind(call.price_unit.clone())
-        .bind(now)
-        .bind(call.id)
-        .fetch_optional(conn)
-        .await
-        .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?
-        .ok_or(StorageError::NotFound)?;
-    from_row(&row)
+         WHERE id = $18",
+    )
+    .bind(call.call_sid.clone())
+    .bind(call.status.as_str())
+    .bind(call.answered_by.map(|a| a.as_str()))
+    .bind(call.outcome.map(|o| o.as_str()))
+    .bind(call.disposition.map(|d| d.as_str()))
+    .bind(call.error_code)
+    .bind(call.error_message.clone())
+    .bind(call.ringing_at)
+    .bind(call.answered_at)
+    .bind(call.ended_at)
+    .bind(call.talk_seconds)
+    .bind(call.recording_sid.clone())
+    .bind(call.recording_url.clone())
+    .bind(call.recording_seconds)
+    .bind(call.price.clone())
+    .bind(call.price_unit.clone())
+    .bind(now)
+    .bind(call.id)
+    .execute(conn)
+    .await
+    .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::NotFound);
+    }
+    let mut saved = call.clone();
+    saved.updated_at = now;
+    saved.ring_seconds = ring_seconds(saved.ringing_at, saved.answered_at, saved.ended_at);
+    Ok(saved)
 }
 
 /// Adds an event to a call's timeline. With a `sequence`, an event of the same kind and

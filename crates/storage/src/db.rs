@@ -4,12 +4,38 @@ use crate::{Result, StorageError, migrate};
 use sqlx::AnyConnection;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{AnyPool, Connection, Executor};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// A connection to use for one or more queries (a pooled connection or a transaction).
 pub type Conn = AnyConnection;
-/// A transaction; commit it once at the end of the unit of work.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A write transaction; commit it once at the end of the unit of work. Dropped without a
+/// commit, it rolls back. It derefs to a connection, so every storage function takes it.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    /// On SQLite, this process's turn to write (see [`Store::begin`]).
+    _turn: Option<tokio::sync::OwnedMutexGuard<()>>,
+}
+
+impl Tx {
+    /// Commits the transaction.
+    pub async fn commit(self) -> std::result::Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
 
 /// Which database is behind the pool.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -25,6 +51,10 @@ pub enum Backend {
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite has one writer at a time. Writers of this process queue here, in order, instead
+    /// of in SQLite's busy handler, which sleeps and retries (up to 100 ms a time) and turned
+    /// a few thousand concurrent webhook writes a second into second-long waits.
+    writer: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// The URL with any password replaced by `***`, safe to log.
@@ -94,7 +124,11 @@ impl Store {
             });
         }
         let pool = options.connect(&url).await?;
-        Ok(Store { pool, backend })
+        Ok(Store {
+            pool,
+            backend,
+            writer: Arc::new(tokio::sync::Mutex::new(())),
+        })
     }
 
     /// Applies every migration not yet applied. Safe to run from several instances at once.
@@ -121,8 +155,17 @@ impl Store {
     /// (`BEGIN IMMEDIATE`), so two writers queue instead of failing half-way.
     pub async fn begin(&self) -> Result<Tx> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                let turn = self.writer.clone().lock_owned().await;
+                Tx {
+                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Backend::Postgres => Tx {
+                inner: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 

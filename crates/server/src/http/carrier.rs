@@ -50,7 +50,7 @@ pub struct NewTwilioSettings {
 async fn current(state: &AppState, auth: &Auth) -> Result<TwilioSettings, AppError> {
     let account = state
         .telephony
-        .account_for(&mut *state.store.conn().await?, auth.tenant)
+        .account_for(&state.store, auth.tenant)
         .await?;
     Ok(TwilioSettings {
         source: account.source,
@@ -108,6 +108,7 @@ async fn update(
         },
     )
     .await?;
+    state.telephony.forget(auth.tenant);
     tracing::info!(tenant_id = %auth.tenant, account_sid = %sid, by = %auth.actor(), "Twilio account set");
     Ok(Json(current(&state, &auth).await?))
 }
@@ -116,7 +117,9 @@ async fn update(
 #[utoipa::path(delete, path = "/api/v1/settings/twilio", tag = "settings", security(("bearer" = [])), responses((status = 204), (status = 404)))]
 async fn remove(State(state): State<AppState>, auth: Auth) -> Result<StatusCode, AppError> {
     auth.require(Permission::ManageUsers)?;
-    if carrier_accounts::delete(&mut *state.store.conn().await?, auth.tenant).await? {
+    let removed = carrier_accounts::delete(&mut *state.store.conn().await?, auth.tenant).await?;
+    state.telephony.forget(auth.tenant);
+    if removed {
         tracing::info!(tenant_id = %auth.tenant, by = %auth.actor(), "Twilio account removed");
         Ok(StatusCode::NO_CONTENT)
     } else {

@@ -2,6 +2,7 @@
 //! and recording status. Each request is checked against its X-Twilio-Signature before anything
 //! is read or changed; unsigned or forged requests get 403 and change nothing.
 
+use crate::error::{AppError, StorageResultExt};
 use crate::state::AppState;
 use crate::telephony::{Account, events, flows};
 use axum::Router;
@@ -10,9 +11,9 @@ use axum::extract::{OriginalUri, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
-use outdial_domain::PhoneNumber;
 use outdial_domain::call::Disposition;
 use outdial_domain::campaign::VoicemailAction;
+use outdial_domain::{PhoneNumber, TenantId};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::dnc::{self, Origin};
@@ -33,16 +34,31 @@ pub(crate) fn router() -> Router<AppState> {
         .route("/twilio/recording", post(recording))
 }
 
+/// The query of every webhook URL Outdial gives the carrier. A URL without the tenant cannot
+/// be checked and is refused like a forged one.
 #[derive(Deserialize)]
 struct CallRef {
-    call: i64,
+    tenant: Option<i64>,
+    call: Option<i64>,
 }
 
 /// A webhook request that passed its signature check.
 struct Verified {
-    call: Call,
+    tenant: TenantId,
+    call_id: i64,
     form: Vec<(String, String)>,
     account: Account,
+}
+
+impl Verified {
+    /// The call the webhook is about; 404 when it no longer exists.
+    async fn call(&self, state: &AppState) -> Result<Call, Refusal> {
+        let mut conn = state.store.conn().await.map_err(AppError::from)?;
+        calls::get_by_id(&mut conn, self.tenant, self.call_id)
+            .await
+            .or_404("call")
+            .map_err(Refusal::Failed)
+    }
 }
 
 /// Why a webhook is refused, answered without detail.
@@ -68,18 +84,19 @@ impl From<crate::error::AppError> for Refusal {
     }
 }
 
-/// Finds the call, its tenant's account, and checks the signature against the URL Twilio
-/// requested (the public base URL, not the local socket).
+/// Checks the signature against the URL Twilio requested (the public base URL, not the local
+/// socket) with the key of the tenant the URL names. Nothing is read from the database for an
+/// account already looked up, so forged requests cost little.
 async fn verify(
     state: &AppState,
-    call_id: i64,
+    r: &CallRef,
     uri: &axum::http::Uri,
     headers: &HeaderMap,
     body: &[u8],
 ) -> Result<Verified, Refusal> {
-    let form: Vec<(String, String)> = form_urlencoded::parse(body)
-        .map(|(k, v)| (k.into_owned(), v.into_owned()))
-        .collect();
+    let (Some(tenant), Some(call_id)) = (r.tenant.map(TenantId), r.call) else {
+        return Err(Refusal::Forbidden);
+    };
     let Some(given) = headers
         .get(signature::SIGNATURE_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -87,21 +104,10 @@ async fn verify(
         tracing::warn!(call_id, path = %uri.path(), "webhook without a signature refused");
         return Err(Refusal::Forbidden);
     };
-    let mut conn = state
-        .store
-        .conn()
-        .await
-        .map_err(crate::error::AppError::from)?;
-    // An unknown call cannot be checked: it is refused exactly like a forged request.
-    let call = match calls::lock(&mut conn, call_id).await {
-        Ok(c) => c,
-        Err(outdial_storage::StorageError::NotFound) => return Err(Refusal::Forbidden),
-        Err(e) => return Err(Refusal::Failed(e.into())),
-    };
-    let account = state
-        .telephony
-        .account_for(&mut conn, call.tenant_id)
-        .await?;
+    let form: Vec<(String, String)> = form_urlencoded::parse(body)
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    let account = state.telephony.account_for(&state.store, tenant).await?;
     let algorithm = match headers
         .get(signature::SETTINGS_HEADER)
         .and_then(|v| v.to_str().ok())
@@ -122,11 +128,12 @@ async fn verify(
         signature::verify(key, algorithm, &url, &form, given)
     };
     if let Err(e) = checked {
-        tracing::warn!(call_id, tenant_id = %call.tenant_id, path = %uri.path(), error = %e, "forged webhook refused");
+        tracing::warn!(call_id, tenant_id = %tenant, path = %uri.path(), error = %e, "forged webhook refused");
         return Err(Refusal::Forbidden);
     }
     Ok(Verified {
-        call,
+        tenant,
+        call_id,
         form,
         account,
     })
@@ -168,11 +175,21 @@ async fn voice(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
-    events::apply_status(&state.store, v.call.id, "voice", &event, &v.form, now).await?;
-    let Ok((campaign, lead)) = context(&state, &v.call).await else {
+    events::apply_status(
+        &state.store,
+        v.tenant,
+        v.call_id,
+        "voice",
+        &event,
+        &v.form,
+        now,
+    )
+    .await?;
+    let call = v.call(&state).await?;
+    let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
     if event.answered_by.is_some_and(|a| a.is_machine()) {
@@ -180,7 +197,7 @@ async fn voice(
             machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
         ));
     }
-    let gather = state.telephony.webhook_url("gather", v.call.id);
+    let gather = state.telephony.webhook_url("gather", v.tenant, v.call_id);
     Ok(twiml_response(flows::greeting(
         &campaign,
         lead.as_ref(),
@@ -198,7 +215,8 @@ async fn machine_answer(
     if campaign.settings.voicemail.action == VoicemailAction::LeaveMessage {
         events::set_disposition(
             &state.store,
-            v.call.id,
+            v.tenant,
+            v.call_id,
             Disposition::VoicemailLeft,
             "voicemail",
             &v.form,
@@ -209,7 +227,8 @@ async fn machine_answer(
     } else {
         events::set_disposition(
             &state.store,
-            v.call.id,
+            v.tenant,
+            v.call_id,
             Disposition::MachineHungUp,
             "voicemail",
             &v.form,
@@ -228,10 +247,11 @@ async fn gather(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
-    let Ok((campaign, _lead)) = context(&state, &v.call).await else {
+    let call = v.call(&state).await?;
+    let Ok((campaign, _lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
     let digit = input
@@ -242,20 +262,22 @@ async fn gather(
         Some('1') => {
             events::set_disposition(
                 &state.store,
-                v.call.id,
+                v.tenant,
+                v.call_id,
                 Disposition::Transferred,
                 "gather",
                 &v.form,
                 now,
             )
             .await?;
-            flows::transfer(&campaign, &v.call.from)
+            flows::transfer(&campaign, &call.from)
         }
         Some('2') => {
-            opt_out(&state, &v.call, now).await?;
+            opt_out(&state, &call, now).await?;
             events::set_disposition(
                 &state.store,
-                v.call.id,
+                v.tenant,
+                v.call_id,
                 Disposition::OptedOut,
                 "gather",
                 &v.form,
@@ -267,7 +289,8 @@ async fn gather(
         _ => {
             events::set_disposition(
                 &state.store,
-                v.call.id,
+                v.tenant,
+                v.call_id,
                 Disposition::NoInput,
                 "gather",
                 &v.form,
@@ -312,9 +335,10 @@ async fn voicemail(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let now = state.clock.now_ms();
-    let Ok((campaign, lead)) = context(&state, &v.call).await else {
+    let call = v.call(&state).await?;
+    let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
     Ok(twiml_response(
@@ -331,11 +355,18 @@ async fn amd(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let result = AmdResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
-    let Some(call) =
-        events::apply_detection(&state.store, v.call.id, result.answered_by, &v.form, now).await?
+    let Some(call) = events::apply_detection(
+        &state.store,
+        v.tenant,
+        v.call_id,
+        result.answered_by,
+        &v.form,
+        now,
+    )
+    .await?
     else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
@@ -348,7 +379,7 @@ async fn amd(
             None => false,
         };
         let update = if leave && result.answered_by.greeting_over() {
-            CallUpdate::Redirect(state.telephony.webhook_url("voicemail", call.id))
+            CallUpdate::Redirect(state.telephony.webhook_url("voicemail", v.tenant, call.id))
         } else if leave {
             // Detection reported the machine before its greeting ended: nothing to leave yet.
             return Ok(StatusCode::NO_CONTENT.into_response());
@@ -380,17 +411,12 @@ async fn status(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
-    let applied = events::apply_status(
-        &state.store,
-        v.call.id,
-        "status",
-        &event,
-        &v.form,
-        state.clock.now_ms(),
-    )
-    .await?;
+    let applied = state
+        .status_queue
+        .apply(v.tenant, v.call_id, event, v.form, state.clock.now_ms())
+        .await?;
     metrics::counter!("outdial_call_status_events_total", "applied" => format!("{applied:?}").to_lowercase()).increment(1);
     Ok(StatusCode::NO_CONTENT.into_response())
 }
@@ -403,11 +429,12 @@ async fn recording(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, Refusal> {
-    let v = verify(&state, r.call, &uri, &headers, &body).await?;
+    let v = verify(&state, &r, &uri, &headers, &body).await?;
     let event = RecordingEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     events::apply_recording(
         &state.store,
-        v.call.id,
+        v.tenant,
+        v.call_id,
         &event,
         &v.form,
         state.clock.now_ms(),

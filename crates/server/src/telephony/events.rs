@@ -2,11 +2,13 @@
 //! recognised by its sequence number and ignored), and a call only ever moves forward.
 
 use crate::error::AppError;
+use outdial_domain::TenantId;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
 use outdial_domain::lead::after_call;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::{StorageError, Store, campaigns, leads};
 use outdial_twilio::webhook::{CallEvent, RecordingEvent};
+use tokio::sync::{mpsc, oneshot};
 
 /// What applying a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -28,9 +30,11 @@ pub fn detail(form: &[(String, String)]) -> serde_json::Value {
     )
 }
 
-/// Applies a status callback (or the status carried by a voice request, `kind` `voice`).
+/// Applies a status callback (or the status carried by a voice request, `kind` `voice`) in a
+/// transaction of its own.
 pub async fn apply_status(
     store: &Store,
+    tenant: TenantId,
     call_id: i64,
     kind: &str,
     event: &CallEvent,
@@ -38,11 +42,26 @@ pub async fn apply_status(
     now: i64,
 ) -> Result<Applied, AppError> {
     let mut tx = store.begin().await?;
+    let applied = apply_in(&mut tx, tenant, call_id, kind, event, form, now).await?;
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(applied)
+}
+
+/// Applies one status report inside the caller's transaction.
+async fn apply_in(
+    conn: &mut outdial_storage::Conn,
+    tenant: TenantId,
+    call_id: i64,
+    kind: &str,
+    event: &CallEvent,
+    form: &[(String, String)],
+    now: i64,
+) -> Result<Applied, AppError> {
     // The row lock comes first: storing the event takes a key-share lock on the call (its
     // foreign key), and taking the row lock after that deadlocks with a concurrent report.
-    let mut call = calls::lock(&mut tx, call_id).await?;
+    let mut call = calls::lock(conn, tenant, call_id).await?;
     let fresh = calls::add_event(
-        &mut tx,
+        conn,
         call_id,
         kind,
         Some(event.status.as_str()),
@@ -66,11 +85,137 @@ pub async fn apply_status(
         }
     };
     if applied == Applied::Advanced && event.status.is_final() {
-        finish_lead(&mut tx, &call, now).await?;
+        finish_lead(conn, &call, now).await?;
     }
-    calls::save(&mut tx, &call, now).await?;
-    tx.commit().await.map_err(StorageError::from)?;
+    calls::save(conn, &call, now).await?;
     Ok(applied)
+}
+
+/// One status callback waiting to be applied.
+struct Job {
+    tenant: TenantId,
+    call_id: i64,
+    event: CallEvent,
+    form: Vec<(String, String)>,
+    now: i64,
+    done: oneshot::Sender<Result<Applied, AppError>>,
+}
+
+/// Status callbacks arrive by the thousand a second when many calls run. They are applied by
+/// one task per process, many to a transaction (group commit): each waits until its batch is
+/// committed, so an answered callback is a stored one, but a batch pays for one commit and, on
+/// SQLite, one turn at the write lock.
+#[derive(Clone)]
+pub struct StatusQueue {
+    jobs: mpsc::Sender<Job>,
+}
+
+/// The most callbacks applied in one transaction.
+const MAX_BATCH: usize = 256;
+
+impl StatusQueue {
+    /// Starts the applying task.
+    pub fn start(store: Store) -> StatusQueue {
+        let (jobs, rx) = mpsc::channel(4096);
+        tokio::spawn(run_queue(store, rx));
+        StatusQueue { jobs }
+    }
+
+    /// Applies a status callback and waits until it is committed.
+    pub async fn apply(
+        &self,
+        tenant: TenantId,
+        call_id: i64,
+        event: CallEvent,
+        form: Vec<(String, String)>,
+        now: i64,
+    ) -> Result<Applied, AppError> {
+        let (done, answer) = oneshot::channel();
+        let job = Job {
+            tenant,
+            call_id,
+            event,
+            form,
+            now,
+            done,
+        };
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| AppError::Internal(anyhow::anyhow!("the status queue stopped")))?;
+        answer.await.map_err(|_| {
+            AppError::Internal(anyhow::anyhow!("the status queue dropped a callback"))
+        })?
+    }
+}
+
+async fn run_queue(store: Store, mut rx: mpsc::Receiver<Job>) {
+    while let Some(first) = rx.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        // Rows are locked in call order, so two instances' batches cannot deadlock; a call's
+        // own reports keep their order.
+        batch.sort_by_key(|j| j.call_id);
+        match apply_batch(&store, &batch).await {
+            Ok(results) => {
+                for (job, result) in batch.into_iter().zip(results) {
+                    let _ = job.done.send(result);
+                }
+            }
+            Err(e) => {
+                // The batch failed as a whole: apply each on its own, so one bad report cannot
+                // lose the others.
+                tracing::warn!(error = %e, size = batch.len(), "a batch of status callbacks failed; applying them one by one");
+                for job in batch {
+                    let result = apply_status(
+                        &store,
+                        job.tenant,
+                        job.call_id,
+                        "status",
+                        &job.event,
+                        &job.form,
+                        job.now,
+                    )
+                    .await;
+                    let _ = job.done.send(result);
+                }
+            }
+        }
+    }
+}
+
+/// Applies a batch in one transaction. Per-job outcomes that leave the transaction usable
+/// (a call that does not exist) are returned per job.
+async fn apply_batch(
+    store: &Store,
+    batch: &[Job],
+) -> Result<Vec<Result<Applied, AppError>>, AppError> {
+    let mut tx = store.begin().await?;
+    let mut results = Vec::with_capacity(batch.len());
+    for job in batch {
+        match apply_in(
+            &mut tx,
+            job.tenant,
+            job.call_id,
+            "status",
+            &job.event,
+            &job.form,
+            job.now,
+        )
+        .await
+        {
+            Ok(a) => results.push(Ok(a)),
+            Err(AppError::NotFound(what)) => results.push(Err(AppError::NotFound(what))),
+            Err(e) => return Err(e),
+        }
+    }
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(results)
 }
 
 /// Moves a call to the reported status, with the times and figures that come with it.
@@ -123,13 +268,14 @@ async fn finish_lead(
 /// when the result was already known.
 pub async fn apply_detection(
     store: &Store,
+    tenant: TenantId,
     call_id: i64,
     answered_by: AnsweredBy,
     form: &[(String, String)],
     now: i64,
 ) -> Result<Option<Call>, AppError> {
     let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, call_id).await?;
+    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
     calls::add_event(
         &mut tx,
         call_id,
@@ -156,6 +302,7 @@ pub async fn apply_detection(
 /// Records what happened inside the call (a keypress, a voicemail left) and a timeline entry.
 pub async fn set_disposition(
     store: &Store,
+    tenant: TenantId,
     call_id: i64,
     disposition: Disposition,
     kind: &str,
@@ -163,7 +310,7 @@ pub async fn set_disposition(
     now: i64,
 ) -> Result<Call, AppError> {
     let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, call_id).await?;
+    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
     calls::add_event(
         &mut tx,
         call_id,
@@ -183,13 +330,14 @@ pub async fn set_disposition(
 /// Records a finished recording.
 pub async fn apply_recording(
     store: &Store,
+    tenant: TenantId,
     call_id: i64,
     event: &RecordingEvent,
     form: &[(String, String)],
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, call_id).await?;
+    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
     calls::add_event(
         &mut tx,
         call_id,

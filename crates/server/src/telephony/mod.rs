@@ -8,10 +8,16 @@ pub mod place;
 use crate::config::Config;
 use crate::error::AppError;
 use outdial_domain::TenantId;
-use outdial_storage::{Conn, carrier_accounts};
+use outdial_storage::{Conn, Store, carrier_accounts};
 use outdial_twilio::signature::Algorithm;
 use outdial_twilio::{Carrier, Credentials, TwilioClient};
+use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// How long a looked-up account is reused.
+pub const ACCOUNT_CACHE_TTL: Duration = Duration::from_secs(10);
 
 /// Where a tenant's account comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
@@ -50,6 +56,10 @@ impl Account {
 
 /// The telephony set-up of this server.
 pub struct Telephony {
+    /// Accounts recently looked up, so a webhook's signature is checked without a query. An
+    /// entry lives [`ACCOUNT_CACHE_TTL`]; this instance forgets it at once when the tenant
+    /// changes its credentials, other instances within the TTL.
+    cache: Mutex<HashMap<TenantId, (Instant, Account)>>,
     twilio: Arc<TwilioClient>,
     server: Option<(Credentials, Option<String>)>,
     simulator: Option<(Arc<TwilioClient>, Credentials)>,
@@ -79,6 +89,7 @@ impl Telephony {
             _ => None,
         };
         Telephony {
+            cache: Mutex::new(HashMap::new()),
             twilio: Arc::new(TwilioClient::new(&config.twilio.api_base_url)),
             server,
             simulator: simulator.map(|s| {
@@ -97,11 +108,26 @@ impl Telephony {
     }
 
     /// The account `tenant`'s calls use: its own, else the server's, else the simulator.
-    pub async fn account_for(
-        &self,
-        conn: &mut Conn,
-        tenant: TenantId,
-    ) -> Result<Account, AppError> {
+    pub async fn account_for(&self, store: &Store, tenant: TenantId) -> Result<Account, AppError> {
+        if let Some((at, account)) = self.cache.lock().expect("cache lock").get(&tenant)
+            && at.elapsed() < ACCOUNT_CACHE_TTL
+        {
+            return Ok(account.clone());
+        }
+        let account = self.look_up(&mut *store.conn().await?, tenant).await?;
+        self.cache
+            .lock()
+            .expect("cache lock")
+            .insert(tenant, (Instant::now(), account.clone()));
+        Ok(account)
+    }
+
+    /// Drops a tenant's cached account (after its credentials changed).
+    pub fn forget(&self, tenant: TenantId) {
+        self.cache.lock().expect("cache lock").remove(&tenant);
+    }
+
+    async fn look_up(&self, conn: &mut Conn, tenant: TenantId) -> Result<Account, AppError> {
         if let Some(a) = carrier_accounts::get_for(conn, tenant).await? {
             return Ok(Account {
                 carrier: self.twilio.clone(),
@@ -134,9 +160,13 @@ impl Telephony {
         ))
     }
 
-    /// The public URL of a webhook for a call.
-    pub fn webhook_url(&self, hook: &str, call: i64) -> String {
-        format!("{}/twilio/{hook}?call={call}", self.public_base_url)
+    /// The public URL of a webhook for a call. It names the tenant, so the signature can be
+    /// checked before anything is read; Twilio signs the URL, so the tenant cannot be swapped.
+    pub fn webhook_url(&self, hook: &str, tenant: TenantId, call: i64) -> String {
+        format!(
+            "{}/twilio/{hook}?tenant={tenant}&call={call}",
+            self.public_base_url
+        )
     }
 
     /// The public base URL, as the carrier signs it.

@@ -47,6 +47,7 @@ pub async fn place(
             )
         })?
         .to_string();
+    let account = telephony.account_for(store, tenant).await?;
     let mut tx = store.begin().await?;
     if dnc::find(&mut tx, tenant, &req.to).await?.is_some() {
         return Err(AppError::Conflict(format!(
@@ -84,7 +85,6 @@ pub async fn place(
         now,
     )
     .await?;
-    let account = telephony.account_for(&mut tx, tenant).await?;
     tx.commit()
         .await
         .map_err(outdial_storage::StorageError::from)?;
@@ -94,8 +94,8 @@ pub async fn place(
     let request = NewCall {
         to: req.to.to_string(),
         from,
-        url: telephony.webhook_url("voice", call.id),
-        status_callback: telephony.webhook_url("status", call.id),
+        url: telephony.webhook_url("voice", tenant, call.id),
+        status_callback: telephony.webhook_url("status", tenant, call.id),
         timeout_seconds: settings.ring_timeout_seconds,
         time_limit_seconds: Some(4 * 3600),
         machine_detection: wants_detection.then(|| Detection {
@@ -103,11 +103,11 @@ pub async fn place(
                 == outdial_domain::campaign::AmdMode::DetectMessageEnd
                 && settings.voicemail.action == VoicemailAction::LeaveMessage,
             timeout_seconds: detection.timeout_seconds,
-            callback: telephony.webhook_url("amd", call.id),
+            callback: telephony.webhook_url("amd", tenant, call.id),
         }),
         recording_callback: settings
             .recording
-            .then(|| telephony.webhook_url("recording", call.id)),
+            .then(|| telephony.webhook_url("recording", tenant, call.id)),
     };
     let result = account.carrier.create_call(&account.creds, &request).await;
     let mut conn = store.conn().await?;
@@ -116,7 +116,7 @@ pub async fn place(
         Ok(info) => {
             let mut tx = store.begin().await?;
             // Row lock first, then the event (see `events::apply_status`).
-            let mut current = calls::lock(&mut tx, call.id).await?;
+            let mut current = calls::lock(&mut tx, tenant, call.id).await?;
             calls::add_event(
                 &mut tx,
                 call.id,

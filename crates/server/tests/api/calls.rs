@@ -312,12 +312,13 @@ async fn invalid_numbers_close_the_lead_and_keep_twilios_error() {
 /// Posts a status callback for `call`, signed with `token` unless `signature` is given.
 async fn status_callback(
     app: &TestApp,
+    tenant: i64,
     call: i64,
     fields: &[(&str, &str)],
     token: &str,
     signature: Option<&str>,
 ) -> StatusCode {
-    let url = format!("{}/twilio/status?call={call}", app.base);
+    let url = format!("{}/twilio/status?tenant={tenant}&call={call}", app.base);
     let form: Vec<(String, String)> = fields
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -361,11 +362,11 @@ async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
     ];
 
     assert_eq!(
-        status_callback(&app, id, &completed, "wrong-token", None).await,
+        status_callback(&app, owner.tenant.0, id, &completed, "wrong-token", None).await,
         StatusCode::FORBIDDEN
     );
     assert_eq!(
-        status_callback(&app, id, &completed, TOKEN, Some("")).await,
+        status_callback(&app, owner.tenant.0, id, &completed, TOKEN, Some("")).await,
         StatusCode::FORBIDDEN
     );
     let unsigned = app
@@ -376,12 +377,32 @@ async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
         .await
         .unwrap();
     assert_eq!(unsigned.status(), StatusCode::FORBIDDEN);
+    // Authentic but about a call this tenant does not have: nothing to change.
     assert_eq!(
-        status_callback(&app, 999_999, &completed, TOKEN, None).await,
-        StatusCode::FORBIDDEN
+        status_callback(&app, owner.tenant.0, 999_999, &completed, TOKEN, None).await,
+        StatusCode::NOT_FOUND
     );
+    // Another tenant's URL with this tenant's call: that tenant has no such call either.
+    let other = app.member("Others", Role::Owner).await;
+    assert_eq!(
+        status_callback(&app, other.tenant.0, id, &completed, TOKEN, None).await,
+        StatusCode::NOT_FOUND
+    );
+    // A URL that names no tenant cannot be checked.
+    let no_tenant = app
+        .client
+        .post(format!("{}/twilio/status?call={id}", app.base))
+        .header("X-Twilio-Signature", "anything")
+        .form(&completed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_tenant.status(), StatusCode::FORBIDDEN);
     // A valid signature for other fields does not cover changed ones.
-    let url = format!("{}/twilio/status?call={id}", app.base);
+    let url = format!(
+        "{}/twilio/status?tenant={}&call={id}",
+        app.base, owner.tenant.0
+    );
     let mut tampered: Vec<(String, String)> = completed
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))
@@ -400,7 +421,10 @@ async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
     // The TwiML endpoints too.
     let r = app
         .client
-        .post(format!("{}/twilio/gather?call={id}", app.base))
+        .post(format!(
+            "{}/twilio/gather?tenant={}&call={id}",
+            app.base, owner.tenant.0
+        ))
         .form(&[("CallSid", sid.as_str()), ("Digits", "2")])
         .send()
         .await
@@ -429,6 +453,7 @@ async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
         )
         .await;
     let id = call["id"].as_i64().unwrap();
+    let tenant = owner.tenant.0;
     let sid = call["call_sid"].as_str().unwrap().to_string();
     let event = |status: &'static str, seq: &'static str| {
         vec![
@@ -443,7 +468,7 @@ async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
         let app = &app;
         async move {
             let f: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            status_callback(app, id, &f, TOKEN, None).await
+            status_callback(app, tenant, id, &f, TOKEN, None).await
         }
     };
     // The end arrives first, then the answer, a late ringing, and repeats.

@@ -82,7 +82,7 @@ async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() 
     assert_eq!(events[0].detail, detail);
 
     let mut tx = w.db.store.begin().await.unwrap();
-    let mut locked = calls::lock(&mut tx, call.id).await.unwrap();
+    let mut locked = calls::lock(&mut tx, w.a, call.id).await.unwrap();
     locked.call_sid = Some("CA1".into());
     locked.status = CallStatus::Completed;
     locked.outcome = Some(Outcome::Answered);
