@@ -112,6 +112,9 @@ pub enum Disposition {
     NoInput,
     /// The person pressed 1 and was connected onwards.
     Transferred,
+    /// The person pressed 1 but the campaign had nobody to connect to; they were told they
+    /// will be called back.
+    TransferUnavailable,
     /// The person pressed 2 and was put on the do-not-call list.
     OptedOut,
     /// A voicemail message was left after the beep.
@@ -122,9 +125,10 @@ pub enum Disposition {
 
 impl Disposition {
     /// Every disposition.
-    pub const ALL: [Disposition; 5] = [
+    pub const ALL: [Disposition; 6] = [
         Disposition::NoInput,
         Disposition::Transferred,
+        Disposition::TransferUnavailable,
         Disposition::OptedOut,
         Disposition::VoicemailLeft,
         Disposition::MachineHungUp,
@@ -135,6 +139,7 @@ impl Disposition {
         match self {
             Disposition::NoInput => "no_input",
             Disposition::Transferred => "transferred",
+            Disposition::TransferUnavailable => "transfer_unavailable",
             Disposition::OptedOut => "opted_out",
             Disposition::VoicemailLeft => "voicemail_left",
             Disposition::MachineHungUp => "machine_hung_up",

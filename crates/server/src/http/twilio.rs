@@ -264,7 +264,11 @@ async fn gather(
                 &state.store,
                 v.tenant,
                 v.call_id,
-                Disposition::Transferred,
+                if campaign.settings.script.transfer_number.is_some() {
+                    Disposition::Transferred
+                } else {
+                    Disposition::TransferUnavailable
+                },
                 "gather",
                 &v.form,
                 now,

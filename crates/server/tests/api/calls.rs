@@ -603,3 +603,45 @@ async fn without_credentials_the_built_in_simulator_places_the_call() {
     .await;
     assert!(kinds(&done).iter().any(|k| k == "status:initiated"));
 }
+
+#[tokio::test]
+async fn pressing_1_connects_to_the_transfer_number_or_promises_a_call_back() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [1, 0, 0])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (_, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893229", "campaign_id": campaign}),
+        )
+        .await;
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(done["disposition"], "transfer_unavailable");
+
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/campaigns/{campaign}"),
+            &owner.token,
+            json!({"settings": {"script": {"transfer_number": "+18134893201"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (_, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893230", "campaign_id": campaign}),
+        )
+        .await;
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(done["disposition"], "transferred");
+    // The transferred leg talked: the call lasted at least the simulator's shortest talk.
+    assert!(done["talk_seconds"].as_i64().unwrap() >= 20, "{done}");
+}
