@@ -645,3 +645,50 @@ async fn pressing_1_connects_to_the_transfer_number_or_promises_a_call_back() {
     // The transferred leg talked: the call lasted at least the simulator's shortest talk.
     assert!(done["talk_seconds"].as_i64().unwrap() >= 20, "{done}");
 }
+
+#[tokio::test]
+async fn calls_end_right_when_the_carrier_repeats_and_reorders_its_callbacks() {
+    let mut sim = fast(only("human"), [0, 0, 1]);
+    sim.duplicate_callbacks = 0.5;
+    sim.reorder_callbacks = 0.5;
+    sim.seed = 7;
+    let (app, _sim) = app_with_sim(sim).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        let (status, call) = app
+            .post(
+                "/api/v1/calls",
+                &owner.token,
+                json!({"to": format!("81348932{:02}", 40 + n), "campaign_id": campaign}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{call}");
+        ids.push(call["id"].as_i64().unwrap());
+    }
+    for id in ids {
+        // Held-back callbacks arrive up to 1.2 s late: wait until every one of the four is in.
+        let done = wait_for(&app, &owner.token, id, |c| {
+            c["events"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|e| e["kind"] == "status")
+                .count()
+                >= 4
+        })
+        .await;
+        assert_eq!(done["status"], "completed", "{done}");
+        assert_eq!(done["outcome"], "answered");
+        let mut sequences: Vec<i64> = done["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "status")
+            .map(|e| e["sequence"].as_i64().unwrap())
+            .collect();
+        sequences.sort_unstable();
+        assert_eq!(sequences, [0, 1, 2, 3], "each status event stored once");
+    }
+}
