@@ -7,7 +7,7 @@ use crate::state::AppState;
 use crate::telephony::{Account, events, flows};
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{OriginalUri, Query, State};
+use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -58,6 +58,26 @@ impl Verified {
             .await
             .or_404("call")
             .map_err(Refusal::Failed)
+    }
+}
+
+/// Every webhook handler takes a [`Verified`] request: the extractor checks the signature
+/// before the handler runs.
+impl FromRequest<AppState> for Verified {
+    type Rejection = Refusal;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let (mut parts, body) = req.into_parts();
+        let Query(r) = Query::<CallRef>::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| Refusal::Forbidden)?;
+        let OriginalUri(uri) = OriginalUri::from_request_parts(&mut parts, state)
+            .await
+            .map_err(|_| Refusal::Forbidden)?;
+        let body = Bytes::from_request(Request::from_parts(parts.clone(), body), state)
+            .await
+            .map_err(|e| Refusal::BadRequest(e.body_text()))?;
+        verify(state, &r, &uri, &parts.headers, &body).await
     }
 }
 
@@ -168,14 +188,7 @@ async fn context(state: &AppState, call: &Call) -> Result<(Campaign, Option<Lead
 
 /// The voice URL: the call was answered. A person hears the message and the menu; a machine
 /// detected synchronously gets the voicemail message.
-async fn voice(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn voice(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     events::apply_status(
@@ -240,14 +253,7 @@ async fn machine_answer(
 }
 
 /// The menu's answer: 1 connects onwards, 2 adds the number to the do-not-call list at once.
-async fn gather(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn gather(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     let call = v.call(&state).await?;
@@ -332,14 +338,7 @@ async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal>
 }
 
 /// Where a call is redirected once a machine's greeting is over: the voicemail message.
-async fn voicemail(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn voicemail(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let now = state.clock.now_ms();
     let call = v.call(&state).await?;
     let Ok((campaign, lead)) = context(&state, &call).await else {
@@ -352,14 +351,7 @@ async fn voicemail(
 
 /// The asynchronous answering-machine result. For a machine whose greeting is over the call is
 /// redirected to the voicemail message (or hung up, if the campaign leaves none).
-async fn amd(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let result = AmdResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     let Some(call) = events::apply_detection(
@@ -408,14 +400,7 @@ async fn amd(
 }
 
 /// A call-progress event: applied in sequence, repeats ignored, never backwards.
-async fn status(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn status(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let applied = state
         .status_queue
@@ -426,14 +411,7 @@ async fn status(
 }
 
 /// A recording is ready.
-async fn recording(
-    State(state): State<AppState>,
-    Query(r): Query<CallRef>,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Result<Response, Refusal> {
-    let v = verify(&state, &r, &uri, &headers, &body).await?;
+async fn recording(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let event = RecordingEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     events::apply_recording(
         &state.store,
