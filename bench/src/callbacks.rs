@@ -58,28 +58,11 @@ fn main() -> anyhow::Result<()> {
         let sqlite = format!("sqlite://{}", dir.path().join("bench.db").display());
         run("sqlite", &sqlite, &rates, seconds).await?;
         if let Some(admin) = postgres {
-            let url = fresh_postgres(&admin).await?;
+            let url = outdial_bench::fresh_postgres(&admin).await?;
             run("postgres", &url, &rates, seconds).await?;
         }
         Ok(())
     })
-}
-
-async fn fresh_postgres(admin: &str) -> anyhow::Result<String> {
-    use sqlx::Connection;
-    sqlx::any::install_default_drivers();
-    let name = format!("outdial_bench_{}", std::process::id());
-    let mut conn = sqlx::AnyConnection::connect(admin).await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(&mut conn)
-    .await?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(&mut conn)
-        .await?;
-    let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-    Ok(format!("{base}/{name}"))
 }
 
 async fn run(label: &str, url: &str, rates: &[u32], seconds: u64) -> anyhow::Result<()> {

@@ -75,7 +75,8 @@ fn main() -> anyhow::Result<()> {
     let sqlite_url = format!("sqlite://{}", db.display());
     run_child("sqlite", &sqlite_url, &csv, &dnc_file)?;
     if let Some(admin) = postgres {
-        let url = fresh_postgres(&admin)?;
+        let url =
+            tokio::runtime::Runtime::new()?.block_on(outdial_bench::fresh_postgres(&admin))?;
         run_child("postgres", &url, &csv, &dnc_file)?;
     }
     Ok(())
@@ -168,26 +169,6 @@ fn generate(path: &Path, rows: usize, seed: u64) -> anyhow::Result<(u64, Vec<Str
     }
     w.flush()?;
     Ok((std::fs::metadata(path)?.len(), dnc_list))
-}
-
-fn fresh_postgres(admin: &str) -> anyhow::Result<String> {
-    let rt = tokio::runtime::Runtime::new()?;
-    rt.block_on(async {
-        use sqlx::Connection;
-        sqlx::any::install_default_drivers();
-        let name = format!("outdial_bench_{}", std::process::id());
-        let mut conn = sqlx::AnyConnection::connect(admin).await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name}"
-        )))
-        .execute(&mut conn)
-        .await?;
-        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-            .execute(&mut conn)
-            .await?;
-        let base = admin.rsplit_once('/').map(|(b, _)| b).unwrap_or(admin);
-        Ok(format!("{base}/{name}"))
-    })
 }
 
 /// In the child: set up a tenant, DNC list and campaign, import, report.

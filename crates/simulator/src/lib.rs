@@ -22,7 +22,6 @@ use tokio::sync::mpsc;
 pub struct Simulator {
     base_url: String,
     account: Credentials,
-    shared: Arc<Shared>,
 }
 
 /// What the REST API and the call players share.
@@ -79,7 +78,7 @@ impl Simulator {
                 .map_err(std::io::Error::other)?,
         });
         tokio::spawn(player::dispatch(shared.clone(), queued));
-        let app = api::router(shared.clone());
+        let app = api::router(shared);
         tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "the Twilio simulator stopped");
@@ -89,7 +88,6 @@ impl Simulator {
         Ok(Simulator {
             base_url: format!("http://{addr}"),
             account,
-            shared,
         })
     }
 
@@ -101,10 +99,5 @@ impl Simulator {
     /// The account it accepts.
     pub fn account(&self) -> &Credentials {
         &self.account
-    }
-
-    /// Calls created so far.
-    pub fn calls_created(&self) -> usize {
-        self.shared.calls.lock().map(|c| c.len()).unwrap_or(0)
     }
 }

@@ -63,8 +63,13 @@ pub enum SignatureError {
 
 /// The signature Twilio would send for a form request to `url` with `params`.
 pub fn sign(key: &[u8], algorithm: Algorithm, url: &str, params: &[(String, String)]) -> String {
-    let data = signed_data(url, params);
-    let mac = match algorithm {
+    STANDARD.encode(mac(key, algorithm, &signed_data(url, params)))
+}
+
+/// The HMAC of `data` under `key`.
+fn mac(key: &[u8], algorithm: Algorithm, data: &str) -> Vec<u8> {
+    // HMAC accepts keys of any length, so building one cannot fail.
+    match algorithm {
         Algorithm::Sha1 => {
             let mut m = <Hmac<Sha1> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
             m.update(data.as_bytes());
@@ -75,8 +80,7 @@ pub fn sign(key: &[u8], algorithm: Algorithm, url: &str, params: &[(String, Stri
             m.update(data.as_bytes());
             m.finalize().into_bytes().to_vec()
         }
-    };
-    STANDARD.encode(mac)
+    }
 }
 
 /// Checks `signature` for a form request to `url` (as Twilio requested it: the configured
@@ -92,27 +96,17 @@ pub fn verify(
     let given = STANDARD
         .decode(signature.trim())
         .map_err(|_| SignatureError::Mismatch)?;
-    for candidate in url_variants(url) {
-        let data = signed_data(&candidate, params);
-        let ok = match algorithm {
-            Algorithm::Sha1 => {
-                let mut m =
-                    <Hmac<Sha1> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
-                m.update(data.as_bytes());
-                m.verify_slice(&given).is_ok()
-            }
-            Algorithm::Sha256 => {
-                let mut m =
-                    <Hmac<Sha256> as KeyInit>::new_from_slice(key).expect("HMAC takes any key");
-                m.update(data.as_bytes());
-                m.verify_slice(&given).is_ok()
-            }
-        };
-        if ok {
-            return Ok(());
-        }
+    let matches = url_variants(url).iter().any(|candidate| {
+        constant_time_eq(
+            &mac(key, algorithm, &signed_data(candidate, params)),
+            &given,
+        )
+    });
+    if matches {
+        Ok(())
+    } else {
+        Err(SignatureError::Mismatch)
     }
-    Err(SignatureError::Mismatch)
 }
 
 /// Checks a request with a JSON body: the URL (which carries `bodySHA256`) is signed alone, and

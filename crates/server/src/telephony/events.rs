@@ -264,6 +264,38 @@ async fn finish_lead(
     Ok(())
 }
 
+/// One report that is not a status event: its timeline entry, then a change to the call.
+/// `change` returns false when the call is left as it was.
+async fn record(
+    store: &Store,
+    tenant: TenantId,
+    call_id: i64,
+    (kind, label, form): (&str, &str, &[(String, String)]),
+    now: i64,
+    change: impl FnOnce(&mut Call) -> bool,
+) -> Result<Option<Call>, AppError> {
+    let mut tx = store.begin().await?;
+    // Row lock first, then the event (see `apply_in`).
+    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
+    calls::add_event(
+        &mut tx,
+        call_id,
+        kind,
+        Some(label),
+        None,
+        &detail(form),
+        now,
+    )
+    .await?;
+    let saved = if change(&mut call) {
+        Some(calls::save(&mut tx, &call, now).await?)
+    } else {
+        None
+    };
+    tx.commit().await.map_err(StorageError::from)?;
+    Ok(saved)
+}
+
 /// Applies an asynchronous answering-machine result. Returns the call as updated, or `None`
 /// when the result was already known.
 pub async fn apply_detection(
@@ -274,29 +306,18 @@ pub async fn apply_detection(
     form: &[(String, String)],
     now: i64,
 ) -> Result<Option<Call>, AppError> {
-    let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
-    calls::add_event(
-        &mut tx,
-        call_id,
-        "amd",
-        Some(answered_by.as_str()),
-        None,
-        &detail(form),
-        now,
-    )
-    .await?;
-    if call.answered_by.is_some() {
-        tx.commit().await.map_err(StorageError::from)?;
-        return Ok(None);
-    }
-    call.answered_by = Some(answered_by);
-    if call.status.is_final() {
-        call.outcome = Outcome::of(call.status, call.answered_by, call.error_code);
-    }
-    let saved = calls::save(&mut tx, &call, now).await?;
-    tx.commit().await.map_err(StorageError::from)?;
-    Ok(Some(saved))
+    let report = ("amd", answered_by.as_str(), form);
+    record(store, tenant, call_id, report, now, |call| {
+        if call.answered_by.is_some() {
+            return false;
+        }
+        call.answered_by = Some(answered_by);
+        if call.status.is_final() {
+            call.outcome = Outcome::of(call.status, call.answered_by, call.error_code);
+        }
+        true
+    })
+    .await
 }
 
 /// Records what happened inside the call (a keypress, a voicemail left) and a timeline entry.
@@ -308,23 +329,14 @@ pub async fn set_disposition(
     kind: &str,
     form: &[(String, String)],
     now: i64,
-) -> Result<Call, AppError> {
-    let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
-    calls::add_event(
-        &mut tx,
-        call_id,
-        kind,
-        Some(disposition.as_str()),
-        None,
-        &detail(form),
-        now,
-    )
+) -> Result<(), AppError> {
+    let report = (kind, disposition.as_str(), form);
+    record(store, tenant, call_id, report, now, |call| {
+        call.disposition = Some(disposition);
+        true
+    })
     .await?;
-    call.disposition = Some(disposition);
-    let saved = calls::save(&mut tx, &call, now).await?;
-    tx.commit().await.map_err(StorageError::from)?;
-    Ok(saved)
+    Ok(())
 }
 
 /// Records a finished recording.
@@ -336,24 +348,16 @@ pub async fn apply_recording(
     form: &[(String, String)],
     now: i64,
 ) -> Result<(), AppError> {
-    let mut tx = store.begin().await?;
-    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
-    calls::add_event(
-        &mut tx,
-        call_id,
-        "recording",
-        Some(&event.status),
-        None,
-        &detail(form),
-        now,
-    )
-    .await?;
-    if event.status == "completed" {
+    let report = ("recording", event.status.as_str(), form);
+    record(store, tenant, call_id, report, now, |call| {
+        if event.status != "completed" {
+            return false;
+        }
         call.recording_sid = Some(event.recording_sid.clone());
         call.recording_url = Some(event.url.clone());
         call.recording_seconds = event.duration_seconds;
-    }
-    calls::save(&mut tx, &call, now).await?;
-    tx.commit().await.map_err(StorageError::from)?;
+        true
+    })
+    .await?;
     Ok(())
 }
