@@ -13,9 +13,11 @@
 
 use anyhow::{Context, bail};
 use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::lead::{NewLead, Priority};
+use outdial_domain::{Country, PhoneNumber};
 use outdial_server::{Application, Config};
 use outdial_storage::calls::{self, NewCall};
-use outdial_storage::{Store, campaigns, tenants};
+use outdial_storage::{Store, campaigns, leads, tenants};
 use outdial_twilio::signature::{Algorithm, sign};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -207,16 +209,48 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
     drop(conn);
     let mut out = Vec::with_capacity(n);
     let mut tx = store.begin().await?;
-    for i in 0..n {
+    // Every call is a campaign call with a lead being dialed, so a `completed` report also
+    // records the attempt on the lead, as it does in production.
+    let new_leads = (0..n)
+        .map(|i| NewLead {
+            phone: PhoneNumber::from_trusted(format!("+1813{:07}", 2_000_000 + i)),
+            country: Country::parse("US").expect("US is a country"),
+            first_name: format!("Lead {i}"),
+            last_name: String::new(),
+            email: String::new(),
+            company: String::new(),
+            timezone: None,
+            lead_type: String::new(),
+            priority: Priority::default(),
+            do_not_call: false,
+            notes: String::new(),
+            custom_fields: Vec::new(),
+        })
+        .collect();
+    leads::insert_many(&mut tx, tenant.id, campaign.id, None, new_leads, true, 0).await?;
+    let (page, _) = leads::list(
+        &mut tx,
+        tenant.id,
+        &leads::LeadFilter {
+            campaign: Some(campaign.id),
+            limit: n as i64,
+            ..Default::default()
+        },
+    )
+    .await?;
+    for (i, lead) in page.iter().enumerate() {
+        leads::claim_for_call(&mut tx, tenant.id, lead.id, 0)
+            .await?
+            .context("a fresh lead can be claimed")?;
         let mut call = calls::create(
             &mut tx,
             tenant.id,
             &NewCall {
                 campaign: Some(campaign.id),
-                lead: None,
+                lead: Some(lead.id),
                 call_type: "campaign",
                 from: "+15005550006",
-                to: "+18134893222",
+                to: lead.phone.as_str(),
             },
             0,
         )

@@ -2,11 +2,13 @@
 //! in Rust by the domain's rules, and written back with [`save`]; each carrier report is stored
 //! once as an event, so a repeated report is recognised and ignored.
 
+use crate::batch::{self, Batch};
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
 use outdial_domain::{CampaignId, LeadId, TenantId};
 use serde::Serialize;
+use std::collections::HashSet;
 
 /// A stored call.
 #[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
@@ -366,4 +368,173 @@ pub async fn list(conn: &mut Conn, tenant: TenantId, f: &CallFilter) -> Result<(
         .fetch_all(conn)
         .await?;
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
+}
+
+/// An event to add with [`add_events`].
+#[derive(Debug, Clone, Serialize)]
+pub struct NewEvent {
+    /// The call it belongs to.
+    pub call_id: i64,
+    /// Its kind (see [`CallEvent::kind`]).
+    pub kind: String,
+    /// The status reported.
+    pub status: Option<String>,
+    /// The carrier's sequence number.
+    pub sequence: Option<i64>,
+    /// What it carried, as JSON text.
+    pub detail: String,
+    /// Received, epoch ms.
+    pub received_at: i64,
+}
+
+/// Reads many calls to change them, whatever their tenant (the caller checks it), locking
+/// their rows in id order on PostgreSQL so two transactions locking overlapping sets cannot
+/// deadlock. Ids that do not exist are left out.
+pub async fn lock_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Call>> {
+    let batch = Batch::of(conn);
+    let lock = if conn.backend_name() == "PostgreSQL" {
+        " FOR UPDATE"
+    } else {
+        ""
+    };
+    let sql = format!(
+        "SELECT {COLUMNS} FROM calls WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) ORDER BY id{lock}",
+        batch.texts("$1", "w")
+    );
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(batch::MAX_ITEMS) {
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(batch::to_json(chunk)?)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.push(from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The `(call, sequence)` pairs already stored for events of `kind` of these calls.
+pub async fn sequences(conn: &mut Conn, kind: &str, ids: &[i64]) -> Result<HashSet<(i64, i64)>> {
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "SELECT call_id, sequence FROM call_events WHERE kind = $1 AND sequence IS NOT NULL \
+         AND call_id IN (SELECT CAST(w.value AS BIGINT) FROM {})",
+        batch.texts("$2", "w")
+    );
+    let mut out = HashSet::new();
+    for chunk in ids.chunks(batch::MAX_ITEMS) {
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(kind)
+            .bind(batch::to_json(chunk)?)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.insert((get(&row, "call_id")?, get(&row, "sequence")?));
+        }
+    }
+    Ok(out)
+}
+
+/// Adds many events in one statement per chunk. An event whose kind and sequence are already
+/// stored for its call is skipped, as with [`add_event`].
+pub async fn add_events(conn: &mut Conn, events: &[NewEvent]) -> Result<()> {
+    let batch = Batch::of(conn);
+    let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
+    let sql = format!(
+        "INSERT INTO call_events (call_id, kind, status, sequence, detail, received_at) \
+         SELECT {}, {}, {}, {}, {}, {} FROM {} WHERE TRUE ON CONFLICT (call_id, kind, sequence) DO NOTHING",
+        int(0),
+        text(1),
+        text(2),
+        int(3),
+        text(4),
+        int(5),
+        batch.rows("$1", "r")
+    );
+    for chunk in events.chunks(batch::MAX_ITEMS) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|e| {
+                (
+                    e.call_id,
+                    &e.kind,
+                    &e.status,
+                    e.sequence,
+                    &e.detail,
+                    e.received_at,
+                )
+            })
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(batch::to_json(&rows)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
+/// Writes back many calls' changing fields (as [`save`] does for one), each with its own
+/// `updated_at`.
+pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<()> {
+    let batch = Batch::of(conn);
+    let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
+    let sql = format!(
+        "UPDATE calls SET call_sid = {}, status = {}, answered_by = {}, outcome = {}, disposition = {}, \
+         error_code = {}, error_message = {}, ringing_at = {}, answered_at = {}, ended_at = {}, talk_seconds = {}, \
+         recording_sid = {}, recording_url = {}, recording_seconds = {}, price = {}, price_unit = {}, updated_at = {} \
+         FROM {} WHERE calls.id = {}",
+        text(1),
+        text(2),
+        text(3),
+        text(4),
+        text(5),
+        int(6),
+        text(7),
+        int(8),
+        int(9),
+        int(10),
+        int(11),
+        text(12),
+        text(13),
+        int(14),
+        text(15),
+        text(16),
+        int(17),
+        batch.rows("$1", "r"),
+        int(0),
+    );
+    for chunk in changed.chunks(batch::MAX_ITEMS) {
+        let rows: Vec<serde_json::Value> = chunk
+            .iter()
+            .map(|c| {
+                serde_json::json!([
+                    c.id,
+                    c.call_sid,
+                    c.status.as_str(),
+                    c.answered_by.map(|a| a.as_str()),
+                    c.outcome.map(|o| o.as_str()),
+                    c.disposition.map(|d| d.as_str()),
+                    c.error_code,
+                    c.error_message,
+                    c.ringing_at,
+                    c.answered_at,
+                    c.ended_at,
+                    c.talk_seconds,
+                    c.recording_sid,
+                    c.recording_url,
+                    c.recording_seconds,
+                    c.price,
+                    c.price_unit,
+                    c.updated_at,
+                ])
+            })
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(batch::to_json(&rows)?)
+            .execute(&mut *conn)
+            .await
+            .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?;
+    }
+    Ok(())
 }

@@ -453,6 +453,60 @@ pub async fn claim_for_call(
     row.as_ref().map(from_row).transpose()
 }
 
+/// Reads many leads by id, whatever their tenant (for records that already name them, such as
+/// calls). Ids that do not exist are left out.
+pub async fn get_many(conn: &mut Conn, ids: &[LeadId]) -> Result<Vec<Lead>> {
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {})",
+        batch.texts("$1", "w")
+    );
+    let mut out = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(batch::MAX_ITEMS) {
+        let ids: Vec<i64> = chunk.iter().map(|l| l.0).collect();
+        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(batch::to_json(&ids)?)
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            out.push(from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Records the ends of many call attempts (as [`finish_attempt`] does for one) in one
+/// statement per chunk. Each lead appears at most once.
+pub async fn finish_attempts(
+    conn: &mut Conn,
+    done: &[(LeadId, outdial_domain::lead::AfterCall)],
+    now: i64,
+) -> Result<()> {
+    let batch = Batch::of(conn);
+    let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
+    let sql = format!(
+        "UPDATE leads SET status = {}, attempts = {}, last_attempt_at = $1, next_attempt_at = {}, updated_at = $1 \
+         FROM {} WHERE leads.id = {} AND leads.status = 'dialing'",
+        text(1),
+        int(2),
+        int(3),
+        batch.rows("$2", "r"),
+        int(0),
+    );
+    for chunk in done.chunks(batch::MAX_ITEMS) {
+        let rows: Vec<(i64, &str, i64, Option<i64>)> = chunk
+            .iter()
+            .map(|(id, a)| (id.0, a.status.as_str(), a.attempts, a.next_attempt_at))
+            .collect();
+        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+            .bind(now)
+            .bind(batch::to_json(&rows)?)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(())
+}
+
 /// Records the end of a call attempt on a lead being dialed.
 pub async fn finish_attempt(
     conn: &mut Conn,

@@ -2,12 +2,15 @@
 //! recognised by its sequence number and ignored), and a call only ever moves forward.
 
 use crate::error::AppError;
-use outdial_domain::TenantId;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
+use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::lead::after_call;
+use outdial_domain::{CampaignId, LeadId, TenantId};
 use outdial_storage::calls::{self, Call};
+use outdial_storage::leads::Lead;
 use outdial_storage::{StorageError, Store, campaigns, leads};
 use outdial_twilio::webhook::{CallEvent, RecordingEvent};
+use std::collections::{BTreeSet, HashMap};
 use tokio::sync::{mpsc, oneshot};
 
 /// What applying a status report did.
@@ -73,22 +76,29 @@ async fn apply_in(
     if !fresh {
         return Ok(Applied::Duplicate);
     }
+    let applied = take(&mut call, event, now);
+    if applied == Applied::Advanced && event.status.is_final() {
+        finish_leads(conn, &[call.clone()], now).await?;
+    }
+    calls::save(conn, &call, now).await?;
+    Ok(applied)
+}
+
+/// Takes a fresh report into the call (in memory): the carrier's id and who answered when not
+/// yet known, and the reported status when it is a step forward.
+fn take(call: &mut Call, event: &CallEvent, now: i64) -> Applied {
     call.call_sid.get_or_insert_with(|| event.call_sid.clone());
     if call.answered_by.is_none() {
         call.answered_by = event.answered_by;
     }
-    let applied = match call.status.progress(event.status) {
+    call.updated_at = now;
+    match call.status.progress(event.status) {
         Progress::Stale => Applied::Stale,
         Progress::Advance => {
-            advance(&mut call, event, now);
+            advance(call, event, now);
             Applied::Advanced
         }
-    };
-    if applied == Applied::Advanced && event.status.is_final() {
-        finish_lead(conn, &call, now).await?;
     }
-    calls::save(conn, &call, now).await?;
-    Ok(applied)
 }
 
 /// One status callback waiting to be applied.
@@ -189,31 +199,69 @@ async fn run_queue(store: Store, mut rx: mpsc::Receiver<Job>) {
     }
 }
 
-/// Applies a batch in one transaction. Per-job outcomes that leave the transaction usable
-/// (a call that does not exist) are returned per job.
+/// Applies a batch in one transaction with a handful of set-based statements, whatever its
+/// size: lock the calls, read which sequence numbers they already have, decide each report in
+/// memory, then write the new events, the changed calls and the finished leads. Per-job
+/// outcomes that leave the transaction usable (a call that does not exist) are returned per job.
 async fn apply_batch(
     store: &Store,
     batch: &[Job],
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
+    let mut ids: Vec<i64> = batch.iter().map(|j| j.call_id).collect();
+    ids.dedup(); // the batch is sorted by call
     let mut tx = store.begin().await?;
+    let mut calls: HashMap<i64, Call> = calls::lock_many(&mut tx, &ids)
+        .await?
+        .into_iter()
+        .map(|c| (c.id, c))
+        .collect();
+    let mut known = calls::sequences(&mut tx, "status", &ids).await?;
+    let mut events = Vec::with_capacity(batch.len());
+    let mut finished = Vec::new();
     let mut results = Vec::with_capacity(batch.len());
     for job in batch {
-        match apply_in(
-            &mut tx,
-            job.tenant,
-            job.call_id,
-            "status",
-            &job.event,
-            &job.form,
-            job.now,
-        )
-        .await
+        let Some(call) = calls
+            .get_mut(&job.call_id)
+            .filter(|c| c.tenant_id == job.tenant)
+        else {
+            results.push(Err(AppError::NotFound("call")));
+            continue;
+        };
+        if let Some(seq) = job.event.sequence
+            && !known.insert((job.call_id, seq))
         {
-            Ok(a) => results.push(Ok(a)),
-            Err(AppError::NotFound(what)) => results.push(Err(AppError::NotFound(what))),
-            Err(e) => return Err(e),
+            results.push(Ok(Applied::Duplicate));
+            continue;
         }
+        events.push(calls::NewEvent {
+            call_id: job.call_id,
+            kind: "status".into(),
+            status: Some(job.event.status.as_str().into()),
+            sequence: job.event.sequence,
+            detail: detail(&job.form).to_string(),
+            received_at: job.now,
+        });
+        let applied = take(call, &job.event, job.now);
+        if applied == Applied::Advanced && job.event.status.is_final() {
+            finished.push(call.id);
+        }
+        results.push(Ok(applied));
     }
+    let changed: Vec<Call> = events
+        .iter()
+        .map(|e| e.call_id)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .filter_map(|id| calls.remove(&id))
+        .collect();
+    calls::add_events(&mut tx, &events).await?;
+    calls::save_many(&mut tx, &changed).await?;
+    let ended: Vec<Call> = changed
+        .into_iter()
+        .filter(|c| finished.contains(&c.id))
+        .collect();
+    let now = batch.iter().map(|j| j.now).max().unwrap_or_default();
+    finish_leads(&mut tx, &ended, now).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(results)
 }
@@ -242,25 +290,44 @@ fn advance(call: &mut Call, event: &CallEvent, now: i64) {
     call.status = to;
 }
 
-/// Records the ended call's attempt on its lead.
-async fn finish_lead(
+/// Records the ended calls' attempts on their leads: each lead's next status, attempts and
+/// retry time by its campaign's rules.
+async fn finish_leads(
     conn: &mut outdial_storage::Conn,
-    call: &Call,
+    ended: &[Call],
     now: i64,
 ) -> Result<(), AppError> {
-    let (Some(lead_id), Some(campaign_id), Some(outcome)) =
-        (call.lead_id, call.campaign_id, call.outcome)
-    else {
+    let ids: Vec<LeadId> = ended.iter().filter_map(|c| c.lead_id).collect();
+    if ids.is_empty() {
         return Ok(());
-    };
-    let lead = match leads::get_by_id(conn, call.tenant_id, lead_id).await {
-        Ok(l) => l,
-        Err(StorageError::NotFound) => return Ok(()),
-        Err(e) => return Err(e.into()),
-    };
-    let campaign = campaigns::get_by_id(conn, call.tenant_id, campaign_id).await?;
-    let after = after_call(outcome, lead.attempts, &campaign.settings, now);
-    leads::finish_attempt(conn, lead_id, &after, now).await?;
+    }
+    let found: HashMap<LeadId, Lead> = leads::get_many(conn, &ids)
+        .await?
+        .into_iter()
+        .map(|l| (l.id, l))
+        .collect();
+    let mut settings: HashMap<CampaignId, CampaignSettings> = HashMap::new();
+    let mut done = Vec::with_capacity(ids.len());
+    for call in ended {
+        let (Some(lead_id), Some(campaign_id), Some(outcome)) =
+            (call.lead_id, call.campaign_id, call.outcome)
+        else {
+            continue;
+        };
+        let Some(lead) = found
+            .get(&lead_id)
+            .filter(|l| l.tenant_id == call.tenant_id)
+        else {
+            continue;
+        };
+        if !settings.contains_key(&campaign_id) {
+            let campaign = campaigns::get_by_id(conn, call.tenant_id, campaign_id).await?;
+            settings.insert(campaign_id, campaign.settings);
+        }
+        let after = after_call(outcome, lead.attempts, &settings[&campaign_id], now);
+        done.push((lead_id, after));
+    }
+    leads::finish_attempts(conn, &done, now).await?;
     Ok(())
 }
 

@@ -337,6 +337,89 @@ async fn status_callback(
 }
 
 #[tokio::test]
+async fn callbacks_arriving_together_and_repeated_are_each_applied_once() {
+    // Calls that ring out slowly, so the test's own callbacks are the ones that count.
+    let mut sim = fast(only("no_answer"), [0, 0, 1]);
+    sim.speed = 0.001;
+    let (app, _sim) = app_with_sim(sim).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let tenant = owner.tenant.0;
+    let mut calls = Vec::new();
+    for i in 0..6 {
+        let lead_id = lead(
+            &app,
+            &owner.token,
+            campaign,
+            &format!("81348932{:02}", 30 + i),
+            "Ann",
+        )
+        .await;
+        let (status, call) = app
+            .post(
+                &format!("/api/v1/leads/{lead_id}/call"),
+                &owner.token,
+                json!({"call_type": "cold_call"}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{call}");
+        let sid = call["call_sid"].as_str().unwrap().to_string();
+        calls.push((lead_id, call["id"].as_i64().unwrap(), sid));
+    }
+    // Every report of every call three times, all at once: the status queue gets batches
+    // holding the same report more than once and a call's reports out of order.
+    let app = std::sync::Arc::new(app);
+    let mut sends = Vec::new();
+    for (_, id, sid) in &calls {
+        for (status, seq) in [
+            ("initiated", "11"),
+            ("ringing", "12"),
+            ("in-progress", "13"),
+            ("completed", "14"),
+        ] {
+            for _ in 0..3 {
+                let (app, sid, id) = (app.clone(), sid.clone(), *id);
+                sends.push(tokio::spawn(async move {
+                    let f = [
+                        ("CallSid", sid.as_str()),
+                        ("AccountSid", ACCOUNT),
+                        ("CallStatus", status),
+                        ("SequenceNumber", seq),
+                        ("CallDuration", "42"),
+                    ];
+                    status_callback(&app, tenant, id, &f, TOKEN, None).await
+                }));
+            }
+        }
+    }
+    for send in sends {
+        assert_eq!(send.await.unwrap(), StatusCode::NO_CONTENT);
+    }
+    for (lead_id, id, _) in &calls {
+        let (_, call) = app.get(&format!("/api/v1/calls/{id}"), &owner.token).await;
+        assert_eq!(call["status"], "completed", "{call}");
+        assert_eq!(call["outcome"], "answered");
+        assert_eq!(call["talk_seconds"], 42);
+        let mut ours: Vec<_> = call["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| {
+                e["kind"] == "status" && (11..=14).contains(&e["sequence"].as_i64().unwrap_or(0))
+            })
+            .map(|e| e["sequence"].as_i64().unwrap())
+            .collect();
+        ours.sort();
+        assert_eq!(ours, [11, 12, 13, 14], "each report stored once: {call}");
+        let (_, lead) = app
+            .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+            .await;
+        assert_eq!(lead["status"], "completed", "{lead}");
+        assert_eq!(lead["attempts"], 1, "the attempt is counted once: {lead}");
+    }
+}
+
+#[tokio::test]
 async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
     // Calls that ring out slowly, so the test's own callbacks come first.
     let mut sim = fast(only("no_answer"), [0, 0, 1]);
