@@ -105,7 +105,9 @@ async fn run(label: &str, url: &str, rates: &[u32], seconds: u64) -> anyhow::Res
             }
         }
         requests.truncate(count);
+        let steal_before = steal_ms();
         let (sent, secs, mut latencies, failures) = drive(&client, requests, rate).await;
+        let steal = steal_ms().zip(steal_before).map(|(a, b)| a - b);
         latencies.sort_unstable();
         let pct = |p: f64| {
             latencies
@@ -114,13 +116,28 @@ async fn run(label: &str, url: &str, rates: &[u32], seconds: u64) -> anyhow::Res
                 .unwrap_or(0.0)
         };
         println!(
-            "{label:>8}: offered {rate:>5}/s -> {:>6.0} req/s sustained, p50 {:>6.2} ms, p99 {:>7.2} ms, {failures} failed",
+            "{label:>8}: offered {rate:>5}/s -> {:>6.0} req/s sustained, p50 {:>6.2} ms, p90 {:>6.2} ms, p99 {:>7.2} ms, max {:>7.2} ms, {failures} failed{}",
             sent as f64 / secs,
             pct(0.50),
+            pct(0.90),
             pct(0.99),
+            pct(1.0),
+            steal
+                .map(|ms| format!(", {ms} ms CPU stolen by the hypervisor"))
+                .unwrap_or_default(),
         );
     }
     Ok(())
+}
+
+/// CPU time the hypervisor took from this virtual machine so far (all CPUs, ms), from
+/// `/proc/stat`; `None` where that is not available. On a shared 2-core VM a few hundred
+/// milliseconds of it during a step shows up directly in the tail latencies.
+fn steal_ms() -> Option<u64> {
+    let stat = std::fs::read_to_string("/proc/stat").ok()?;
+    let cpu = stat.lines().next()?.split_whitespace().collect::<Vec<_>>();
+    let ticks: u64 = cpu.get(8)?.parse().ok()?;
+    Some(ticks * 10) // USER_HZ is 100 on Linux
 }
 
 /// A signed status callback: URL, form fields, signature.

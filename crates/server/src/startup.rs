@@ -124,7 +124,8 @@ impl Application {
             clock,
             metrics: metrics_handle(),
             telephony,
-            status_queue: crate::telephony::events::StatusQueue::start(store.clone()),
+            status_queue: crate::telephony::events::StatusQueue::start(store.clone())
+                .context("while starting the status queue")?,
         };
         Ok(Application {
             listener,

@@ -55,6 +55,38 @@ pub struct Store {
     /// of in SQLite's busy handler, which sleeps and retries (up to 100 ms a time) and turned
     /// a few thousand concurrent webhook writes a second into second-long waits.
     writer: Arc<tokio::sync::Mutex<()>>,
+    /// On SQLite, the one connection transactions write through. Always the same connection,
+    /// so its page cache stays warm: a pooled connection finds its cache stale whenever
+    /// another connection wrote since its last use, and reads every page again.
+    write_pool: Option<AnyPool>,
+    /// Held by every clone of a SQLite store; the checkpointer stops when the last is dropped.
+    _alive: Option<Arc<()>>,
+}
+
+/// How often the SQLite write-ahead log is copied back into the database file.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Copies SQLite's write-ahead log back into the database file every second on a connection
+/// of its own, alongside the writers (`PASSIVE` never waits for them or blocks them), until the
+/// store is dropped.
+async fn checkpoints(pool: AnyPool, alive: std::sync::Weak<()>) {
+    let mut tick = tokio::time::interval(CHECKPOINT_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if alive.upgrade().is_none() || pool.is_closed() {
+            return;
+        }
+        if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            .execute(&pool)
+            .await
+        {
+            if pool.is_closed() {
+                return;
+            }
+            tracing::warn!(error = %e, "SQLite checkpoint failed; the next one will retry");
+        }
+    }
 }
 
 /// The URL with any password replaced by `***`, safe to log.
@@ -109,25 +141,58 @@ impl Store {
     pub async fn connect(url: &str, max_connections: u32) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let (url, backend) = normalise_url(url)?;
-        let mut options = AnyPoolOptions::new()
-            .max_connections(max_connections.max(1))
-            .acquire_timeout(Duration::from_secs(30));
-        if backend == Backend::Sqlite {
-            options = options.after_connect(|conn, _meta| {
-                Box::pin(async move {
-                    conn.execute("PRAGMA journal_mode = WAL").await?;
-                    conn.execute("PRAGMA synchronous = NORMAL").await?;
-                    conn.execute("PRAGMA busy_timeout = 10000").await?;
-                    conn.execute("PRAGMA foreign_keys = ON").await?;
-                    Ok(())
-                })
+        let options = || {
+            AnyPoolOptions::new()
+                .max_connections(max_connections.max(1))
+                .acquire_timeout(Duration::from_secs(30))
+        };
+        if backend == Backend::Postgres {
+            return Ok(Store {
+                pool: options().connect(&url).await?,
+                backend,
+                writer: Arc::new(tokio::sync::Mutex::new(())),
+                write_pool: None,
+                _alive: None,
             });
         }
-        let pool = options.connect(&url).await?;
+        // A connection to a local file cannot go stale: checking it before each use would cost
+        // every transaction one more round trip to SQLite's worker thread.
+        let sqlite = |options: AnyPoolOptions| {
+            options
+                .test_before_acquire(false)
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA busy_timeout = 10000").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        // Checkpoints run in the background (see `checkpoints`), not in
+                        // whichever commit crosses the threshold: a checkpoint syncs the file,
+                        // and a writer that waits for it holds every queued write with it.
+                        conn.execute("PRAGMA wal_autocheckpoint = 0").await?;
+                        conn.execute("PRAGMA journal_size_limit = 67108864").await?;
+                        Ok(())
+                    })
+                })
+        };
+        let pool = sqlite(options()).connect(&url).await?;
+        let write_pool = sqlite(
+            AnyPoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .idle_timeout(None)
+                .max_lifetime(None),
+        )
+        .connect(&url)
+        .await?;
+        let alive = Arc::new(());
+        tokio::spawn(checkpoints(pool.clone(), Arc::downgrade(&alive)));
         Ok(Store {
             pool,
             backend,
             writer: Arc::new(tokio::sync::Mutex::new(())),
+            write_pool: Some(write_pool),
+            _alive: Some(alive),
         })
     }
 
@@ -157,8 +222,9 @@ impl Store {
         Ok(match self.backend {
             Backend::Sqlite => {
                 let turn = self.writer.clone().lock_owned().await;
+                let pool = self.write_pool.as_ref().unwrap_or(&self.pool);
                 Tx {
-                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    inner: pool.begin_with("BEGIN IMMEDIATE").await?,
                     _turn: Some(turn),
                 }
             }
@@ -179,6 +245,9 @@ impl Store {
     /// Closes every connection (waits for those in use).
     pub async fn close(&self) {
         self.pool.close().await;
+        if let Some(w) = &self.write_pool {
+            w.close().await;
+        }
     }
 }
 

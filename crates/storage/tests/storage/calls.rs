@@ -1,8 +1,10 @@
 use crate::helpers::*;
+use outdial_domain::LeadId;
 use outdial_domain::call::{CallStatus, Outcome};
-use outdial_storage::StorageError;
+use outdial_domain::lead::{AfterCall, LeadStatus};
 use outdial_storage::calls::{self, CallFilter, NewCall};
 use outdial_storage::carrier_accounts::{self, CarrierAccount};
+use outdial_storage::{StorageError, leads};
 use serde_json::json;
 
 fn new_call<'a>(to: &'a str) -> NewCall<'a> {
@@ -219,4 +221,139 @@ async fn carrier_accounts_are_replaced_and_never_printed() {
         None
     );
     assert!(carrier_accounts::delete(&mut conn, w.a).await.unwrap());
+}
+
+#[tokio::test]
+async fn batches_of_reports_are_read_and_written_set_wise() {
+    let w = world().await;
+    let spring = campaign(&w, w.a, "Spring").await;
+    let mut tx = w.db.store.begin().await.unwrap();
+    let ada = leads::create(&mut tx, w.a, spring.id, &lead("8134893222"), NOW)
+        .await
+        .unwrap();
+    let bob = leads::create(&mut tx, w.a, spring.id, &lead("8134893223"), NOW)
+        .await
+        .unwrap();
+    leads::claim_for_call(&mut tx, w.a, ada.id, NOW)
+        .await
+        .unwrap()
+        .unwrap();
+    let one = calls::create(&mut tx, w.a, &new_call("+18134893222"), NOW)
+        .await
+        .unwrap();
+    let two = calls::create(&mut tx, w.b, &new_call("+18134893223"), NOW)
+        .await
+        .unwrap();
+    assert!(
+        calls::add_event(
+            &mut tx,
+            one.id,
+            "status",
+            Some("initiated"),
+            Some(0),
+            &json!({}),
+            NOW
+        )
+        .await
+        .unwrap()
+    );
+
+    // Missing ids are left out; rows come in id order.
+    let locked = calls::lock_many(&mut tx, &[two.id, 999_999, one.id])
+        .await
+        .unwrap();
+    assert_eq!(
+        locked.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [one.id, two.id]
+    );
+    let known = calls::sequences(&mut tx, "status", &[one.id, two.id])
+        .await
+        .unwrap();
+    assert_eq!(known, [(one.id, 0)].into_iter().collect());
+
+    // A repeat of a stored event and a repeat inside the batch are each stored once; text
+    // that looks like SQL or JSON is stored as it came.
+    let event = |call: i64, seq: i64, detail: &str| calls::NewEvent {
+        call_id: call,
+        kind: "status".into(),
+        status: Some("ringing".into()),
+        sequence: Some(seq),
+        detail: json!({"Note": detail}).to_string(),
+        received_at: NOW + seq,
+    };
+    let odd = r#"O'Brien "Ltd" \ ]}' ; DROP TABLE calls; --"#;
+    calls::add_events(
+        &mut tx,
+        &[
+            event(one.id, 0, "repeat"),
+            event(one.id, 1, odd),
+            event(one.id, 1, "again"),
+            event(two.id, 1, "other tenant"),
+        ],
+    )
+    .await
+    .unwrap();
+    let timeline = calls::events(&mut tx, one.id).await.unwrap();
+    assert_eq!(
+        timeline.iter().map(|e| e.sequence).collect::<Vec<_>>(),
+        [Some(0), Some(1)]
+    );
+    assert_eq!(timeline[1].detail["Note"], odd);
+    assert_eq!(calls::events(&mut tx, two.id).await.unwrap().len(), 1);
+
+    // Changed calls are written back with every field, NULLs included.
+    let mut first = locked[0].clone();
+    first.status = CallStatus::Completed;
+    first.outcome = Some(Outcome::Answered);
+    first.error_message = Some(odd.into());
+    first.talk_seconds = Some(42);
+    first.call_sid = Some("CA01".into());
+    first.updated_at = NOW + 5;
+    let mut second = locked[1].clone();
+    second.status = CallStatus::Ringing;
+    second.ringing_at = Some(NOW + 1);
+    second.updated_at = NOW + 6;
+    calls::save_many(&mut tx, &[first.clone(), second.clone()])
+        .await
+        .unwrap();
+    let stored = calls::get_by_id(&mut tx, w.a, one.id).await.unwrap();
+    assert_eq!(stored.status, CallStatus::Completed);
+    assert_eq!(stored.error_message.as_deref(), Some(odd));
+    assert_eq!(stored.talk_seconds, Some(42));
+    assert_eq!(stored.updated_at, NOW + 5);
+    assert_eq!(stored.answered_at, None);
+    let stored = calls::get_by_id(&mut tx, w.b, two.id).await.unwrap();
+    assert_eq!(stored.ringing_at, Some(NOW + 1));
+    tx.commit().await.unwrap();
+    // Two calls cannot take the same carrier id (the transaction is then spoilt, as with any
+    // failed statement on PostgreSQL).
+    second.call_sid = Some("CA01".into());
+    let mut tx = w.db.store.begin().await.unwrap();
+    assert!(matches!(
+        calls::save_many(&mut tx, &[second]).await,
+        Err(StorageError::Conflict(_))
+    ));
+    drop(tx);
+
+    // Leads: read many at once, and only a lead being dialed takes an attempt's end.
+    let mut tx = w.db.store.begin().await.unwrap();
+    let found = leads::get_many(&mut tx, &[ada.id, bob.id, LeadId(999_999)])
+        .await
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    let after = AfterCall {
+        status: LeadStatus::Retry,
+        attempts: 1,
+        next_attempt_at: Some(NOW + 3_600_000),
+    };
+    leads::finish_attempts(&mut tx, &[(ada.id, after), (bob.id, after)], NOW + 9)
+        .await
+        .unwrap();
+    let ada = leads::get_by_id(&mut tx, w.a, ada.id).await.unwrap();
+    assert_eq!(ada.status, LeadStatus::Retry);
+    assert_eq!(ada.attempts, 1);
+    assert_eq!(ada.next_attempt_at, Some(NOW + 3_600_000));
+    let bob = leads::get_by_id(&mut tx, w.a, bob.id).await.unwrap();
+    assert_eq!(bob.status, LeadStatus::New, "not being dialed: untouched");
+    assert_eq!(bob.attempts, 0);
 }

@@ -7,4 +7,5 @@ mod dnc;
 mod helpers;
 mod imports;
 mod leads;
+mod sqlite;
 mod users;
