@@ -6,8 +6,8 @@
 //!
 //! Each call gets its events in order (initiated, ringing, in-progress, completed), one in ten
 //! sent twice as Twilio may; calls are spread so many are in flight at once. Requests are sent
-//! open-loop at the offered rate over keep-alive connections; a run whose rate could not be
-//! met reports what was achieved.
+//! open-loop at the offered rate over keep-alive connections, after one unmeasured second at
+//! that rate to open them; a run whose rate could not be met reports what was achieved.
 
 #![forbid(unsafe_code)]
 
@@ -80,7 +80,7 @@ async fn run(label: &str, url: &str, rates: &[u32], seconds: u64) -> anyhow::Res
     let base = format!("http://127.0.0.1:{}", app.port());
     let store = app.store.clone();
     tokio::spawn(app.run_until_stopped(std::future::pending()));
-    let total_calls = (rates.iter().sum::<u32>() as u64 * seconds / 4 + 1000) as usize;
+    let total_calls = (rates.iter().sum::<u32>() as u64 * (seconds + 1) / 4 + 1000) as usize;
     let (tenant, calls) = make_calls(&store, total_calls).await?;
     println!("{label}: {total_calls} calls prepared");
     let client = reqwest::Client::builder()
@@ -88,23 +88,31 @@ async fn run(label: &str, url: &str, rates: &[u32], seconds: u64) -> anyhow::Res
         .build()?;
     let mut next_call = 0usize;
     for &rate in rates {
-        // Requests for this step: every call's four events, interleaved across 64 calls at a time.
-        let count = rate as usize * seconds as usize;
-        let mut requests = Vec::with_capacity(count);
-        let window = 64;
-        while requests.len() < count {
-            let group: Vec<(i64, String)> = calls[next_call..next_call + window].to_vec();
-            next_call += window;
-            for (seq, step) in STEPS.iter().enumerate() {
-                for (id, sid) in &group {
-                    requests.push(request(&base, tenant, *id, sid, step, seq));
-                    if requests.len() % 10 == 0 {
+        // A second at the step's rate first, not measured: the client opens its connections
+        // and the server its tasks, as they would have long before in steady traffic. Without
+        // it the first 200 ms of a run carry hundreds of connection set-ups.
+        let mut next_requests = |count: usize| {
+            let mut requests = Vec::with_capacity(count);
+            // Every call's four events, interleaved across 64 calls at a time.
+            let window = 64;
+            while requests.len() < count {
+                let group = &calls[next_call..next_call + window];
+                next_call += window;
+                for (seq, step) in STEPS.iter().enumerate() {
+                    for (id, sid) in group {
                         requests.push(request(&base, tenant, *id, sid, step, seq));
+                        if requests.len() % 10 == 0 {
+                            requests.push(request(&base, tenant, *id, sid, step, seq));
+                        }
                     }
                 }
             }
-        }
-        requests.truncate(count);
+            requests.truncate(count);
+            requests
+        };
+        let warm_up = next_requests(rate as usize);
+        let requests = next_requests(rate as usize * seconds as usize);
+        drive(&client, warm_up, rate).await;
         let steal_before = steal_ms();
         let (sent, secs, mut latencies, failures) = drive(&client, requests, rate).await;
         let steal = steal_ms().zip(steal_before).map(|(a, b)| a - b);
