@@ -6,13 +6,15 @@ use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progres
 use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::lead::after_call;
 use outdial_domain::{CampaignId, LeadId, TenantId};
+use outdial_storage::Backend;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::leads::Lead;
 use outdial_storage::{StorageError, Store, campaigns, leads};
 use outdial_twilio::webhook::{CallEvent, RecordingEvent};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use tokio::sync::{mpsc, oneshot};
+use std::sync::Arc;
+use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// What applying a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -124,6 +126,9 @@ pub struct StatusQueue {
 /// The most callbacks applied in one transaction.
 const MAX_BATCH: usize = 256;
 
+/// Batches applied at once on PostgreSQL.
+const POSTGRES_WORKERS: usize = 4;
+
 impl StatusQueue {
     /// Starts the applying task on a thread of its own: on the shared runtime it waited its
     /// turn behind thousands of HTTP tasks, and every callback in its batch waited with it
@@ -134,9 +139,24 @@ impl StatusQueue {
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()?;
+        // SQLite has one writer. PostgreSQL waits for the disk at each commit: batches in
+        // flight on several connections share those waits (its group commit).
+        let workers = match store.backend() {
+            Backend::Sqlite => 1,
+            Backend::Postgres => POSTGRES_WORKERS,
+        };
+        let rx = Arc::new(Mutex::new(rx));
         std::thread::Builder::new()
             .name("status-queue".into())
-            .spawn(move || runtime.block_on(run_queue(store, rx)))?;
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let mut running = tokio::task::JoinSet::new();
+                    for _ in 0..workers {
+                        running.spawn(run_queue(store.clone(), rx.clone()));
+                    }
+                    while running.join_next().await.is_some() {}
+                })
+            })?;
         Ok(StatusQueue { jobs })
     }
 
@@ -168,13 +188,21 @@ impl StatusQueue {
     }
 }
 
-async fn run_queue(store: Store, mut rx: mpsc::Receiver<Job>) {
-    while let Some(first) = rx.recv().await {
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
-            match rx.try_recv() {
-                Ok(job) => batch.push(job),
-                Err(_) => break,
+/// One worker: takes whatever is waiting (up to [`MAX_BATCH`]) and applies it as a batch.
+async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+    loop {
+        let mut batch = Vec::new();
+        {
+            let mut rx = rx.lock().await;
+            let Some(first) = rx.recv().await else {
+                return;
+            };
+            batch.push(first);
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(job) => batch.push(job),
+                    Err(_) => break,
+                }
             }
         }
         // Rows are locked in call order, so two instances' batches cannot deadlock; a call's
