@@ -75,6 +75,15 @@ impl Country {
         self.0.as_region_str().as_str().to_string()
     }
 
+    /// The international calling code (`1` for the US, `49` for Germany); every `Country` has
+    /// one, as `parse` refuses regions without numbering metadata.
+    pub fn calling_code(&self) -> u16 {
+        rlibphonenumber::PHONE_NUMBER_UTIL
+            .get_country_code_for_region(self.0)
+            .and_then(|c| u16::try_from(c).ok())
+            .unwrap_or(0)
+    }
+
     pub(crate) fn region(&self) -> Region {
         self.0
     }

@@ -7,6 +7,7 @@ pub mod campaign;
 pub mod contact;
 pub mod country;
 pub mod dnc;
+pub mod hours;
 pub mod ids;
 pub mod import;
 pub mod lead;
