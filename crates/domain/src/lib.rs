@@ -11,6 +11,7 @@ pub mod hours;
 pub mod ids;
 pub mod import;
 pub mod lead;
+pub mod pacing;
 pub mod phone;
 pub mod role;
 
