@@ -514,16 +514,5 @@ pub async fn finish_attempt(
     after: &outdial_domain::lead::AfterCall,
     now: i64,
 ) -> Result<()> {
-    sqlx::query(
-        "UPDATE leads SET status = $1, attempts = $2, last_attempt_at = $3, next_attempt_at = $4, updated_at = $3 \
-         WHERE id = $5 AND status = 'dialing'",
-    )
-    .bind(after.status.as_str())
-    .bind(after.attempts)
-    .bind(now)
-    .bind(after.next_attempt_at)
-    .bind(id.0)
-    .execute(conn)
-    .await?;
-    Ok(())
+    finish_attempts(conn, &[(id, *after)], now).await
 }
