@@ -213,39 +213,12 @@ pub async fn lock(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
 
 /// Writes back a call's changing fields; returns the call as now stored.
 pub async fn save(conn: &mut Conn, call: &Call, now: i64) -> Result<Call> {
-    let done = sqlx::query(
-        "UPDATE calls SET call_sid = $1, status = $2, answered_by = $3, outcome = $4, disposition = $5, \
-         error_code = $6, error_message = $7, ringing_at = $8, answered_at = $9, ended_at = $10, talk_seconds = $11, \
-         recording_sid = $12, recording_url = $13, recording_seconds = $14, price = $15, price_unit = $16, updated_at = $17 \
-         WHERE id = $18",
-    )
-    .bind(call.call_sid.clone())
-    .bind(call.status.as_str())
-    .bind(call.answered_by.map(|a| a.as_str()))
-    .bind(call.outcome.map(|o| o.as_str()))
-    .bind(call.disposition.map(|d| d.as_str()))
-    .bind(call.error_code)
-    .bind(call.error_message.clone())
-    .bind(call.ringing_at)
-    .bind(call.answered_at)
-    .bind(call.ended_at)
-    .bind(call.talk_seconds)
-    .bind(call.recording_sid.clone())
-    .bind(call.recording_url.clone())
-    .bind(call.recording_seconds)
-    .bind(call.price.clone())
-    .bind(call.price_unit.clone())
-    .bind(now)
-    .bind(call.id)
-    .execute(conn)
-    .await
-    .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?;
-    if done.rows_affected() == 0 {
-        return Err(StorageError::NotFound);
-    }
     let mut saved = call.clone();
     saved.updated_at = now;
     saved.ring_seconds = ring_seconds(saved.ringing_at, saved.answered_at, saved.ended_at);
+    if save_many(conn, std::slice::from_ref(&saved)).await? == 0 {
+        return Err(StorageError::NotFound);
+    }
     Ok(saved)
 }
 
@@ -475,8 +448,8 @@ pub async fn add_events(conn: &mut Conn, events: &[NewEvent]) -> Result<()> {
 }
 
 /// Writes back many calls' changing fields (as [`save`] does for one), each with its own
-/// `updated_at`.
-pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<()> {
+/// `updated_at`; returns how many were found.
+pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<u64> {
     let batch = Batch::of(conn);
     let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
     let sql = format!(
@@ -504,6 +477,7 @@ pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<()> {
         batch.rows("$1", "r"),
         int(0),
     );
+    let mut found = 0;
     for chunk in changed.chunks(batch::MAX_ITEMS) {
         let rows: Vec<serde_json::Value> = chunk
             .iter()
@@ -530,11 +504,12 @@ pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<()> {
                 ])
             })
             .collect();
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
+        found += sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(batch::to_json(&rows)?)
             .execute(&mut *conn)
             .await
-            .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?;
+            .map_err(|e| StorageError::on_unique(e, "another call already has that carrier id"))?
+            .rows_affected();
     }
-    Ok(())
+    Ok(found)
 }

@@ -208,20 +208,22 @@ mod tests {
         PhoneNumber::from_trusted(e164.into())
     }
 
+    const EVERY_DAY: [Weekday; 7] = [
+        Weekday::Mon,
+        Weekday::Tue,
+        Weekday::Wed,
+        Weekday::Thu,
+        Weekday::Fri,
+        Weekday::Sat,
+        Weekday::Sun,
+    ];
+
     /// Every day, all day: only the callee's hours count.
     fn always() -> CallingWindow {
         CallingWindow {
             start: ClockTime::new(0, 0).unwrap(),
             end: ClockTime::new(23, 59).unwrap(),
-            days: vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-                Weekday::Sat,
-                Weekday::Sun,
-            ],
+            days: EVERY_DAY.to_vec(),
         }
     }
 
@@ -385,13 +387,7 @@ mod tests {
         let office = CallingWindow {
             start: ClockTime::new(9, 0).unwrap(),
             end: ClockTime::new(17, 0).unwrap(),
-            days: vec![
-                Weekday::Mon,
-                Weekday::Tue,
-                Weekday::Wed,
-                Weekday::Thu,
-                Weekday::Fri,
-            ],
+            days: EVERY_DAY[..5].to_vec(),
         };
         // Saturday noon in Berlin: wait for Monday 09:00 CET (08:00 UTC).
         assert_eq!(
@@ -491,11 +487,10 @@ mod tests {
             days in proptest::collection::vec(0usize..7, 0..7),
             second in 1_767_225_600i64..1_830_297_600,
         ) {
-            const ALL: [Weekday; 7] = [Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat, Weekday::Sun];
             let w = CallingWindow {
                 start: ClockTime::new(start, 0).unwrap(),
                 end: ClockTime::new((start + length).min(23), 59).unwrap(),
-                days: days.iter().map(|d| ALL[*d]).collect(),
+                days: days.iter().map(|d| EVERY_DAY[*d]).collect(),
             };
             let local = LocalHours::default();
             let campaign = zone(ZONES[campaign]);

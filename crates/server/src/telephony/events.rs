@@ -36,8 +36,17 @@ pub fn detail(form: &[(String, String)]) -> serde_json::Value {
     )
 }
 
+/// One carrier report of a call's status.
+struct Report {
+    tenant: TenantId,
+    call_id: i64,
+    event: CallEvent,
+    form: Vec<(String, String)>,
+    now: i64,
+}
+
 /// Applies a status callback (or the status carried by a voice request, `kind` `voice`) in a
-/// transaction of its own.
+/// transaction of its own: a batch of one.
 pub async fn apply_status(
     store: &Store,
     tenant: TenantId,
@@ -47,44 +56,15 @@ pub async fn apply_status(
     form: &[(String, String)],
     now: i64,
 ) -> Result<Applied, AppError> {
-    let mut tx = store.begin().await?;
-    let applied = apply_in(&mut tx, tenant, call_id, kind, event, form, now).await?;
-    tx.commit().await.map_err(StorageError::from)?;
-    Ok(applied)
-}
-
-/// Applies one status report inside the caller's transaction.
-async fn apply_in(
-    conn: &mut outdial_storage::Conn,
-    tenant: TenantId,
-    call_id: i64,
-    kind: &str,
-    event: &CallEvent,
-    form: &[(String, String)],
-    now: i64,
-) -> Result<Applied, AppError> {
-    // The row lock comes first: storing the event takes a key-share lock on the call (its
-    // foreign key), and taking the row lock after that deadlocks with a concurrent report.
-    let mut call = calls::lock(conn, tenant, call_id).await?;
-    let fresh = calls::add_event(
-        conn,
+    let report = Report {
+        tenant,
         call_id,
-        kind,
-        Some(event.status.as_str()),
-        event.sequence,
-        &detail(form),
+        event: event.clone(),
+        form: form.to_vec(),
         now,
-    )
-    .await?;
-    if !fresh {
-        return Ok(Applied::Duplicate);
-    }
-    let applied = take(&mut call, event, now);
-    if applied == Applied::Advanced && event.status.is_final() {
-        finish_leads(conn, &[call.clone()], now).await?;
-    }
-    calls::save(conn, &call, now).await?;
-    Ok(applied)
+    };
+    let mut results = apply_batch(store, kind, &[&report]).await?;
+    results.pop().unwrap_or(Err(AppError::NotFound("call")))
 }
 
 /// Takes a fresh report into the call (in memory): the carrier's id and who answered when not
@@ -106,16 +86,12 @@ fn take(call: &mut Call, event: &CallEvent, now: i64) -> Applied {
 
 /// One status callback waiting to be applied.
 struct Job {
-    tenant: TenantId,
-    call_id: i64,
-    event: CallEvent,
-    form: Vec<(String, String)>,
-    now: i64,
+    report: Report,
     done: oneshot::Sender<Result<Applied, AppError>>,
 }
 
 /// Status callbacks arrive by the thousand a second when many calls run. They are applied by
-/// one task per process, many to a transaction (group commit): each waits until its batch is
+/// a queue on a thread of its own, many to a transaction (group commit): each waits until its batch is
 /// committed, so an answered callback is a stored one, but a batch pays for one commit and, on
 /// SQLite, one turn at the write lock.
 #[derive(Clone)]
@@ -171,11 +147,13 @@ impl StatusQueue {
     ) -> Result<Applied, AppError> {
         let (done, answer) = oneshot::channel();
         let job = Job {
-            tenant,
-            call_id,
-            event,
-            form,
-            now,
+            report: Report {
+                tenant,
+                call_id,
+                event,
+                form,
+                now,
+            },
             done,
         };
         self.jobs
@@ -207,8 +185,9 @@ async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
         }
         // Rows are locked in call order, so two instances' batches cannot deadlock; a call's
         // own reports keep their order.
-        batch.sort_by_key(|j| j.call_id);
-        match apply_batch(&store, &batch).await {
+        batch.sort_by_key(|j| j.report.call_id);
+        let reports: Vec<&Report> = batch.iter().map(|j| &j.report).collect();
+        match apply_batch(&store, "status", &reports).await {
             Ok(results) => {
                 for (job, result) in batch.into_iter().zip(results) {
                     let _ = job.done.send(result);
@@ -219,16 +198,9 @@ async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 // lose the others.
                 tracing::warn!(error = %e, size = batch.len(), "a batch of status callbacks failed; applying them one by one");
                 for job in batch {
-                    let result = apply_status(
-                        &store,
-                        job.tenant,
-                        job.call_id,
-                        "status",
-                        &job.event,
-                        &job.form,
-                        job.now,
-                    )
-                    .await;
+                    let result = apply_batch(&store, "status", &[&job.report])
+                        .await
+                        .and_then(|mut r| r.pop().unwrap_or(Err(AppError::NotFound("call"))));
                     let _ = job.done.send(result);
                 }
             }
@@ -236,23 +208,27 @@ async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
     }
 }
 
-/// Applies a batch in one transaction with a handful of set-based statements, whatever its
-/// size: lock the calls, read which sequence numbers they already have, decide each report in
-/// memory, then write the new events, the changed calls and the finished leads. Per-job
-/// outcomes that leave the transaction usable (a call that does not exist) are returned per job.
+/// Applies reports of one `kind`, sorted by call, in one transaction with a handful of
+/// set-based statements whatever their number: lock the calls, read which sequence numbers
+/// they already have, decide each report in memory, then write the new events, the changed
+/// calls and the finished leads. Per-report outcomes that leave the transaction usable (a call
+/// that does not exist) are returned per report.
 async fn apply_batch(
     store: &Store,
-    batch: &[Job],
+    kind: &str,
+    batch: &[&Report],
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
     let mut ids: Vec<i64> = batch.iter().map(|j| j.call_id).collect();
     ids.dedup(); // the batch is sorted by call
     let mut tx = store.begin().await?;
+    // The row locks come first: storing an event takes a key-share lock on its call (the
+    // foreign key), and taking the row lock after that deadlocks with a concurrent report.
     let mut calls: HashMap<i64, Call> = calls::lock_many(&mut tx, &ids)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
         .collect();
-    let mut known = calls::sequences(&mut tx, "status", &ids).await?;
+    let mut known = calls::sequences(&mut tx, kind, &ids).await?;
     let mut events = Vec::with_capacity(batch.len());
     let mut finished = HashSet::new();
     let mut results = Vec::with_capacity(batch.len());
@@ -272,7 +248,7 @@ async fn apply_batch(
         }
         events.push(calls::NewEvent {
             call_id: job.call_id,
-            kind: "status".into(),
+            kind: kind.into(),
             status: Some(job.event.status.as_str().into()),
             sequence: job.event.sequence,
             detail: detail(&job.form).to_string(),
@@ -382,7 +358,7 @@ async fn record(
     change: impl FnOnce(&mut Call) -> bool,
 ) -> Result<Option<Call>, AppError> {
     let mut tx = store.begin().await?;
-    // Row lock first, then the event (see `apply_in`).
+    // Row lock first, then the event (see `apply_batch`).
     let mut call = calls::lock(&mut tx, tenant, call_id).await?;
     calls::add_event(
         &mut tx,

@@ -115,7 +115,7 @@ pub async fn place(
     match result {
         Ok(info) => {
             let mut tx = store.begin().await?;
-            // Row lock first, then the event (see `events::apply_status`).
+            // Row lock first, then the event (see `events::apply_batch`).
             let mut current = calls::lock(&mut tx, tenant, call.id).await?;
             calls::add_event(
                 &mut tx,

@@ -336,14 +336,20 @@ async fn status_callback(
         .status()
 }
 
-#[tokio::test]
-async fn callbacks_arriving_together_and_repeated_are_each_applied_once() {
-    // Calls that ring out slowly, so the test's own callbacks are the ones that count.
+/// An app whose simulator rings calls out slowly, so a test's own callbacks come first and are
+/// the ones that count; with an owner and a campaign.
+async fn slow_ringing() -> (TestApp, Simulator, Member, i64) {
     let mut sim = fast(only("no_answer"), [0, 0, 1]);
     sim.speed = 0.001;
-    let (app, _sim) = app_with_sim(sim).await;
+    let (app, sim) = app_with_sim(sim).await;
     let owner = app.member("Dialers", Role::Owner).await;
     let campaign = app.campaign(&owner.token, "Spring").await;
+    (app, sim, owner, campaign)
+}
+
+#[tokio::test]
+async fn callbacks_arriving_together_and_repeated_are_each_applied_once() {
+    let (app, _sim, owner, campaign) = slow_ringing().await;
     let tenant = owner.tenant.0;
     let mut calls = Vec::new();
     for i in 0..6 {
@@ -421,12 +427,7 @@ async fn callbacks_arriving_together_and_repeated_are_each_applied_once() {
 
 #[tokio::test]
 async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
-    // Calls that ring out slowly, so the test's own callbacks come first.
-    let mut sim = fast(only("no_answer"), [0, 0, 1]);
-    sim.speed = 0.001;
-    let (app, _sim) = app_with_sim(sim).await;
-    let owner = app.member("Dialers", Role::Owner).await;
-    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (app, _sim, owner, campaign) = slow_ringing().await;
     let (_, call) = app
         .post(
             "/api/v1/calls",
@@ -523,11 +524,7 @@ async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
 
 #[tokio::test]
 async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
-    let mut sim = fast(only("no_answer"), [0, 0, 1]);
-    sim.speed = 0.001;
-    let (app, _sim) = app_with_sim(sim).await;
-    let owner = app.member("Dialers", Role::Owner).await;
-    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (app, _sim, owner, campaign) = slow_ringing().await;
     let (_, call) = app
         .post(
             "/api/v1/calls",
