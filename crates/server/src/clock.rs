@@ -44,3 +44,47 @@ impl Clock for ManualClock {
         self.0.load(Ordering::SeqCst)
     }
 }
+
+/// The real time sped up: starts at the real now and runs `speed` times as fast. With the
+/// simulator's time acceleration it makes retry delays, intervals and calling hours pass as
+/// fast as the simulated calls do.
+#[derive(Debug, Clone, Copy)]
+pub struct ScaledClock {
+    origin_ms: i64,
+    started: std::time::Instant,
+    speed: f64,
+}
+
+impl ScaledClock {
+    /// Starts now, running `speed` times as fast as real time.
+    pub fn new(speed: f64) -> Self {
+        ScaledClock {
+            origin_ms: SystemClock.now_ms(),
+            started: std::time::Instant::now(),
+            speed,
+        }
+    }
+}
+
+impl Clock for ScaledClock {
+    fn now_ms(&self) -> i64 {
+        self.origin_ms + (self.started.elapsed().as_secs_f64() * 1000.0 * self.speed) as i64
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_scaled_clock_runs_faster_than_the_real_one() {
+        let clock = ScaledClock::new(1000.0);
+        let real = SystemClock.now_ms();
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        let ahead = clock.now_ms() - SystemClock.now_ms();
+        assert!(
+            ahead >= 15_000,
+            "20 ms at 1000x is 20 s: {ahead} ms ahead of {real}"
+        );
+    }
+}

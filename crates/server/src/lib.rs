@@ -6,6 +6,7 @@ pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod demo;
+pub mod dialer;
 pub mod error;
 pub mod http;
 pub mod startup;

@@ -1,7 +1,7 @@
 //! Building and running the application: testable with a port-0 listener and a chosen clock.
 
 use crate::auth::LoginLimiter;
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, ScaledClock, SystemClock};
 use crate::config::Config;
 use crate::demo::{self, DemoLogin};
 use crate::http;
@@ -27,6 +27,10 @@ pub struct Application {
     pub demo: Option<DemoLogin>,
     /// The built-in Twilio simulator, when no Twilio account is configured.
     pub simulator: Option<Simulator>,
+    /// The dialer, started with the server when enabled.
+    dialer: Option<crate::dialer::Context>,
+    /// Holds the SQLite database for this process (see [`single_writer`]).
+    _sqlite_lock: Option<std::fs::File>,
 }
 
 /// A fresh random account for the in-process simulator: nothing outside this process knows it.
@@ -55,9 +59,20 @@ pub fn metrics_handle() -> PrometheusHandle {
 }
 
 impl Application {
-    /// Builds with the system clock.
+    /// Builds with the system clock, sped up as much as the simulator's calls when the
+    /// simulator runs with time acceleration.
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        Self::build_with_clock(config, Arc::new(SystemClock)).await
+        let speed = config.simulator.speed;
+        let clock: Arc<dyn Clock> = if !Telephony::has_server_account(&config) && speed != 1.0 {
+            tracing::info!(
+                speed,
+                "simulator time acceleration: Outdial's clock runs as fast"
+            );
+            Arc::new(ScaledClock::new(speed))
+        } else {
+            Arc::new(SystemClock)
+        };
+        Self::build_with_clock(config, clock).await
     }
 
     /// Connects and migrates the database, seeds the demo on first start, binds the listener.
@@ -66,6 +81,12 @@ impl Application {
         clock: Arc<dyn Clock>,
     ) -> anyhow::Result<Application> {
         let url = config.database.url.expose().clone();
+        let problems = config.dialer.problems();
+        if !problems.is_empty() {
+            anyhow::bail!("invalid dialer settings: {}", problems.join("; "));
+        }
+        let local_hours = crate::dialer::local_hours(config.dialer.local_hours_file.as_deref())?;
+        let sqlite_lock = single_writer(&url)?;
         let store = Store::connect(&url, config.database.max_connections)
             .await
             .with_context(|| format!("while connecting to {}", redact_url(&url)))?;
@@ -113,6 +134,16 @@ impl Application {
             Some(sim)
         };
         let telephony = Arc::new(Telephony::new(&config, simulator.as_ref(), public_base_url));
+        let dialer = config.dialer.enabled.then(|| crate::dialer::Context {
+            store: store.clone(),
+            telephony: telephony.clone(),
+            clock: clock.clone(),
+            config: config.dialer.clone(),
+            rules: Arc::new(crate::dialer::turn::Rules {
+                local: local_hours,
+                calls_per_second: config.dialer.calls_per_second,
+            }),
+        });
         let auth = &config.auth;
         let state = AppState {
             store: store.clone(),
@@ -133,6 +164,8 @@ impl Application {
             store,
             demo,
             simulator,
+            dialer,
+            _sqlite_lock: sqlite_lock,
         })
     }
 
@@ -141,7 +174,9 @@ impl Application {
         self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
     }
 
-    /// Serves until `shutdown` completes, then finishes in-flight requests.
+    /// Serves (and dials, when the dialer is enabled) until `shutdown` completes. Then it
+    /// stops placing calls, keeps serving webhooks while calls are in flight (at most
+    /// `dialer.drain_seconds`), and finishes in-flight requests.
     pub async fn run_until_stopped(
         self,
         shutdown: impl Future<Output = ()> + Send + 'static,
@@ -149,11 +184,86 @@ impl Application {
         let service = self
             .router
             .into_make_service_with_connect_info::<SocketAddr>();
+        let dialer = self.dialer.map(|ctx| {
+            let drain = std::time::Duration::from_secs(u64::from(ctx.config.drain_seconds));
+            (crate::dialer::Dialer::start(ctx), drain)
+        });
+        let store = self.store.clone();
+        let stopping = async move {
+            shutdown.await;
+            if let Some((dialer, drain)) = dialer {
+                tracing::info!(
+                    "shutting down: no new calls; serving webhooks for the calls in flight"
+                );
+                dialer.stop().await;
+                drain_calls(&store, drain).await;
+            }
+        };
         axum::serve(self.listener, service)
-            .with_graceful_shutdown(shutdown)
+            .with_graceful_shutdown(stopping)
             .await
             .context("while serving HTTP")?;
         self.store.close().await;
         Ok(())
+    }
+}
+
+/// Waits until no call is in flight, or `limit` passed.
+async fn drain_calls(store: &Store, limit: std::time::Duration) {
+    let until = std::time::Instant::now() + limit;
+    loop {
+        let open = match store.conn().await {
+            Ok(mut c) => outdial_storage::dialing::open_calls(&mut c)
+                .await
+                .unwrap_or(0),
+            Err(_) => 0,
+        };
+        if open == 0 {
+            return;
+        }
+        if std::time::Instant::now() >= until {
+            tracing::warn!(
+                calls = open,
+                "calls still in flight at shutdown; they are reconciled with the carrier at the next start"
+            );
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+    }
+}
+
+/// SQLite has one writer: a second `outdial serve` on the same file would fight the first over
+/// it, and caps counted by each would not hold. The first process holds an exclusive lock on
+/// `<file>.lock` for its life; a second one stops at start-up with a clear message. `None` for
+/// PostgreSQL and in-memory databases.
+pub fn single_writer(url: &str) -> anyhow::Result<Option<std::fs::File>> {
+    if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        return Ok(None);
+    }
+    let path = url
+        .strip_prefix("sqlite:")
+        .unwrap_or(url)
+        .trim_start_matches("//");
+    let path = path.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
+        return Ok(None);
+    }
+    let lock_path = format!("{path}.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .with_context(|| format!("while opening {lock_path}"))?;
+    match file.try_lock() {
+        Ok(()) => Ok(Some(file)),
+        Err(std::fs::TryLockError::WouldBlock) => anyhow::bail!(
+            "another Outdial server is already using the SQLite database {path} (it holds {lock_path}). \
+             SQLite allows one server process: stop the other one, or use PostgreSQL \
+             (database.url = \"postgres://…\") to run several instances"
+        ),
+        Err(std::fs::TryLockError::Error(e)) => {
+            Err(e).with_context(|| format!("while locking {lock_path}"))
+        }
     }
 }

@@ -13,7 +13,10 @@ use std::sync::Arc;
 
 pub(crate) fn router(shared: Arc<Shared>) -> Router {
     Router::new()
-        .route("/2010-04-01/Accounts/{account}/Calls.json", post(create))
+        .route(
+            "/2010-04-01/Accounts/{account}/Calls.json",
+            post(create).get(list),
+        )
         .route(
             "/2010-04-01/Accounts/{account}/Calls/{sid}",
             post(update).get(fetch),
@@ -186,6 +189,37 @@ async fn update(
     }
     let body = resource(&shared, call);
     (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+/// Twilio's call list, filtered by `To` and `From`, newest first, one page of `PageSize`.
+async fn list(
+    State(shared): State<Arc<Shared>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Response {
+    if let Some(r) = authenticate(&shared, &account, &headers) {
+        return r;
+    }
+    let params = read_form(query.as_deref().unwrap_or(""));
+    let get = |k: &str| params.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let size = get("PageSize")
+        .and_then(|v| v.parse::<usize>().ok())
+        .unwrap_or(50)
+        .clamp(1, 1000);
+    let calls = shared.calls.lock().expect("calls lock");
+    let mut found: Vec<&CallState> = calls
+        .values()
+        .filter(|c| get("To").is_none_or(|to| c.param("To") == Some(to)))
+        .filter(|c| get("From").is_none_or(|from| c.param("From") == Some(from)))
+        .collect();
+    found.sort_by_key(|c| std::cmp::Reverse(c.index));
+    let page: Vec<serde_json::Value> = found
+        .into_iter()
+        .take(size)
+        .map(|c| resource(&shared, c))
+        .collect();
+    axum::Json(json!({ "calls": page, "page": 0, "page_size": size })).into_response()
 }
 
 async fn fetch(

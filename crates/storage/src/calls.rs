@@ -83,11 +83,11 @@ pub struct CallEvent {
     pub received_at: i64,
 }
 
-const COLUMNS: &str = "id, tenant_id, campaign_id, lead_id, call_type, call_sid, from_number, to_number, status, \
+pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, lead_id, call_type, call_sid, from_number, to_number, status, \
     answered_by, outcome, disposition, error_code, error_message, created_at, ringing_at, answered_at, ended_at, \
     talk_seconds, recording_sid, recording_url, recording_seconds, price, price_unit, updated_at";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
+pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
     let status: String = get(row, "status")?;
     let corrupt = |what: &str, v: &str| StorageError::Corrupt(format!("call {what} '{v}'"));
     let answered_by: Option<String> = get(row, "answered_by")?;

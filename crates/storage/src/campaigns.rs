@@ -31,10 +31,10 @@ pub struct Campaign {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str =
+pub(crate) const COLUMNS: &str =
     "id, tenant_id, name, campaign_type, status, status_reason, settings, created_at, updated_at";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Campaign> {
+pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Campaign> {
     let kind: String = get(row, "campaign_type")?;
     let status: String = get(row, "status")?;
     let settings: String = get(row, "settings")?;

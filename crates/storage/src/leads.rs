@@ -58,11 +58,11 @@ pub struct Lead {
     pub updated_at: i64,
 }
 
-const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
+pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
     lead_type, priority, status, do_not_call, notes, custom_fields, attempts, last_attempt_at, next_attempt_at, \
     import_id, created_at, updated_at";
 
-fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
+pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
     let status: String = get(row, "status")?;
     let custom: Option<String> = get(row, "custom_fields")?;
     Ok(Lead {
@@ -152,8 +152,8 @@ pub async fn insert_many(
     let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
     let sql = format!(
         "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
-         lead_type, priority, status, do_not_call, notes, custom_fields, attempts, import_id, created_at, updated_at) \
-         SELECT $1, $2, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, $3, $4, $4 FROM {} WHERE TRUE {conflict}",
+         lead_type, priority, status, do_not_call, notes, custom_fields, attempts, next_attempt_at, import_id, created_at, updated_at) \
+         SELECT $1, $2, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, $4, $3, $4, $4 FROM {} WHERE TRUE {conflict}",
         text(0),
         text(1),
         text(2),
@@ -386,7 +386,10 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
     let sql = format!(
         "UPDATE leads SET phone = $1, country = $2, first_name = $3, last_name = $4, email = $5, company = $6, \
          timezone = $7, lead_type = $8, priority = $9, status = $10, do_not_call = $11, notes = $12, \
-         custom_fields = $13, updated_at = $14 WHERE tenant_id = $15 AND id = $16 RETURNING {COLUMNS}"
+         custom_fields = $13, updated_at = $14, \
+         next_attempt_at = CASE WHEN $10 = 'new' AND status <> 'new' THEN $14 \
+           WHEN $10 IN ('new', 'retry') THEN COALESCE(next_attempt_at, $14) ELSE next_attempt_at END \
+         WHERE tenant_id = $15 AND id = $16 RETURNING {COLUMNS}"
     );
     let custom = if lead.custom_fields.is_empty() {
         None

@@ -8,6 +8,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod carrier_accounts;
 mod db;
+pub mod dialing;
 pub mod dnc;
 mod error;
 pub mod imports;

@@ -23,6 +23,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0002_calls.sql"),
         postgres: include_str!("../migrations/postgres/0002_calls.sql"),
     },
+    Migration {
+        version: 3,
+        name: "dialer",
+        sqlite: include_str!("../migrations/sqlite/0003_dialer.sql"),
+        postgres: include_str!("../migrations/postgres/0003_dialer.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

@@ -154,4 +154,13 @@ pub trait Carrier: Send + Sync {
         creds: &'a Credentials,
         sid: &'a str,
     ) -> CarrierFuture<'a, CallInfo>;
+
+    /// The most recent calls (up to 50, newest first) from `from` to `to`: how a call created
+    /// at the carrier but never recorded (a crash, a lost answer) is found again.
+    fn find_calls<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        to: &'a str,
+        from: &'a str,
+    ) -> CarrierFuture<'a, Vec<CallInfo>>;
 }

@@ -90,12 +90,12 @@ impl TwilioClient {
     }
 
     /// Sends a request built by `build` until it succeeds, fails for good, or runs out of tries.
-    async fn send(
+    async fn send<T: serde::de::DeserializeOwned>(
         &self,
         creds: &Credentials,
         replay: Replay,
         build: impl Fn() -> reqwest::RequestBuilder,
-    ) -> Result<CallInfo, CarrierError> {
+    ) -> Result<T, CarrierError> {
         let mut delay = self.backoff.first_delay;
         let mut attempt = 1;
         loop {
@@ -105,13 +105,12 @@ impl TwilioClient {
                 .await;
             let (error, retry_after) = match result {
                 Ok(resp) if resp.status().is_success() => {
-                    let body: CallResource = resp.json().await.map_err(|e| CarrierError {
+                    return resp.json().await.map_err(|e| CarrierError {
                         kind: ErrorKind::Unavailable,
                         http_status: None,
                         code: None,
                         message: format!("Twilio's answer could not be read: {e}"),
-                    })?;
-                    return body.into_info();
+                    });
                 }
                 Ok(resp) => {
                     let status = resp.status().as_u16();
@@ -215,10 +214,11 @@ impl Carrier for TwilioClient {
         Box::pin(async move {
             let url = self.calls_url(creds);
             let form = create_call_form(call);
-            self.send(creds, Replay::OnlyIfNotProcessed, || {
+            self.send::<CallResource>(creds, Replay::OnlyIfNotProcessed, || {
                 self.http.post(&url).form(&form)
             })
-            .await
+            .await?
+            .into_info()
         })
     }
 
@@ -231,8 +231,9 @@ impl Carrier for TwilioClient {
         Box::pin(async move {
             let url = self.call_url(creds, sid);
             let form = update_call_form(update);
-            self.send(creds, Replay::Safe, || self.http.post(&url).form(&form))
-                .await
+            self.send::<CallResource>(creds, Replay::Safe, || self.http.post(&url).form(&form))
+                .await?
+                .into_info()
         })
     }
 
@@ -243,9 +244,36 @@ impl Carrier for TwilioClient {
     ) -> CarrierFuture<'a, CallInfo> {
         Box::pin(async move {
             let url = self.call_url(creds, sid);
-            self.send(creds, Replay::Safe, || self.http.get(&url)).await
+            self.send::<CallResource>(creds, Replay::Safe, || self.http.get(&url))
+                .await?
+                .into_info()
         })
     }
+
+    fn find_calls<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        to: &'a str,
+        from: &'a str,
+    ) -> CarrierFuture<'a, Vec<CallInfo>> {
+        Box::pin(async move {
+            let url = self.calls_url(creds);
+            let query = [("To", to), ("From", from), ("PageSize", "50")];
+            let page: CallPage = self
+                .send(creds, Replay::Safe, || self.http.get(&url).query(&query))
+                .await?;
+            page.calls
+                .into_iter()
+                .map(CallResource::into_info)
+                .collect()
+        })
+    }
+}
+
+/// A page of Twilio's call list.
+#[derive(Debug, Deserialize)]
+struct CallPage {
+    calls: Vec<CallResource>,
 }
 
 /// A call resource as Twilio returns it (the fields Outdial reads).

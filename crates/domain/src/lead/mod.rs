@@ -2,8 +2,10 @@
 
 mod attempt;
 mod fields;
+pub mod screen;
 mod status;
 
 pub use attempt::{AfterCall, after_call};
 pub use fields::{NewLead, Priority, parse_flag};
+pub use screen::{AttemptLimits, Candidate, HoldWhy, Verdict, screen};
 pub use status::{Actor, LeadStatus, LeadStatusError};

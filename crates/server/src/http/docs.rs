@@ -16,6 +16,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::api_keys::list, super::api_keys::create, super::api_keys::revoke,
         super::tenant::read, super::tenant::update,
         super::campaigns::list, super::campaigns::create, super::campaigns::read, super::campaigns::update, super::campaigns::change_status, super::campaigns::remove,
+        super::progress::progress, super::progress::recycle,
         super::leads::list, super::leads::read, super::leads::create, super::leads::update, super::leads::remove,
         super::imports::upload, super::imports::list, super::imports::read, super::imports::rejections, super::imports::rejections_csv, super::imports::template,
         super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,

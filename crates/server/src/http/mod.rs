@@ -12,6 +12,7 @@ pub mod extract;
 mod health;
 mod imports;
 mod leads;
+mod progress;
 mod tenant;
 mod twilio;
 mod upload;
@@ -36,6 +37,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_keys::router())
         .merge(tenant::router())
         .merge(campaigns::router())
+        .merge(progress::router())
         .merge(leads::router())
         .merge(imports::router())
         .merge(dnc::router())

@@ -5,7 +5,7 @@ use super::Telephony;
 use crate::error::AppError;
 use outdial_domain::PhoneNumber;
 use outdial_domain::call::{CallStatus, Outcome};
-use outdial_domain::campaign::{CampaignStatus, VoicemailAction};
+use outdial_domain::campaign::{CampaignSettings, CampaignStatus, VoicemailAction};
 use outdial_domain::lead::after_call;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
@@ -36,18 +36,9 @@ pub async fn place(
 ) -> Result<Call, AppError> {
     let campaign = req.campaign;
     let tenant = campaign.tenant_id;
-    let settings = &campaign.settings;
-    let from = settings
-        .caller_ids
-        .get((now as usize / 1000) % settings.caller_ids.len().max(1))
-        .ok_or_else(|| {
-            AppError::invalid(
-                "settings.caller_ids",
-                "the campaign has no caller ID to call from; add one of your Twilio numbers",
-            )
-        })?
-        .to_string();
-    let account = telephony.account_for(store, tenant).await?;
+    let from = caller_id(&campaign.settings, now)?;
+    // Before anything is recorded: without an account there is nothing to place.
+    telephony.account_for(store, tenant).await?;
     let mut tx = store.begin().await?;
     if dnc::find(&mut tx, tenant, &req.to).await?.is_some() {
         return Err(AppError::Conflict(format!(
@@ -88,12 +79,42 @@ pub async fn place(
     tx.commit()
         .await
         .map_err(outdial_storage::StorageError::from)?;
+    dispatch(store, telephony, campaign, req.lead, call, now).await
+}
 
+/// The campaign's caller ID for a call at `now` (several numbers are rotated).
+pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<String, AppError> {
+    settings
+        .caller_ids
+        .get((now as usize / 1000) % settings.caller_ids.len().max(1))
+        .map(|n| n.to_string())
+        .ok_or_else(|| {
+            AppError::invalid(
+                "settings.caller_ids",
+                "the campaign has no caller ID to call from; add one of your Twilio numbers",
+            )
+        })
+}
+
+/// Hands a recorded call (status `queued`, its lead already `dialing`) to the carrier and
+/// records the answer: the carrier's id, or the refusal, which ends the call and hands its
+/// lead back (closed as invalid, or to be called again later without an attempt counted).
+pub async fn dispatch(
+    store: &Store,
+    telephony: &Telephony,
+    campaign: &Campaign,
+    lead: Option<&Lead>,
+    call: Call,
+    now: i64,
+) -> Result<Call, AppError> {
+    let tenant = campaign.tenant_id;
+    let settings = &campaign.settings;
+    let account = telephony.account_for(store, tenant).await?;
     let detection = settings.machine_detection;
     let wants_detection = detection.enabled;
     let request = NewCall {
-        to: req.to.to_string(),
-        from,
+        to: call.to.clone(),
+        from: call.from.clone(),
         url: telephony.webhook_url("voice", tenant, call.id),
         status_callback: telephony.webhook_url("status", tenant, call.id),
         timeout_seconds: settings.ring_timeout_seconds,
@@ -139,6 +160,16 @@ pub async fn place(
             tracing::info!(tenant_id = %tenant, call_id = saved.id, call_sid = ?saved.call_sid, source = ?account.source, "call placed");
             Ok(saved)
         }
+        Err(err) if err.kind == ErrorKind::Unavailable => {
+            // The request may have reached the carrier: the call may exist. It stays open, its
+            // lead claimed, until reconciliation asks the carrier (`dialer::reconcile`) — a
+            // retry now could call the person twice.
+            calls::add_event(&mut conn, call.id, "carrier", Some("unknown"), None, &serde_json::json!({"error": err.message, "http_status": err.http_status, "next": "asked again at the carrier by reconciliation"}), now).await?;
+            tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier did not answer a call creation; it will be reconciled");
+            Err(AppError::Upstream(format!(
+                "{err}; the call may have been placed: Outdial checks with the carrier before calling this lead again"
+            )))
+        }
         Err(err) => {
             let mut failed = call.clone();
             failed.status = CallStatus::Failed;
@@ -152,7 +183,7 @@ pub async fn place(
             });
             calls::add_event(&mut conn, call.id, "carrier", Some("failed"), None, &serde_json::json!({"error_code": err.code, "error": err.message, "http_status": err.http_status}), now).await?;
             calls::save(&mut conn, &failed, now).await?;
-            if let Some(lead) = req.lead {
+            if let Some(lead) = lead {
                 let after = match err.kind {
                     ErrorKind::InvalidNumber => {
                         after_call(Outcome::Invalid, lead.attempts, settings, now)

@@ -1,0 +1,192 @@
+//! The checks a due lead passes at the moment it would be dialed — not only at import: the
+//! do-not-call list, the per-lead attempt limits, and the calling hours. A lead that may not be
+//! called now is held until the next moment it may, never dropped.
+
+use crate::PhoneNumber;
+use crate::hours::{Gate, HoldReason};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+
+/// What the dialer knows about a due lead.
+#[derive(Debug, Clone, Copy)]
+pub struct Candidate<'a> {
+    /// The number to call.
+    pub phone: &'a PhoneNumber,
+    /// The lead's own time zone, if it has one.
+    pub zone: Option<&'a TimeZone>,
+    /// Attempts made so far.
+    pub attempts: i64,
+    /// The number is on the tenant's do-not-call list.
+    pub on_do_not_call_list: bool,
+    /// Calls made to it in the last 24 hours, and when the first of them was made.
+    pub last_24h: Option<(i64, Timestamp)>,
+}
+
+/// The per-lead attempt limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AttemptLimits {
+    /// Over the campaign's life.
+    pub per_lead: u32,
+    /// In any 24 hours.
+    pub per_24h: u32,
+}
+
+/// Why a lead waits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HoldWhy {
+    /// A calling-hours rule.
+    Hours(HoldReason),
+    /// The lead had as many calls in the last 24 hours as allowed.
+    AttemptsPer24h,
+}
+
+impl std::fmt::Display for HoldWhy {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            HoldWhy::Hours(r) => r.fmt(f),
+            HoldWhy::AttemptsPer24h => f.write_str("maximum attempts per 24 hours reached"),
+        }
+    }
+}
+
+/// What to do with a due lead now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    /// Call it.
+    Dial,
+    /// Its number is on the do-not-call list: mark it and never call it.
+    DoNotCall,
+    /// It has used every attempt: close it as exhausted.
+    Exhausted,
+    /// Not now: look again at `until`.
+    Hold {
+        /// Why.
+        why: HoldWhy,
+        /// The next moment it may be called.
+        until: Timestamp,
+    },
+}
+
+/// How long a lead waits when no rule names the moment it may be called (an unknown time
+/// zone, a window without days): it is looked at again after this, so a fix takes effect.
+pub const RECHECK: SignedDuration = SignedDuration::from_hours(1);
+
+/// Screens a due lead at `now`, the strictest rule first.
+pub fn screen(
+    c: &Candidate<'_>,
+    limits: AttemptLimits,
+    gate: &Gate<'_>,
+    now: Timestamp,
+) -> Verdict {
+    if c.on_do_not_call_list {
+        return Verdict::DoNotCall;
+    }
+    if c.attempts >= i64::from(limits.per_lead) {
+        return Verdict::Exhausted;
+    }
+    if let Some((count, first)) = c.last_24h
+        && count >= i64::from(limits.per_24h)
+    {
+        return Verdict::Hold {
+            why: HoldWhy::AttemptsPer24h,
+            until: (first + SignedDuration::from_hours(24)).max(now + SignedDuration::from_secs(1)),
+        };
+    }
+    match gate.check(c.phone, c.zone, now) {
+        Ok(()) => Verdict::Dial,
+        Err(blocked) => Verdict::Hold {
+            why: HoldWhy::Hours(blocked.reason),
+            until: blocked.until.unwrap_or(now + RECHECK),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::campaign::CallingWindow;
+    use crate::hours::LocalHours;
+
+    fn at(s: &str) -> Timestamp {
+        s.parse().unwrap()
+    }
+
+    fn check(c: Candidate<'_>, now: &str) -> Verdict {
+        let window = CallingWindow::default();
+        let local = LocalHours::default();
+        let gate = Gate::new(&window, TimeZone::get("America/New_York").unwrap(), &local);
+        let limits = AttemptLimits {
+            per_lead: 5,
+            per_24h: 3,
+        };
+        screen(&c, limits, &gate, at(now))
+    }
+
+    fn lead(phone: &PhoneNumber) -> Candidate<'_> {
+        Candidate {
+            phone,
+            zone: None,
+            attempts: 0,
+            on_do_not_call_list: false,
+            last_24h: None,
+        }
+    }
+
+    #[test]
+    fn a_lead_within_every_rule_is_dialed() {
+        let p = PhoneNumber::parse_e164("+12124893222").unwrap();
+        assert_eq!(check(lead(&p), "2026-11-18T15:00:00Z"), Verdict::Dial);
+    }
+
+    #[test]
+    fn do_not_call_beats_everything_and_limits_close_the_lead() {
+        let p = PhoneNumber::parse_e164("+12124893222").unwrap();
+        let mut c = lead(&p);
+        c.attempts = 5;
+        assert_eq!(check(c, "2026-11-18T15:00:00Z"), Verdict::Exhausted);
+        c.on_do_not_call_list = true;
+        // At night too: the list is checked before the hours.
+        assert_eq!(check(c, "2026-11-18T05:00:00Z"), Verdict::DoNotCall);
+    }
+
+    #[test]
+    fn a_lead_called_too_often_waits_until_its_first_call_is_a_day_old() {
+        let p = PhoneNumber::parse_e164("+12124893222").unwrap();
+        let mut c = lead(&p);
+        c.last_24h = Some((3, at("2026-11-18T14:00:00Z")));
+        assert_eq!(
+            check(c, "2026-11-18T15:00:00Z"),
+            Verdict::Hold {
+                why: HoldWhy::AttemptsPer24h,
+                until: at("2026-11-19T14:00:00Z")
+            }
+        );
+        c.last_24h = Some((2, at("2026-11-18T14:00:00Z")));
+        assert_eq!(check(c, "2026-11-18T15:00:00Z"), Verdict::Dial);
+    }
+
+    #[test]
+    fn out_of_hours_waits_for_the_next_allowed_moment() {
+        // 06:00 in New York: the default window opens at 09:00.
+        let p = PhoneNumber::parse_e164("+12124893222").unwrap();
+        match check(lead(&p), "2026-11-18T11:00:00Z") {
+            Verdict::Hold {
+                why: HoldWhy::Hours(_),
+                until,
+            } => assert_eq!(until, at("2026-11-18T14:00:00Z")),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_unknown_zone_is_looked_at_again_later() {
+        let p = PhoneNumber::parse_e164("+18004893222").unwrap();
+        assert_eq!(
+            check(lead(&p), "2026-11-18T15:00:00Z"),
+            Verdict::Hold {
+                why: HoldWhy::Hours(HoldReason::UnknownTimeZone),
+                until: at("2026-11-18T16:00:00Z")
+            }
+        );
+    }
+}
