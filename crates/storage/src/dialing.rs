@@ -145,12 +145,16 @@ pub async fn due_leads(
     Ok(out)
 }
 
-/// When the campaign's next lead falls due: `None` when it has no callable lead left.
-pub async fn next_due(conn: &mut Conn, campaign: CampaignId) -> Result<Option<i64>> {
-    let mut next: Option<i64> = None;
+/// When the campaign's next lead falls due, and why it waits until then if a rule holds it:
+/// `None` when the campaign has no callable lead left.
+pub async fn next_due(
+    conn: &mut Conn,
+    campaign: CampaignId,
+) -> Result<Option<(i64, Option<String>)>> {
+    let mut next: Option<(i64, Option<String>)> = None;
     for rank in RANKS {
         let row = sqlx::query(
-            "SELECT next_attempt_at FROM leads WHERE campaign_id = $1 AND priority = $2 \
+            "SELECT next_attempt_at, hold_reason FROM leads WHERE campaign_id = $1 AND priority = $2 \
              AND status IN ('new', 'retry') AND do_not_call = 0 ORDER BY next_attempt_at LIMIT 1",
         )
         .bind(campaign.0)
@@ -159,7 +163,9 @@ pub async fn next_due(conn: &mut Conn, campaign: CampaignId) -> Result<Option<i6
         .await?;
         if let Some(row) = row {
             let at: i64 = get(&row, "next_attempt_at")?;
-            next = Some(next.map_or(at, |n| n.min(at)));
+            if next.as_ref().is_none_or(|(n, _)| at < *n) {
+                next = Some((at, get(&row, "hold_reason")?));
+            }
         }
     }
     Ok(next)
@@ -176,19 +182,26 @@ pub async fn has_dialing(conn: &mut Conn, campaign: CampaignId) -> Result<bool> 
     Ok(row.is_some())
 }
 
-/// Moves leads' next attempt to a later moment (a rule holds them back until then). Only
-/// leads still callable are touched.
-pub async fn reschedule(conn: &mut Conn, held: &[(LeadId, i64)], now: i64) -> Result<()> {
+/// A lead held back: until when, and why.
+pub type Hold = (LeadId, i64, String);
+
+/// Moves leads' next attempt to a later moment, with the rule that holds them back until
+/// then. Only leads still callable are touched.
+pub async fn reschedule(conn: &mut Conn, held: &[Hold], now: i64) -> Result<()> {
     let batch = Batch::of(conn);
     let sql = format!(
-        "UPDATE leads SET next_attempt_at = {}, updated_at = $1 FROM {} \
+        "UPDATE leads SET next_attempt_at = {}, hold_reason = {}, updated_at = $1 FROM {} \
          WHERE leads.id = {} AND leads.status IN ('new', 'retry')",
         batch.int("r", 1),
+        batch.text("r", 2),
         batch.rows("$2", "r"),
         batch.int("r", 0),
     );
     for chunk in held.chunks(batch::MAX_ITEMS) {
-        let rows: Vec<(i64, i64)> = chunk.iter().map(|(id, at)| (id.0, *at)).collect();
+        let rows: Vec<(i64, i64, &str)> = chunk
+            .iter()
+            .map(|(id, at, why)| (id.0, *at, why.as_str()))
+            .collect();
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(now)
             .bind(batch::to_json(&rows)?)
@@ -213,7 +226,7 @@ pub async fn exhaust(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<()> {
 pub async fn claim(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<Vec<LeadId>> {
     let batch = Batch::of(conn);
     let sql = format!(
-        "UPDATE leads SET status = 'dialing', updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) \
+        "UPDATE leads SET status = 'dialing', hold_reason = NULL, updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) \
          AND status IN ('new', 'retry') AND do_not_call = 0 RETURNING id",
         batch.texts("$2", "w")
     );

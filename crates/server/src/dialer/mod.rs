@@ -21,8 +21,9 @@ use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinSet;
 
-/// Clock milliseconds between two reconciliation sweeps.
-const RECONCILE_EVERY_MS: i64 = 5_000;
+/// Time between two reconciliation sweeps (real time: what they look for is measured on the
+/// clock, but a stopped test clock must not stop them).
+const RECONCILE_EVERY: Duration = Duration::from_secs(1);
 
 /// Everything the dialer works with.
 #[derive(Clone)]
@@ -66,7 +67,7 @@ impl Dialer {
 async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
     let tick = Duration::from_millis(ctx.config.tick_ms);
     let mut sending = JoinSet::new();
-    let mut last_sweep = i64::MIN;
+    let mut last_sweep: Option<std::time::Instant> = None;
     tracing::info!(tick_ms = ctx.config.tick_ms, "dialer started");
     loop {
         tokio::select! {
@@ -78,8 +79,8 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
         if let Err(e) = round(&ctx, now, &mut sending).await {
             tracing::warn!(error = %e, "a dialer round failed; trying again at the next tick");
         }
-        if now - last_sweep >= RECONCILE_EVERY_MS {
-            last_sweep = now;
+        if last_sweep.is_none_or(|at| at.elapsed() >= RECONCILE_EVERY) {
+            last_sweep = Some(std::time::Instant::now());
             if let Err(e) = reconcile::sweep(&ctx, now).await {
                 tracing::warn!(error = %e, "reconciling calls failed; trying again later");
             }

@@ -110,7 +110,6 @@ pub async fn take(
 
     let mut want = decision.place as usize;
     let mut placed = Vec::new();
-    let mut held_because: Option<String> = None;
     let mut any_due = false;
     for _ in 0..SCREEN_ROUNDS {
         if want == 0 {
@@ -144,8 +143,7 @@ pub async fn take(
                 Verdict::DoNotCall => on_list.push(lead.id),
                 Verdict::Exhausted => exhausted.push(lead.id),
                 Verdict::Hold { why, until } => {
-                    held_because.get_or_insert_with(|| why.to_string());
-                    held.push((lead.id, until.as_millisecond()));
+                    held.push((lead.id, until.as_millisecond(), why.to_string()));
                 }
             }
         }
@@ -177,6 +175,7 @@ pub async fn take(
         }
     }
 
+    let current = dialing::waiting(&mut tx, tenant, id).await?;
     let outlook = if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
         Outlook {
             waiting: Some(why.describe().to_string()),
@@ -207,11 +206,12 @@ pub async fn take(
             }
         } else {
             Outlook {
-                waiting: Some(held_because.unwrap_or_else(|| match next {
-                    Some(_) => "waiting for leads to fall due (retry delays)".into(),
+                waiting: Some(match &next {
+                    Some((_, Some(why))) => why.clone(),
+                    Some((_, None)) => "no lead is due yet (retry delays)".into(),
                     None => "waiting for the calls in flight to end".into(),
-                })),
-                next_call_at: next,
+                }),
+                next_call_at: next.map(|(at, _)| at),
             }
         }
     } else {
@@ -220,7 +220,6 @@ pub async fn take(
             next_call_at: None,
         }
     };
-    let current = dialing::waiting(&mut tx, tenant, id).await?;
     if current != (outlook.waiting.clone(), outlook.next_call_at) {
         dialing::set_waiting(
             &mut tx,

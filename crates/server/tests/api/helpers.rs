@@ -17,6 +17,8 @@ pub struct TestApp {
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub store: Store,
+    /// The database URL, for a second instance on the same database.
+    pub db_url: String,
     _db: TestDb,
 }
 
@@ -32,14 +34,8 @@ pub async fn spawn_app() -> TestApp {
 
 pub async fn spawn_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
     let db = fresh_db().await;
-    let config = Config::default()
-        .with("database.url", &db.url)
-        .and_then(|c| c.with("server.bind", "127.0.0.1:0"))
-        .and_then(|c| c.with("demo.seed", false))
-        .unwrap();
-    let config = adjust(config);
     let clock = ManualClock::new(START);
-    let app = Application::build_with_clock(config, Arc::new(clock.clone()))
+    let app = build(&db.url, clock.clone(), adjust)
         .await
         .expect("application builds");
     let base = format!("http://127.0.0.1:{}", app.port());
@@ -50,8 +46,23 @@ pub async fn spawn_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
         client: reqwest::Client::new(),
         clock,
         store,
+        db_url: db.url.clone(),
         _db: db,
     }
+}
+
+/// Builds (not yet serving) an application on the database at `url` with `clock`.
+pub async fn build(
+    url: &str,
+    clock: ManualClock,
+    adjust: impl FnOnce(Config) -> Config,
+) -> anyhow::Result<Application> {
+    let config = Config::default()
+        .with("database.url", url)
+        .and_then(|c| c.with("server.bind", "127.0.0.1:0"))
+        .and_then(|c| c.with("demo.seed", false))
+        .unwrap();
+    Application::build_with_clock(adjust(config), Arc::new(clock)).await
 }
 
 impl TestApp {

@@ -4,6 +4,7 @@
 mod auth;
 mod calls;
 mod campaigns;
+mod dialer;
 mod dnc;
 mod helpers;
 mod imports;

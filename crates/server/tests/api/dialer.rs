@@ -1,0 +1,534 @@
+//! The dialer end to end: running campaigns call their leads by themselves through the real
+//! Twilio client and a simulator this test starts, on a clock the test moves. Calling hours,
+//! do-not-call, retries, caps, completion, restarts and reconciliation.
+
+use crate::helpers::*;
+use outdial_domain::Role;
+use outdial_server::Application;
+use outdial_simulator::{OutcomeWeights, SimConfig, Simulator};
+use outdial_twilio::{Carrier, Credentials, NewCall, TwilioClient};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use std::time::Duration;
+
+const ACCOUNT: &str = "AC00112233445566778899aabbccddeeff";
+const TOKEN: &str = "ffeeddccbbaa99887766554433221100";
+
+/// 15:00 UTC on Thursday 19 November 2026: 10:00 in New York, 07:00 in Los Angeles.
+const NY_MORNING: i64 = 1_795_100_400_000;
+const HOUR: i64 = 3_600_000;
+const MINUTE: i64 = 60_000;
+
+fn creds() -> Credentials {
+    Credentials {
+        account_sid: ACCOUNT.into(),
+        auth_token: TOKEN.into(),
+    }
+}
+
+fn outcomes(human: u32, busy: u32) -> OutcomeWeights {
+    OutcomeWeights {
+        human,
+        machine: 0,
+        busy,
+        no_answer: 0,
+        failed: 0,
+    }
+}
+
+fn sim_config(outcomes: OutcomeWeights) -> SimConfig {
+    SimConfig {
+        speed: 400.0,
+        calls_per_second: 500.0,
+        outcomes,
+        keypress: [0, 0, 1],
+        ..SimConfig::default()
+    }
+}
+
+/// Config for an app dialing through `sim_url` with a fast tick.
+fn dialing(sim_url: String) -> impl FnOnce(outdial_server::Config) -> outdial_server::Config {
+    move |c| {
+        c.with("twilio.account_sid", ACCOUNT)
+            .and_then(|c| c.with("twilio.auth_token", TOKEN))
+            .and_then(|c| c.with("twilio.api_base_url", sim_url))
+            .and_then(|c| c.with("dialer.tick_ms", 20))
+            .and_then(|c| c.with("dialer.calls_per_second", 1000))
+            .and_then(|c| c.with("dialer.reconcile_after_seconds", 60))
+            .unwrap()
+    }
+}
+
+async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
+    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
+        .await
+        .unwrap();
+    let app = spawn_with(dialing(simulator.base_url().to_string())).await;
+    app.clock.advance(NY_MORNING - START);
+    let owner = app.member("Dialers", Role::Owner).await;
+    (app, simulator, owner)
+}
+
+/// A campaign calling every day 08:00–21:00 New York time, unattended, with `extra` settings.
+async fn campaign(app: &TestApp, token: &str, extra: Value) -> i64 {
+    let mut settings = json!({
+        "caller_ids": ["+18134893200"],
+        "script": { "message": "Hello {first_name}", "voicemail_message": "Call us back" },
+        "timezone": "America/New_York",
+        "calling_window": { "start": "08:00", "end": "21:00",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] },
+        "pacing": { "mode": "unattended" },
+        "max_concurrent_calls": 5,
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        settings[k] = v.clone();
+    }
+    let (status, body) = app
+        .post(
+            "/api/v1/campaigns",
+            token,
+            json!({ "name": "Autumn", "settings": settings }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn add_lead(app: &TestApp, token: &str, campaign: i64, phone: &str) -> i64 {
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/campaigns/{campaign}/leads"),
+            token,
+            json!({ "phone": phone, "first_name": "Pat" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{body}");
+    body["id"].as_i64().unwrap()
+}
+
+async fn set_status(app: &TestApp, token: &str, campaign: i64, status: &str) {
+    let (code, body) = app
+        .put(
+            &format!("/api/v1/campaigns/{campaign}/status"),
+            token,
+            json!({ "status": status }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+}
+
+async fn progress(app: &TestApp, token: &str, campaign: i64) -> Value {
+    let (status, body) = app
+        .get(&format!("/api/v1/campaigns/{campaign}/progress"), token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+/// Polls the campaign's progress until `done` holds (15 s at most).
+async fn wait_for(
+    app: &TestApp,
+    token: &str,
+    campaign: i64,
+    what: &str,
+    done: impl Fn(&Value) -> bool,
+) -> Value {
+    for _ in 0..300 {
+        let p = progress(app, token, campaign).await;
+        if done(&p) {
+            return p;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    panic!(
+        "timed out waiting for {what}: {}",
+        progress(app, token, campaign).await
+    );
+}
+
+async fn lead(app: &TestApp, token: &str, id: i64) -> Value {
+    app.get(&format!("/api/v1/leads/{id}"), token).await.1
+}
+
+/// Calls placed to `phone`, whatever the tenant, straight from the database.
+async fn calls_to(app: &TestApp, phone: &str) -> i64 {
+    let row: (i64,) = sqlx::query_as("SELECT COUNT(*) FROM calls WHERE to_number = $1")
+        .bind(phone)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    row.0
+}
+
+fn ms(v: &Value) -> i64 {
+    v.as_str()
+        .and_then(|s| s.parse::<jiff::Timestamp>().ok())
+        .map(|t| t.as_millisecond())
+        .unwrap_or_else(|| panic!("not a timestamp: {v}"))
+}
+
+#[tokio::test]
+async fn a_campaign_calls_within_each_callees_hours_skips_do_not_call_and_completes() {
+    let (app, _sim, owner) = start(sim_config(outcomes(1, 0))).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    let new_york = add_lead(&app, t, id, "+12124893222").await;
+    let florida = add_lead(&app, t, id, "+18134893227").await;
+    let los_angeles = add_lead(&app, t, id, "+12134893222").await;
+    let listed = add_lead(&app, t, id, "+12124893229").await;
+    // Listed behind the lead's back (as another instance or an import could): the check at
+    // dialing time still catches it.
+    sqlx::query(
+        "INSERT INTO dnc_numbers (tenant_id, phone, source, reason, created_by, created_at) VALUES ($1, $2, 'api', 'asked', 'test', 0)",
+    )
+    .bind(owner.tenant.0)
+    .bind("+12124893229")
+    .execute(app.store.pool())
+    .await
+    .unwrap();
+
+    set_status(&app, t, id, "running").await;
+    let p = wait_for(&app, t, id, "the east coast called", |p| {
+        p["leads"]["completed"] == 2
+    })
+    .await;
+    assert_eq!(p["isRunning"], true);
+    assert_eq!(p["totalLeads"], 4);
+    let la = lead(&app, t, los_angeles).await;
+    assert_eq!(la["status"], "new", "07:00 in Los Angeles: not yet");
+    let eight_in_la = NY_MORNING + HOUR;
+    assert_eq!(
+        la["next_attempt_at"], eight_in_la,
+        "rescheduled, not dropped"
+    );
+    let p = wait_for(&app, t, id, "the reason to wait", |p| {
+        p["waitingReason"].is_string()
+    })
+    .await;
+    assert!(
+        p["waitingReason"]
+            .as_str()
+            .unwrap()
+            .contains("America/Los_Angeles"),
+        "{p}"
+    );
+    assert_eq!(ms(&p["nextCallAt"]), eight_in_la);
+    assert_eq!(p["remaining"], 1);
+    let dnc = lead(&app, t, listed).await;
+    assert_eq!(dnc["do_not_call"], true);
+    assert_eq!(calls_to(&app, "+12124893229").await, 0);
+
+    app.clock.advance(HOUR);
+    let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
+    assert_eq!(p["isRunning"], false);
+    assert_eq!(p["callsMade"], 3);
+    assert_eq!(p["inFlight"], 0);
+    assert_eq!(p["remaining"], 0);
+    assert_eq!(p["outcomes"]["answered"], 3);
+    assert!(p["statusReason"].as_str().unwrap().contains("every lead"));
+    for (lead_id, phone) in [
+        (new_york, "+12124893222"),
+        (florida, "+18134893227"),
+        (los_angeles, "+12134893222"),
+    ] {
+        assert_eq!(lead(&app, t, lead_id).await["attempts"], 1);
+        assert_eq!(calls_to(&app, phone).await, 1, "{phone} called once");
+    }
+    assert_eq!(calls_to(&app, "+12124893229").await, 0);
+}
+
+#[tokio::test]
+async fn busy_numbers_are_retried_after_their_delay_until_their_attempts_run_out() {
+    let (app, _sim, owner) = start(sim_config(outcomes(0, 1))).await;
+    let t = &owner.token;
+    let retry = json!({
+        "busy": { "delay_minutes": 10, "max_attempts": 2 },
+        "no_answer": { "delay_minutes": 60, "max_attempts": 3 },
+        "voicemail": { "delay_minutes": 60, "max_attempts": 3 },
+        "failed": { "delay_minutes": 60, "max_attempts": 3 },
+    });
+    let id = campaign(&app, t, json!({ "retry": retry })).await;
+    let busy = add_lead(&app, t, id, "+12124893222").await;
+    set_status(&app, t, id, "running").await;
+    wait_for(&app, t, id, "the first attempt", |p| {
+        p["leads"]["retry"] == 1
+    })
+    .await;
+    let l = lead(&app, t, busy).await;
+    assert_eq!(l["attempts"], 1);
+    assert_eq!(l["next_attempt_at"], NY_MORNING + 10 * MINUTE);
+
+    app.clock.advance(9 * MINUTE);
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert_eq!(
+        calls_to(&app, "+12124893222").await,
+        1,
+        "not before its delay"
+    );
+    let p = progress(&app, t, id).await;
+    assert_eq!(ms(&p["nextCallAt"]), NY_MORNING + 10 * MINUTE, "{p}");
+
+    app.clock.advance(MINUTE);
+    let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
+    assert_eq!(p["outcomes"]["busy"], 2);
+    let l = lead(&app, t, busy).await;
+    assert_eq!(
+        (l["status"].as_str(), l["attempts"].as_i64()),
+        (Some("exhausted"), Some(2))
+    );
+    assert_eq!(calls_to(&app, "+12124893222").await, 2);
+
+    // Recycling the worked list calls it again once resumed.
+    let (status, body) = app
+        .post(&format!("/api/v1/campaigns/{id}/recycle"), t, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["recycled"], 1);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/campaigns/{id}/recycle"),
+            t,
+            json!({"statuses": ["invalid"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    set_status(&app, t, id, "running").await;
+    wait_for(&app, t, id, "the recycled call", |p| p["callsMade"] == 3).await;
+}
+
+#[tokio::test]
+async fn concurrency_and_the_daily_limit_hold() {
+    // Calls ring for 3–12 simulated seconds at speed 1: several ticks see them in flight.
+    let mut sim = sim_config(outcomes(1, 0));
+    sim.speed = 4.0;
+    let (app, _sim, owner) = start(sim).await;
+    let t = &owner.token;
+    let id = campaign(
+        &app,
+        t,
+        json!({ "max_concurrent_calls": 2, "daily_call_limit": 5 }),
+    )
+    .await;
+    for n in 0..8 {
+        add_lead(&app, t, id, &format!("+1212489320{n}")).await;
+    }
+    set_status(&app, t, id, "running").await;
+    let mut most = 0;
+    for _ in 0..400 {
+        let p = progress(&app, t, id).await;
+        most = most.max(p["inFlight"].as_i64().unwrap());
+        if p["callsMade"] == 5 && p["inFlight"] == 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(most, 2, "never more than two calls at once");
+    let p = wait_for(&app, t, id, "the daily limit", |p| {
+        p["waitingReason"] == "daily limit reached"
+    })
+    .await;
+    assert_eq!(p["callsMade"], 5);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(progress(&app, t, id).await["callsMade"], 5);
+
+    // The next day (past midnight in New York) lifts it.
+    app.clock.advance(24 * HOUR);
+    let p = wait_for(&app, t, id, "the next day's calls", |p| {
+        p["status"] == "completed"
+    })
+    .await;
+    assert_eq!(p["callsMade"], 8);
+}
+
+#[tokio::test]
+async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
+    let simulator = Simulator::start(
+        sim_config(outcomes(1, 0)),
+        ([127, 0, 0, 1], 0).into(),
+        creds(),
+    )
+    .await
+    .unwrap();
+    let url = simulator.base_url().to_string();
+    let app =
+        spawn_with(move |c| dialing(url)(c).with("dialer.calls_per_second", 2).unwrap()).await;
+    app.clock.advance(NY_MORNING - START);
+    let owner = app.member("Dialers", Role::Owner).await;
+    let t = &owner.token;
+    let start_at = jiff::Timestamp::from_millisecond(NY_MORNING + HOUR).unwrap();
+    let id = campaign(
+        &app,
+        t,
+        json!({ "scheduled_start_at": start_at.to_string() }),
+    )
+    .await;
+    for n in 0..5 {
+        add_lead(&app, t, id, &format!("+1212489320{n}")).await;
+    }
+    set_status(&app, t, id, "scheduled").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(progress(&app, t, id).await["status"], "scheduled");
+
+    app.clock.advance(HOUR);
+    // The clock stands still: two calls in this second, then the rate holds them back.
+    let p = wait_for(&app, t, id, "the first two calls", |p| p["callsMade"] == 2).await;
+    assert_eq!(p["status"], "running");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let p = progress(&app, t, id).await;
+    assert_eq!(p["callsMade"], 2, "{p}");
+    assert_eq!(p["waitingReason"], "calls-per-second limit");
+    app.clock.advance(1000);
+    wait_for(&app, t, id, "the next second's calls", |p| {
+        p["callsMade"] == 4
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn paused_and_stopped_campaigns_place_no_calls() {
+    let (app, _sim, owner) = start(sim_config(outcomes(1, 0))).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    add_lead(&app, t, id, "+12124893222").await;
+    set_status(&app, t, id, "running").await;
+    set_status(&app, t, id, "paused").await;
+    // Anything placed between the two requests is at most one call.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let before = progress(&app, t, id).await["callsMade"].as_i64().unwrap();
+    add_lead(&app, t, id, "+12124893223").await;
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let p = progress(&app, t, id).await;
+    assert_eq!(p["callsMade"], before);
+    assert_eq!(p["isRunning"], false);
+    assert!(p["waitingReason"].is_null());
+    set_status(&app, t, id, "running").await;
+    wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
+    assert_eq!(calls_to(&app, "+12124893223").await, 1);
+}
+
+/// What a crash leaves behind, written straight to the database: a lead claimed with its call
+/// recorded but never handed to the carrier (or handed over without the answer being kept).
+async fn crashed_claim(app: &TestApp, tenant: i64, campaign: i64, lead: i64, phone: &str) -> i64 {
+    let at = NY_MORNING - 10 * MINUTE;
+    sqlx::query("UPDATE leads SET status = 'dialing', updated_at = $1 WHERE id = $2")
+        .bind(at)
+        .bind(lead)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    let row: (i64,) = sqlx::query_as(
+        "INSERT INTO calls (tenant_id, campaign_id, lead_id, call_type, from_number, to_number, status, created_at, updated_at) \
+         VALUES ($1, $2, $3, 'campaign', '+18134893200', $4, 'queued', $5, $5) RETURNING id",
+    )
+    .bind(tenant)
+    .bind(campaign)
+    .bind(lead)
+    .bind(phone)
+    .bind(at)
+    .fetch_one(app.store.pool())
+    .await
+    .unwrap();
+    row.0
+}
+
+#[tokio::test]
+async fn after_a_crash_calls_are_reconciled_with_the_carrier_never_blindly_redialed() {
+    let (app, sim, owner) = start(sim_config(outcomes(1, 0))).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    let lost = add_lead(&app, t, id, "+12124893222").await;
+    let made = add_lead(&app, t, id, "+12124893223").await;
+    let lost_call = crashed_claim(&app, owner.tenant.0, id, lost, "+12124893222").await;
+    let made_call = crashed_claim(&app, owner.tenant.0, id, made, "+12124893223").await;
+    // The second one did reach the carrier before the crash; its answer was lost.
+    let client = TwilioClient::new(sim.base_url());
+    client
+        .create_call(
+            &creds(),
+            &NewCall {
+                to: "+12124893223".into(),
+                from: "+18134893200".into(),
+                url: format!(
+                    "{}/twilio/voice?tenant={}&call={made_call}",
+                    app.base, owner.tenant.0
+                ),
+                status_callback: format!(
+                    "{}/twilio/status?tenant={}&call={made_call}",
+                    app.base, owner.tenant.0
+                ),
+                timeout_seconds: 25,
+                time_limit_seconds: None,
+                machine_detection: None,
+                recording_callback: None,
+            },
+        )
+        .await
+        .unwrap();
+
+    set_status(&app, t, id, "running").await;
+    let p = wait_for(&app, t, id, "reconciliation", |p| {
+        p["status"] == "completed"
+    })
+    .await;
+    assert_eq!(p["callsMade"], 3, "two from before the crash, one new: {p}");
+    // The call the carrier never made ended as never placed; its lead was called afresh, once.
+    let (_, call) = app.get(&format!("/api/v1/calls/{lost_call}"), t).await;
+    assert_eq!(call["status"], "failed", "{call}");
+    assert!(
+        call["error_message"]
+            .as_str()
+            .unwrap()
+            .contains("never reached")
+    );
+    assert_eq!(calls_to(&app, "+12124893222").await, 2);
+    assert_eq!(lead(&app, t, lost).await["attempts"], 1);
+    // The call the carrier made was found and adopted: that lead was not dialed again.
+    let (_, call) = app.get(&format!("/api/v1/calls/{made_call}"), t).await;
+    assert_eq!(call["status"], "completed", "{call}");
+    assert!(call["call_sid"].as_str().unwrap().starts_with("CA"));
+    assert_eq!(calls_to(&app, "+12124893223").await, 1);
+    assert_eq!(lead(&app, t, made).await["attempts"], 1);
+}
+
+#[tokio::test]
+async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_share_the_work() {
+    let simulator = Simulator::start(
+        sim_config(outcomes(1, 0)),
+        ([127, 0, 0, 1], 0).into(),
+        creds(),
+    )
+    .await
+    .unwrap();
+    let url = simulator.base_url().to_string();
+    let app = spawn_with(dialing(url.clone())).await;
+    let second = build(&app.db_url, app.clock.clone(), dialing(url)).await;
+    if app.store.backend() == outdial_storage::Backend::Sqlite {
+        let err = second
+            .err()
+            .expect("a second server is refused")
+            .to_string();
+        assert!(err.contains("another Outdial server"), "{err}");
+        assert!(err.contains("PostgreSQL"), "{err}");
+        return;
+    }
+    let second: Application = second.expect("a second instance on PostgreSQL starts");
+    tokio::spawn(second.run_until_stopped(std::future::pending()));
+    app.clock.advance(NY_MORNING - START);
+    let owner = app.member("Dialers", Role::Owner).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({ "max_concurrent_calls": 6 })).await;
+    let phones: Vec<String> = (0..40).map(|n| format!("+121248932{n:02}")).collect();
+    for p in &phones {
+        add_lead(&app, t, id, p).await;
+    }
+    set_status(&app, t, id, "running").await;
+    let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
+    assert_eq!(p["callsMade"], 40, "{p}");
+    let doubles: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT to_number, COUNT(*) FROM calls GROUP BY to_number HAVING COUNT(*) > 1",
+    )
+    .fetch_all(app.store.pool())
+    .await
+    .unwrap();
+    assert!(doubles.is_empty(), "dialed twice: {doubles:?}");
+}
