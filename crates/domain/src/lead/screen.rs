@@ -189,4 +189,101 @@ mod tests {
             }
         );
     }
+
+    mod property {
+        use super::*;
+        use crate::hours::{NumberZones, number_zones};
+        use proptest::prelude::*;
+
+        /// New York, Florida (stricter hours), Los Angeles, Arizona (no DST), two-zone Idaho,
+        /// Oklahoma, a toll-free number (zone unknown), Indiana, Hawaii.
+        const NUMBERS: [&str; 9] = [
+            "+12124893222",
+            "+18134893222",
+            "+12134893222",
+            "+16024893222",
+            "+12084893222",
+            "+14054893222",
+            "+18004893222",
+            "+13174893222",
+            "+18084893222",
+        ];
+        const ZONES: [&str; 5] = [
+            "America/New_York",
+            "America/Chicago",
+            "America/Phoenix",
+            "America/Los_Angeles",
+            "Pacific/Honolulu",
+        ];
+
+        /// The rule written out independently: every zone of the number and the lead is
+        /// within 08:00–21:00 (20:00 in Florida and Oklahoma), and New York time is within the
+        /// campaign's 09:00–20:00 on a weekday.
+        fn lawful(number: &str, lead: Option<&TimeZone>, now: Timestamp) -> bool {
+            let mut zones = match number_zones(&PhoneNumber::from_trusted(number.into())) {
+                NumberZones::Known(z) => z,
+                NumberZones::Unknown => Vec::new(),
+            };
+            zones.extend(lead.cloned());
+            let end = if number.starts_with("+1813") || number.starts_with("+1405") {
+                20
+            } else {
+                21
+            };
+            let campaign = now.to_zoned(TimeZone::get("America/New_York").unwrap());
+            let weekday = campaign.weekday().to_monday_one_offset() <= 5;
+            !zones.is_empty()
+                && weekday
+                && (9..20).contains(&campaign.hour())
+                && zones
+                    .iter()
+                    .all(|z| (8..end).contains(&now.to_zoned(z.clone()).hour()))
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(500))]
+
+            /// Over random numbers, lead zones and instants across 2026–2027 (four clock
+            /// changes, Arizona without them): a do-not-call number is never dialed, nor one
+            /// out of attempts, nor one outside any of its hours; a held lead is held until
+            /// later than now.
+            #[test]
+            fn nothing_unlawful_is_ever_dialed(
+                number in 0..NUMBERS.len(),
+                lead_zone in proptest::option::of(0..ZONES.len()),
+                second in 1_767_225_600i64..1_830_297_600,
+                listed in any::<bool>(),
+                attempts in 0i64..8,
+            ) {
+                let phone = PhoneNumber::from_trusted(NUMBERS[number].into());
+                let zone = lead_zone.map(|z| TimeZone::get(ZONES[z]).unwrap());
+                let now = Timestamp::from_second(second).unwrap();
+                let c = Candidate {
+                    phone: &phone,
+                    zone: zone.as_ref(),
+                    attempts,
+                    on_do_not_call_list: listed,
+                    last_24h: None,
+                };
+                let window = CallingWindow::default();
+                let local = LocalHours::default();
+                let gate = Gate::new(&window, TimeZone::get("America/New_York").unwrap(), &local);
+                let verdict = screen(&c, AttemptLimits { per_lead: 5, per_24h: 3 }, &gate, now);
+                if listed {
+                    prop_assert_eq!(verdict, Verdict::DoNotCall);
+                } else if attempts >= 5 {
+                    prop_assert_eq!(verdict, Verdict::Exhausted);
+                } else {
+                    match verdict {
+                        Verdict::Dial => prop_assert!(lawful(NUMBERS[number], zone.as_ref(), now)),
+                        Verdict::Hold { until, .. } => {
+                            prop_assert!(!lawful(NUMBERS[number], zone.as_ref(), now));
+                            prop_assert!(until > now);
+                        }
+                        other => prop_assert!(false, "unexpected {:?}", other),
+                    }
+                }
+            }
+        }
+    }
 }

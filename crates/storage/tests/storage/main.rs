@@ -3,6 +3,7 @@
 
 mod calls;
 mod campaigns;
+mod dialing;
 mod dnc;
 mod helpers;
 mod imports;
