@@ -4,8 +4,12 @@
 //!
 //! The agent-availability input is [`Agents`]: how many agents of the campaign are logged in
 //! and how many are free to take a call. Campaigns without agents (unattended) ignore it.
-//! Predictive mode's calls-per-free-agent ratio is an input too ([`Snapshot::predictive_ratio`]):
-//! it is estimated from the campaign's measured answer and abandonment rates elsewhere.
+//! Predictive mode's target of calls outstanding is an input too ([`Snapshot::predictive_lines`]),
+//! from the campaign's [`Predictor`], which measures answer rate, handling time and abandonment.
+
+mod predictive;
+
+pub use predictive::{ANSWER_WINDOW, Outstanding, Predictor};
 
 use crate::campaign::Pacing;
 use jiff::{SignedDuration, Timestamp};
@@ -17,6 +21,8 @@ pub struct Agents {
     pub logged_in: u32,
     /// Free to take a call now.
     pub available: u32,
+    /// On a call or wrapping one up: free again soon (the predictive estimator counts on them).
+    pub busy: u32,
 }
 
 /// The caps that hold whatever the mode.
@@ -49,8 +55,9 @@ pub struct Snapshot {
     pub placed_today: u32,
     /// Calls started within the last second.
     pub placed_last_second: u32,
-    /// Predictive mode's calls per free agent, from the estimator.
-    pub predictive_ratio: f64,
+    /// Predictive mode's calls to keep outstanding (ringing or waiting for an agent), from the
+    /// campaign's [`Predictor`] (which applies the campaign's maximum ratio).
+    pub predictive_lines: u32,
 }
 
 /// Why a campaign places no call now.
@@ -128,8 +135,13 @@ pub fn decide(pacing: &Pacing, limits: &Limits, s: &Snapshot) -> Decision {
         Pacing::Unattended => (free_lines, Wait::MaxConcurrent),
         Pacing::Progressive => (per_agent(s, 1.0), Wait::NoAgentFree),
         Pacing::Power { ratio } => (per_agent(s, ratio), Wait::NoAgentFree),
-        Pacing::Predictive { max_ratio, .. } => (
-            per_agent(s, s.predictive_ratio.clamp(1.0, max_ratio.max(1.0))),
+        Pacing::Predictive { .. } => (
+            if s.agents.logged_in == 0 {
+                0
+            } else {
+                s.predictive_lines
+                    .saturating_sub(s.ringing + s.waiting_for_agent)
+            },
             Wait::NoAgentFree,
         ),
     };

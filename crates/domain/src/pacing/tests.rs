@@ -21,11 +21,12 @@ fn snapshot() -> Snapshot {
         agents: Agents {
             logged_in: 4,
             available: 4,
+            busy: 0,
         },
         last_call_at: None,
         placed_today: 0,
         placed_last_second: 0,
-        predictive_ratio: 2.5,
+        predictive_lines: 5,
     }
 }
 
@@ -84,6 +85,7 @@ fn progressive_dials_one_per_free_agent_less_what_already_rings() {
         agents: Agents {
             logged_in: 5,
             available: 3,
+            busy: 2,
         },
         ..snapshot()
     };
@@ -95,6 +97,7 @@ fn progressive_dials_one_per_free_agent_less_what_already_rings() {
         agents: Agents {
             logged_in: 5,
             available: 0,
+            busy: 5,
         },
         ..snapshot()
     };
@@ -110,6 +113,7 @@ fn power_and_predictive_dial_their_ratio_and_stop_when_agents_leave() {
         agents: Agents {
             logged_in: 2,
             available: 2,
+            busy: 0,
         },
         ..snapshot()
     };
@@ -121,16 +125,16 @@ fn power_and_predictive_dial_their_ratio_and_stop_when_agents_leave() {
         target_abandon_percent: 3.0,
         max_ratio: 2.0,
     };
-    // The estimator asks for 2.5, the campaign allows at most 2.
-    assert_eq!(decide(&predictive, &limits(), &s).place, 4);
-    // Waiting callers count against the free agents.
+    // The estimator wants five outstanding.
+    assert_eq!(decide(&predictive, &limits(), &s).place, 5);
+    // Calls ringing and callers waiting are outstanding already.
     let waiting = Snapshot {
         in_flight: 3,
         ringing: 2,
         waiting_for_agent: 1,
         ..s
     };
-    assert_eq!(decide(&predictive, &limits(), &waiting).place, 1);
+    assert_eq!(decide(&predictive, &limits(), &waiting).place, 2);
     let gone = Snapshot {
         agents: Agents::default(),
         ..s

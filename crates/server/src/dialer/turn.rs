@@ -94,7 +94,7 @@ pub async fn take(
             .and_then(|t| Timestamp::from_millisecond(t).ok()),
         placed_today: as_u32(counts.placed_since),
         placed_last_second: as_u32(tenant_last_second),
-        predictive_ratio: 1.0,
+        predictive_lines: 0,
     };
     let limits = Limits {
         max_concurrent: s.max_concurrent_calls,
