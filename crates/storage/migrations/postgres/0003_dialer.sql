@@ -3,7 +3,7 @@
 -- A callable lead (new or retry) always carries the moment it is due, so the dialer finds the
 -- next leads to call with one index range per priority, however many leads the campaign has.
 UPDATE leads SET next_attempt_at = created_at WHERE next_attempt_at IS NULL AND status IN ('new', 'retry');
-CREATE INDEX leads_due ON leads(campaign_id, priority, next_attempt_at) WHERE status IN ('new', 'retry') AND do_not_call = 0;
+CREATE INDEX leads_due ON leads(campaign_id, priority, next_attempt_at, id) WHERE status IN ('new', 'retry') AND do_not_call = 0;
 -- Why a callable lead waits past its due time (calling hours, attempts per 24 hours).
 ALTER TABLE leads ADD COLUMN hold_reason TEXT;
 -- Leads being dialed, for the check that no claim outlives its call.
