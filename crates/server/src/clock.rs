@@ -58,8 +58,14 @@ pub struct ScaledClock {
 impl ScaledClock {
     /// Starts now, running `speed` times as fast as real time.
     pub fn new(speed: f64) -> Self {
+        Self::starting_at(SystemClock.now_ms(), speed)
+    }
+
+    /// Starts at `origin_ms` (an earlier run's latest moment, so restarting never sets the
+    /// clock back), running `speed` times as fast as real time.
+    pub fn starting_at(origin_ms: i64, speed: f64) -> Self {
         ScaledClock {
-            origin_ms: SystemClock.now_ms(),
+            origin_ms,
             started: std::time::Instant::now(),
             speed,
         }

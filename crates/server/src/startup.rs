@@ -60,15 +60,32 @@ pub fn metrics_handle() -> PrometheusHandle {
 
 impl Application {
     /// Builds with the system clock, sped up as much as the simulator's calls when the
-    /// simulator runs with time acceleration.
+    /// simulator runs with time acceleration (resuming from the latest moment recorded, so a
+    /// restart never sets the clock back).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
         let speed = config.simulator.speed;
         let clock: Arc<dyn Clock> = if !Telephony::has_server_account(&config) && speed != 1.0 {
+            let url = config.database.url.expose().clone();
+            let latest = match Store::connect(&url, 1).await {
+                Ok(store) => {
+                    let latest = match store.conn().await {
+                        Ok(mut c) => outdial_storage::dialing::latest_activity(&mut c)
+                            .await
+                            .ok()
+                            .flatten(),
+                        Err(_) => None,
+                    };
+                    store.close().await;
+                    latest
+                }
+                Err(_) => None,
+            };
+            let origin = latest.unwrap_or(0).max(SystemClock.now_ms());
             tracing::info!(
                 speed,
                 "simulator time acceleration: Outdial's clock runs as fast"
             );
-            Arc::new(ScaledClock::new(speed))
+            Arc::new(ScaledClock::starting_at(origin, speed))
         } else {
             Arc::new(SystemClock)
         };

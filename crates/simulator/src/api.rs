@@ -123,7 +123,7 @@ async fn create(
         *n
     };
     let call = CallState {
-        sid: format!("CA{:032x}", (shared.config.seed << 32) ^ index),
+        sid: format!("CA{:016x}{:016x}", shared.sid_prefix, index),
         params,
         status: "queued",
         duration: None,

@@ -30,6 +30,9 @@ pub(crate) struct Shared {
     pub(crate) account: Credentials,
     pub(crate) calls: Mutex<HashMap<String, CallState>>,
     pub(crate) started: Mutex<u64>,
+    /// Makes this instance's call ids its own: Twilio never hands out one twice, and a
+    /// restarted simulator with the same seed must not either.
+    pub(crate) sid_prefix: u64,
     pub(crate) queue: mpsc::UnboundedSender<String>,
     pub(crate) http: reqwest::Client,
 }
@@ -71,6 +74,7 @@ impl Simulator {
             account: account.clone(),
             calls: Mutex::new(HashMap::new()),
             started: Mutex::new(0),
+            sid_prefix: rand::random(),
             queue,
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(15))

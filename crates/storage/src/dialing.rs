@@ -506,3 +506,16 @@ pub async fn callable_count(conn: &mut Conn, campaign: CampaignId) -> Result<i64
     .await?;
     get(&row, "n")
 }
+
+/// The latest moment anything was recorded about calls or leads: where an accelerated clock
+/// resumes after a restart, so it never runs backwards.
+pub async fn latest_activity(conn: &mut Conn) -> Result<Option<i64>> {
+    let row = sqlx::query(
+        "SELECT (SELECT MAX(updated_at) FROM calls) AS calls, (SELECT MAX(updated_at) FROM leads) AS leads",
+    )
+    .fetch_one(conn)
+    .await?;
+    let calls: Option<i64> = get(&row, "calls")?;
+    let leads: Option<i64> = get(&row, "leads")?;
+    Ok(calls.max(leads))
+}

@@ -532,3 +532,38 @@ async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_sh
     .unwrap();
     assert!(doubles.is_empty(), "dialed twice: {doubles:?}");
 }
+
+#[tokio::test]
+async fn a_restarted_simulator_never_hands_out_a_call_id_twice() {
+    // Found when killing a demo server mid-campaign: the restarted simulator, same seed, gave
+    // its first call the id of the previous run's first call, and Outdial (rightly) refused
+    // the second call with a carrier id it already had.
+    let mut sids = Vec::new();
+    for _ in 0..2 {
+        let sim = Simulator::start(
+            sim_config(outcomes(1, 0)),
+            ([127, 0, 0, 1], 0).into(),
+            creds(),
+        )
+        .await
+        .unwrap();
+        let call = TwilioClient::new(sim.base_url())
+            .create_call(
+                &creds(),
+                &NewCall {
+                    to: "+12124893222".into(),
+                    from: "+18134893200".into(),
+                    url: "http://127.0.0.1:9/voice".into(),
+                    status_callback: "http://127.0.0.1:9/status".into(),
+                    timeout_seconds: 25,
+                    time_limit_seconds: None,
+                    machine_detection: None,
+                    recording_callback: None,
+                },
+            )
+            .await
+            .unwrap();
+        sids.push(call.sid);
+    }
+    assert_ne!(sids[0], sids[1]);
+}
