@@ -522,6 +522,19 @@ async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_sh
         add_lead(&app, t, id, p).await;
     }
     set_status(&app, t, id, "running").await;
+    let mut most = 0;
+    for _ in 0..600 {
+        let p = progress(&app, t, id).await;
+        most = most.max(p["inFlight"].as_i64().unwrap());
+        if p["status"] == "completed" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(
+        most <= 6,
+        "the cap holds across both instances: {most} at once"
+    );
     let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
     assert_eq!(p["callsMade"], 40, "{p}");
     let doubles: Vec<(String, i64)> = sqlx::query_as(
@@ -566,4 +579,115 @@ async fn a_restarted_simulator_never_hands_out_a_call_id_twice() {
         sids.push(call.sid);
     }
     assert_ne!(sids[0], sids[1]);
+}
+
+#[tokio::test]
+async fn shutting_down_stops_dialing_but_serves_the_calls_in_flight() {
+    // Calls ring 3–12 simulated seconds at speed 4: about a second or two each.
+    let mut sim = sim_config(outcomes(1, 0));
+    sim.speed = 4.0;
+    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
+        .await
+        .unwrap();
+    let db = outdial_storage::testing::fresh_db().await;
+    let clock = outdial_server::clock::ManualClock::new(NY_MORNING);
+    let app = build(&db.url, clock, dialing(simulator.base_url().to_string()))
+        .await
+        .unwrap();
+    let base = format!("http://127.0.0.1:{}", app.port());
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(app.run_until_stopped(async {
+        let _ = stopped.await;
+    }));
+    let mut conn = db.store.conn().await.unwrap();
+    let tenant = outdial_storage::tenants::create(&mut conn, "Drain", START)
+        .await
+        .unwrap();
+    drop(conn);
+    let owner = crate::helpers::login_owner(&base, &db.store, tenant.id).await;
+    let client = reqwest::Client::new();
+    let call = |method: reqwest::Method, path: &str, body: Value| {
+        client
+            .request(method, format!("{base}{path}"))
+            .bearer_auth(&owner)
+            .json(&body)
+    };
+    let mut settings = json!({
+        "caller_ids": ["+18134893200"],
+        "script": { "message": "Hello", "voicemail_message": "Call us back" },
+        "calling_window": { "start": "08:00", "end": "21:00",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] },
+        "pacing": { "mode": "unattended" },
+        "max_concurrent_calls": 2,
+    });
+    settings["timezone"] = json!("America/New_York");
+    let (_, c) = read(
+        call(
+            reqwest::Method::POST,
+            "/api/v1/campaigns",
+            json!({"name": "Drain", "settings": settings}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    let id = c["id"].as_i64().unwrap();
+    for n in 0..10 {
+        let phone = format!("+1212489320{n}");
+        let (status, _) = read(
+            call(
+                reqwest::Method::POST,
+                &format!("/api/v1/campaigns/{id}/leads"),
+                json!({"phone": phone}),
+            )
+            .send()
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED);
+    }
+    let (status, _) = read(
+        call(
+            reqwest::Method::PUT,
+            &format!("/api/v1/campaigns/{id}/status"),
+            json!({"status": "running"}),
+        )
+        .send()
+        .await
+        .unwrap(),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let open = || async {
+        let row: (i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), CAST(COALESCE(SUM(CASE WHEN ended_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) FROM calls",
+        )
+        .fetch_one(db.store.pool())
+        .await
+        .unwrap();
+        row
+    };
+    // Wait for two calls in flight, then shut down.
+    for _ in 0..200 {
+        if open().await.1 == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let (made, in_flight) = open().await;
+    assert_eq!(in_flight, 2);
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(20), server)
+        .await
+        .expect("the server stops once its calls ended")
+        .unwrap()
+        .unwrap();
+    let (after, still_open) = open().await;
+    assert_eq!(after, made, "no call placed after the shutdown began");
+    assert_eq!(
+        still_open, 0,
+        "the calls in flight were followed to their end"
+    );
 }

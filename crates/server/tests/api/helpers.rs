@@ -229,3 +229,32 @@ pub fn error_message(body: &Value, code: &str) -> String {
     assert_eq!(body["error"]["code"], code, "{body}");
     body["error"]["message"].as_str().unwrap().to_string()
 }
+
+/// Creates an owner in `tenant` and logs in on the server at `base`; returns the token.
+pub async fn login_owner(base: &str, store: &Store, tenant: TenantId) -> String {
+    let hash = passwords::hash(PASSWORD.into()).await.unwrap();
+    let email = format!("owner-{}@drain.test", rand_suffix());
+    users::create(
+        &mut store.conn().await.unwrap(),
+        tenant,
+        NewUser {
+            email: &email,
+            name: "Owner",
+            role: Role::Owner,
+            password_hash: &hash,
+        },
+        START,
+    )
+    .await
+    .unwrap();
+    let (_, body) = read(
+        reqwest::Client::new()
+            .post(format!("{base}/api/v1/auth/login"))
+            .json(&json!({ "email": email, "password": PASSWORD }))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    body["token"].as_str().unwrap().to_string()
+}
