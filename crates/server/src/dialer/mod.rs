@@ -76,7 +76,10 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
         }
         while sending.try_join_next().is_some() {}
         let now = ctx.clock.now_ms();
-        if let Err(e) = round(&ctx, now, &mut sending).await {
+        let started = std::time::Instant::now();
+        let result = round(&ctx, now, &mut sending).await;
+        metrics::histogram!("outdial_dialer_round_seconds").record(started.elapsed().as_secs_f64());
+        if let Err(e) = result {
             tracing::warn!(error = %e, "a dialer round failed; trying again at the next tick");
         }
         if last_sweep.is_none_or(|at| at.elapsed() >= RECONCILE_EVERY) {

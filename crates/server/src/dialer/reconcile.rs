@@ -67,9 +67,11 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppEr
         }
     };
     let Some(info) = found else {
+        metrics::counter!("outdial_dialer_reconciled_total", "found" => "no").increment(1);
         tracing::warn!(tenant_id = %call.tenant_id, call_id = call.id, "the carrier has no such call: it was never placed");
         return never_placed(ctx, call, now).await;
     };
+    metrics::counter!("outdial_dialer_reconciled_total", "found" => "yes").increment(1);
     let event = CallEvent {
         call_sid: info.sid.clone(),
         account_sid: account.creds.account_sid.clone(),

@@ -147,6 +147,12 @@ pub async fn take(
                 }
             }
         }
+        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "do_not_call")
+            .increment(on_list.len() as u64);
+        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "exhausted")
+            .increment(exhausted.len() as u64);
+        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "held")
+            .increment(held.len() as u64);
         dialing::mark_do_not_call(&mut tx, &on_list, now_ms).await?;
         dialing::exhaust(&mut tx, &exhausted, now_ms).await?;
         dialing::reschedule(&mut tx, &held, now_ms).await?;
@@ -230,6 +236,7 @@ pub async fn take(
         .await?;
     }
     tx.commit().await.map_err(StorageError::from)?;
+    metrics::counter!("outdial_dialer_calls_placed_total").increment(placed.len() as u64);
     Ok(Some(Placed {
         campaign,
         calls: placed,
