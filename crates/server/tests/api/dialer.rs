@@ -691,3 +691,144 @@ async fn shutting_down_stops_dialing_but_serves_the_calls_in_flight() {
         "the calls in flight were followed to their end"
     );
 }
+
+/// The rule written out independently of the gate: every zone the number may be in (and the
+/// lead's own) is within 08:00–21:00 local time (20:00 for Florida's 813 and Oklahoma's 405),
+/// and New York time is within the campaign's 09:00–20:00 on a weekday.
+fn lawful(phone: &str, lead_zone: Option<&str>, at_ms: i64) -> bool {
+    use jiff::tz::TimeZone;
+    use outdial_domain::hours::{NumberZones, number_zones};
+    let now = jiff::Timestamp::from_millisecond(at_ms).unwrap();
+    let mut zones = match number_zones(&outdial_domain::PhoneNumber::from_trusted(phone.into())) {
+        NumberZones::Known(z) => z,
+        NumberZones::Unknown => Vec::new(),
+    };
+    zones.extend(lead_zone.map(|z| TimeZone::get(z).unwrap()));
+    let end = if phone.starts_with("+1813") || phone.starts_with("+1405") {
+        20
+    } else {
+        21
+    };
+    let campaign = now.to_zoned(TimeZone::get("America/New_York").unwrap());
+    !zones.is_empty()
+        && campaign.weekday().to_monday_one_offset() <= 5
+        && (9..20).contains(&campaign.hour())
+        && zones
+            .iter()
+            .all(|z| (8..end).contains(&now.to_zoned(z.clone()).hour()))
+}
+
+#[tokio::test]
+async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
+    use rand::{Rng, SeedableRng};
+    // No carrier here: the dialer's turn is taken directly, and what it claims is checked.
+    let app = spawn_with(|c| c.with("dialer.enabled", false).unwrap()).await;
+    let owner = app.member("Hours", Role::Owner).await;
+    let t = &owner.token;
+    let id = campaign(
+        &app,
+        t,
+        json!({ "calling_window": { "start": "09:00", "end": "20:00",
+            "days": ["mon", "tue", "wed", "thu", "fri"] }, "max_concurrent_calls": 100 }),
+    )
+    .await;
+    // New York, Florida, Los Angeles, Arizona, two-zone Idaho, Oklahoma, Indiana, Hawaii,
+    // toll-free with and without the lead's zone; some on the do-not-call list.
+    let areas = [
+        "212", "813", "213", "602", "208", "405", "317", "808", "800",
+    ];
+    let mut numbers = Vec::new();
+    for (i, area) in areas.iter().enumerate() {
+        for n in 0..3 {
+            let phone = format!("+1{area}48932{i}{n}");
+            let zone = (*area == "800" && n > 0).then_some("America/Denver");
+            let (status, body) = app
+                .post(
+                    &format!("/api/v1/campaigns/{id}/leads"),
+                    t,
+                    json!({ "phone": phone, "timezone": zone }),
+                )
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{body}");
+            numbers.push((phone, zone));
+        }
+    }
+    let listed: Vec<&str> = numbers.iter().step_by(4).map(|(p, _)| p.as_str()).collect();
+    for phone in &listed {
+        sqlx::query(
+            "INSERT INTO dnc_numbers (tenant_id, phone, source, reason, created_by, created_at) VALUES ($1, $2, 'api', 'asked', 'test', 0)",
+        )
+        .bind(owner.tenant.0)
+        .bind(*phone)
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+    }
+    set_status(&app, t, id, "running").await;
+    let rules = outdial_server::dialer::turn::Rules {
+        local: outdial_domain::hours::LocalHours::default(),
+        calls_per_second: 1000,
+    };
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let (mut dialed, mut held) = (0, 0);
+    // 2026–2027: four clock changes.
+    for _ in 0..150 {
+        let at = rng.random_range(1_767_225_600_000i64..1_830_297_600_000);
+        sqlx::query(
+            "UPDATE leads SET status = 'new', do_not_call = 0, next_attempt_at = 0, attempts = 0",
+        )
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+        sqlx::query("DELETE FROM calls")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let placed = outdial_server::dialer::turn::take(
+            &app.store,
+            &rules,
+            outdial_domain::CampaignId(id),
+            at,
+        )
+        .await
+        .unwrap()
+        .expect("the campaign is running");
+        for (call, lead) in &placed.calls {
+            assert_eq!(call.to, lead.phone);
+            assert!(
+                !listed.contains(&lead.phone.as_str()),
+                "{} is on the do-not-call list",
+                lead.phone
+            );
+            assert!(
+                lawful(&lead.phone, lead.timezone.as_deref(), at),
+                "{} ({:?}) dialed at {}",
+                lead.phone,
+                lead.timezone,
+                jiff::Timestamp::from_millisecond(at).unwrap()
+            );
+        }
+        // Every lawful lead not on the list was dialed; every other one waits for later.
+        let lawful_now = numbers
+            .iter()
+            .filter(|(p, z)| !listed.contains(&p.as_str()) && lawful(p, *z, at))
+            .count();
+        assert_eq!(placed.calls.len(), lawful_now);
+        let waiting: Vec<(i64,)> = sqlx::query_as(
+            "SELECT next_attempt_at FROM leads WHERE status = 'new' AND do_not_call = 0",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert!(
+            waiting.iter().all(|(next,)| *next > at),
+            "held leads are rescheduled, never dropped"
+        );
+        dialed += placed.calls.len();
+        held += waiting.len();
+    }
+    assert!(
+        dialed > 100 && held > 100,
+        "both sides exercised: {dialed} dialed, {held} held"
+    );
+}
