@@ -481,7 +481,7 @@ pub async fn recycle(
 ) -> Result<u64> {
     let batch = Batch::of(conn);
     let sql = format!(
-        "UPDATE leads SET status = 'new', attempts = 0, next_attempt_at = $1, updated_at = $1 \
+        "UPDATE leads SET status = 'new', attempts = 0, next_attempt_at = $1, hold_reason = NULL, updated_at = $1 \
          WHERE tenant_id = $2 AND campaign_id = $3 AND do_not_call = 0 \
          AND status IN (SELECT w.value FROM {})",
         batch.texts("$4", "w")

@@ -50,6 +50,9 @@ pub struct Lead {
     pub last_attempt_at: Option<i64>,
     /// Earliest next call, epoch ms.
     pub next_attempt_at: Option<i64>,
+    /// Why the dialer waits until `next_attempt_at` to call it, when a rule holds it back
+    /// (calling hours, attempts in the last 24 hours).
+    pub hold_reason: Option<String>,
     /// The import that brought it, if any.
     pub import_id: Option<ImportId>,
     /// Created, epoch ms.
@@ -60,7 +63,7 @@ pub struct Lead {
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
     lead_type, priority, status, do_not_call, notes, custom_fields, attempts, last_attempt_at, next_attempt_at, \
-    import_id, created_at, updated_at";
+    hold_reason, import_id, created_at, updated_at";
 
 pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
     let status: String = get(row, "status")?;
@@ -90,6 +93,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
         attempts: get(row, "attempts")?,
         last_attempt_at: get(row, "last_attempt_at")?,
         next_attempt_at: get(row, "next_attempt_at")?,
+        hold_reason: get(row, "hold_reason")?,
         import_id: get::<Option<i64>>(row, "import_id")?.map(ImportId),
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
@@ -387,6 +391,7 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
         "UPDATE leads SET phone = $1, country = $2, first_name = $3, last_name = $4, email = $5, company = $6, \
          timezone = $7, lead_type = $8, priority = $9, status = $10, do_not_call = $11, notes = $12, \
          custom_fields = $13, updated_at = $14, \
+         hold_reason = CASE WHEN $10 = 'new' AND status <> 'new' THEN NULL ELSE hold_reason END, \
          next_attempt_at = CASE WHEN $10 = 'new' AND status <> 'new' THEN $14 \
            WHEN $10 IN ('new', 'retry') THEN COALESCE(next_attempt_at, $14) ELSE next_attempt_at END \
          WHERE tenant_id = $15 AND id = $16 RETURNING {COLUMNS}"
