@@ -59,10 +59,29 @@ fn dialing(sim_url: String) -> impl FnOnce(outdial_server::Config) -> outdial_se
     }
 }
 
-async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
-    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
+/// A simulator on loopback with this test's account.
+async fn simulator(sim: SimConfig) -> Simulator {
+    Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
         .await
-        .unwrap();
+        .unwrap()
+}
+
+/// A call to `to` from the campaigns' caller ID, reporting to `voice` and `status`.
+fn new_call(to: &str, voice: String, status: String) -> NewCall {
+    NewCall {
+        to: to.into(),
+        from: "+18134893200".into(),
+        url: voice,
+        status_callback: status,
+        timeout_seconds: 25,
+        time_limit_seconds: None,
+        machine_detection: None,
+        recording_callback: None,
+    }
+}
+
+async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
+    let simulator = simulator(sim).await;
     let app = spawn_with(dialing(simulator.base_url().to_string())).await;
     app.clock.advance(NY_MORNING - START);
     let owner = app.member("Dialers", Role::Owner).await;
@@ -342,13 +361,7 @@ async fn concurrency_and_the_daily_limit_hold() {
 
 #[tokio::test]
 async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
-    let simulator = Simulator::start(
-        sim_config(outcomes(1, 0)),
-        ([127, 0, 0, 1], 0).into(),
-        creds(),
-    )
-    .await
-    .unwrap();
+    let simulator = simulator(sim_config(outcomes(1, 0))).await;
     let url = simulator.base_url().to_string();
     let app =
         spawn_with(move |c| dialing(url)(c).with("dialer.calls_per_second", 2).unwrap()).await;
@@ -445,22 +458,17 @@ async fn after_a_crash_calls_are_reconciled_with_the_carrier_never_blindly_redia
     client
         .create_call(
             &creds(),
-            &NewCall {
-                to: "+12124893223".into(),
-                from: "+18134893200".into(),
-                url: format!(
+            &new_call(
+                "+12124893223",
+                format!(
                     "{}/twilio/voice?tenant={}&call={made_call}",
                     app.base, owner.tenant.0
                 ),
-                status_callback: format!(
+                format!(
                     "{}/twilio/status?tenant={}&call={made_call}",
                     app.base, owner.tenant.0
                 ),
-                timeout_seconds: 25,
-                time_limit_seconds: None,
-                machine_detection: None,
-                recording_callback: None,
-            },
+            ),
         )
         .await
         .unwrap();
@@ -492,13 +500,7 @@ async fn after_a_crash_calls_are_reconciled_with_the_carrier_never_blindly_redia
 
 #[tokio::test]
 async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_share_the_work() {
-    let simulator = Simulator::start(
-        sim_config(outcomes(1, 0)),
-        ([127, 0, 0, 1], 0).into(),
-        creds(),
-    )
-    .await
-    .unwrap();
+    let simulator = simulator(sim_config(outcomes(1, 0))).await;
     let url = simulator.base_url().to_string();
     let app = spawn_with(dialing(url.clone())).await;
     let second = build(&app.db_url, app.clock.clone(), dialing(url)).await;
@@ -553,26 +555,15 @@ async fn a_restarted_simulator_never_hands_out_a_call_id_twice() {
     // the second call with a carrier id it already had.
     let mut sids = Vec::new();
     for _ in 0..2 {
-        let sim = Simulator::start(
-            sim_config(outcomes(1, 0)),
-            ([127, 0, 0, 1], 0).into(),
-            creds(),
-        )
-        .await
-        .unwrap();
+        let sim = simulator(sim_config(outcomes(1, 0))).await;
         let call = TwilioClient::new(sim.base_url())
             .create_call(
                 &creds(),
-                &NewCall {
-                    to: "+12124893222".into(),
-                    from: "+18134893200".into(),
-                    url: "http://127.0.0.1:9/voice".into(),
-                    status_callback: "http://127.0.0.1:9/status".into(),
-                    timeout_seconds: 25,
-                    time_limit_seconds: None,
-                    machine_detection: None,
-                    recording_callback: None,
-                },
+                &new_call(
+                    "+12124893222",
+                    "http://127.0.0.1:9/voice".into(),
+                    "http://127.0.0.1:9/status".into(),
+                ),
             )
             .await
             .unwrap();
@@ -586,9 +577,7 @@ async fn shutting_down_stops_dialing_but_serves_the_calls_in_flight() {
     // Calls ring 3–12 simulated seconds at speed 4: about a second or two each.
     let mut sim = sim_config(outcomes(1, 0));
     sim.speed = 4.0;
-    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
-        .await
-        .unwrap();
+    let simulator = simulator(sim).await;
     let db = outdial_storage::testing::fresh_db().await;
     let clock = outdial_server::clock::ManualClock::new(NY_MORNING);
     let app = build(&db.url, clock, dialing(simulator.base_url().to_string()))
