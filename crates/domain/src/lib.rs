@@ -2,6 +2,7 @@
 //! roles, campaigns and leads with their legal status transitions, and how a lead-list row becomes
 //! a lead. Pure: no I/O, no async, no clock reads (time is always passed in).
 
+pub mod agent;
 pub mod call;
 pub mod campaign;
 pub mod contact;

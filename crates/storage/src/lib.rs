@@ -2,6 +2,7 @@
 //! instances sharing work). Every query takes the tenant it is scoped to; functions that write
 //! take a connection the caller may have put in a transaction, and the caller commits.
 
+pub mod agents;
 pub mod api_keys;
 mod batch;
 pub mod calls;

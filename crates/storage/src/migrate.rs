@@ -29,6 +29,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0003_dialer.sql"),
         postgres: include_str!("../migrations/postgres/0003_dialer.sql"),
     },
+    Migration {
+        version: 4,
+        name: "agents",
+        sqlite: include_str!("../migrations/sqlite/0004_agents.sql"),
+        postgres: include_str!("../migrations/postgres/0004_agents.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

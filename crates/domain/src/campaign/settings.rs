@@ -42,6 +42,9 @@ pub struct CampaignSettings {
     pub recording: bool,
     /// Seconds to let a call ring before giving up (at least 15: four rings).
     pub ring_timeout_seconds: u32,
+    /// Seconds an agent has after a call to record its outcome before being offered the next
+    /// one (0 to 900); the agent may end it early or extend it.
+    pub wrap_up_seconds: u32,
     /// When a scheduled campaign starts (RFC 3339), or `null`.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_start_at: Option<jiff::Timestamp>,
@@ -65,6 +68,7 @@ impl Default for CampaignSettings {
             script: Script::default(),
             recording: false,
             ring_timeout_seconds: 25,
+            wrap_up_seconds: 30,
             scheduled_start_at: None,
         }
     }
@@ -306,6 +310,12 @@ impl CampaignSettings {
             bad(
                 "daily_call_limit",
                 "must be at least 1, or null for no limit".into(),
+            );
+        }
+        if self.wrap_up_seconds > 900 {
+            bad(
+                "wrap_up_seconds",
+                "must be at most 900 (15 minutes); agents can extend it when they need more".into(),
             );
         }
         if !(1..=1000).contains(&self.max_concurrent_calls) {

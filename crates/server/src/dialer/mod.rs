@@ -15,7 +15,7 @@ use crate::telephony::Telephony;
 use crate::telephony::place::dispatch;
 use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::hours::LocalHours;
-use outdial_storage::{Store, campaigns, dialing};
+use outdial_storage::{Store, agents, campaigns, dialing};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -106,6 +106,10 @@ pub async fn round(
     now: i64,
     sending: &mut JoinSet<()>,
 ) -> Result<(), crate::error::AppError> {
+    let ended = agents::end_wrap_ups(&mut *ctx.store.conn().await?, now).await?;
+    if ended > 0 {
+        tracing::debug!(agents = ended, "wrap-up time over: agents available again");
+    }
     let active = dialing::active_campaigns(&mut *ctx.store.conn().await?).await?;
     for campaign in active {
         let id = campaign.id;

@@ -7,15 +7,17 @@ use crate::error::AppError;
 use crate::telephony::place::caller_id;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use outdial_domain::agent::AgentStatus;
 use outdial_domain::campaign::CampaignStatus;
+use outdial_domain::campaign::Pacing;
 use outdial_domain::hours::{Gate, LocalHours};
 use outdial_domain::lead::{AttemptLimits, Candidate, Verdict, screen};
-use outdial_domain::pacing::{self, Agents, Limits, Snapshot};
+use outdial_domain::pacing::{self, Agents, Limits, Outstanding, Predictor, Snapshot};
 use outdial_domain::{CampaignId, LeadId, PhoneNumber};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::leads::Lead;
-use outdial_storage::{StorageError, Store, dialing, dnc};
+use outdial_storage::{StorageError, Store, agents, dialing, dnc, leads};
 
 /// Due leads screened at a time. Leads held back by a gate are rescheduled as they are
 /// screened, so a campaign whose due leads are all out of hours clears them in a few turns.
@@ -44,6 +46,29 @@ pub struct Placed {
     pub campaign: Campaign,
     /// Each call with its lead.
     pub calls: Vec<(Call, Lead)>,
+}
+
+/// The campaign's agents as the pacer counts them, and how long each busy one has been busy.
+async fn agent_pool(
+    conn: &mut outdial_storage::Conn,
+    campaign: CampaignId,
+    now_ms: i64,
+) -> Result<(Agents, Vec<f64>), AppError> {
+    let pool = agents::of_campaign(conn, campaign).await?;
+    let count = |f: fn(&AgentStatus) -> bool| pool.iter().filter(|(s, _)| f(s)).count() as u32;
+    let busy_for_s = pool
+        .iter()
+        .filter(|(s, _)| s.is_busy())
+        .map(|(_, since)| since.map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1000.0))
+        .collect();
+    Ok((
+        Agents {
+            logged_in: count(|s| s.is_logged_in()),
+            available: count(|s| *s == AgentStatus::Available),
+            busy: count(|s| s.is_busy()),
+        },
+        busy_for_s,
+    ))
 }
 
 /// What the turn found, for the campaign's status.
@@ -82,19 +107,42 @@ pub async fn take(
     let counts = dialing::call_counts(&mut tx, id, midnight, now_ms).await?;
     let tenant_last_second = dialing::tenant_calls_since(&mut tx, tenant, now_ms - 999).await?;
     let as_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+    let (agents, busy_for_s) = if s.pacing.needs_agents() {
+        agent_pool(&mut tx, id, now_ms).await?
+    } else {
+        (Agents::default(), Vec::new())
+    };
+    let predictive_lines = match s.pacing {
+        // The estimator learns from calls handed to agents; until transfers record them it
+        // has no history and dials one call per free agent (its cold start).
+        Pacing::Predictive {
+            target_abandon_percent,
+            max_ratio,
+        } => {
+            Predictor::new(target_abandon_percent).lines(
+                &agents,
+                Outstanding {
+                    ringing_ages_s: &[],
+                    waiting: 0,
+                    busy_for_s: &busy_for_s,
+                },
+                max_ratio,
+            ) + as_u32(counts.ringing)
+        }
+        _ => 0,
+    };
     let snapshot = Snapshot {
         now,
         in_flight: as_u32(counts.in_flight),
         ringing: as_u32(counts.ringing),
         waiting_for_agent: 0,
-        // Agents arrive with the agent console; until then agent-driven modes place nothing.
-        agents: Agents::default(),
+        agents,
         last_call_at: counts
             .last_call_at
             .and_then(|t| Timestamp::from_millisecond(t).ok()),
         placed_today: as_u32(counts.placed_since),
         placed_last_second: as_u32(tenant_last_second),
-        predictive_lines: 0,
+        predictive_lines,
     };
     let limits = Limits {
         max_concurrent: s.max_concurrent_calls,
@@ -190,7 +238,14 @@ pub async fn take(
     } else if placed.is_empty() && decision.place > 0 {
         // The pacer wanted calls, but no lead could be called now.
         let next = dialing::next_due(&mut tx, id).await?;
-        if next.is_none()
+        let has_leads = leads::campaign_has_leads(&mut tx, id).await?;
+        if !has_leads {
+            // Started before its list arrived: it waits for leads rather than completing.
+            Outlook {
+                waiting: Some("the campaign has no leads yet; add or import some".into()),
+                next_call_at: None,
+            }
+        } else if next.is_none()
             && !any_due
             && counts.in_flight == 0
             && !dialing::has_dialing(&mut tx, id).await?

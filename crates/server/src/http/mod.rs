@@ -1,5 +1,6 @@
 //! The HTTP surface: one router per feature, merged here with logging and metrics.
 
+mod agents;
 mod api_keys;
 pub mod auth;
 mod calls;
@@ -37,6 +38,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api_keys::router())
         .merge(tenant::router())
         .merge(campaigns::router())
+        .merge(agents::router())
         .merge(progress::router())
         .merge(leads::router())
         .merge(imports::router())

@@ -821,3 +821,112 @@ async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
         "both sides exercised: {dialed} dialed, {held} held"
     );
 }
+
+#[tokio::test]
+async fn progressive_dials_for_the_campaigns_free_agents_and_stops_when_they_log_off() {
+    // Calls ring 3–12 simulated seconds at speed 4: one to three real seconds.
+    let mut sim = sim_config(outcomes(0, 0));
+    sim.outcomes.no_answer = 1;
+    sim.speed = 4.0;
+    let (app, _sim, owner) = start(sim).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({ "pacing": { "mode": "progressive" } })).await;
+    for n in 0..10 {
+        add_lead(&app, t, id, &format!("+1212489320{n}")).await;
+    }
+    let (_, group) = app
+        .post("/api/v1/agent-groups", t, json!({ "name": "Team" }))
+        .await;
+    let gid = group["id"].as_i64().unwrap();
+    let mut agents = Vec::new();
+    for n in 0..3 {
+        let a = app.colleague(&owner, Role::Agent).await;
+        let uid = app.get("/api/v1/me", &a.token).await.1["user"]["id"]
+            .as_i64()
+            .unwrap();
+        app.put(
+            &format!("/api/v1/agents/{uid}"),
+            t,
+            json!({ "phone": format!("81348932{n}0") }),
+        )
+        .await;
+        agents.push((a, uid));
+    }
+    let ids: Vec<i64> = agents.iter().map(|(_, u)| *u).collect();
+    app.put(
+        &format!("/api/v1/agent-groups/{gid}/members"),
+        t,
+        json!({ "user_ids": ids }),
+    )
+    .await;
+    app.put(
+        &format!("/api/v1/campaigns/{id}/agent-groups"),
+        t,
+        json!({ "group_ids": [gid] }),
+    )
+    .await;
+    set_status(&app, t, id, "running").await;
+    // Nobody logged in: it waits.
+    let p = wait_for(&app, t, id, "no agent", |p| {
+        p["waitingReason"] == "no agent free"
+    })
+    .await;
+    assert_eq!(p["callsMade"], 0);
+
+    // Two of the three log in: two calls ring at a time, never more.
+    for (a, _) in &agents[..2] {
+        app.put(
+            "/api/v1/agents/me/status",
+            &a.token,
+            json!({ "status": "available" }),
+        )
+        .await;
+    }
+    let mut most = 0;
+    for _ in 0..120 {
+        let p = progress(&app, t, id).await;
+        most = most.max(p["inFlight"].as_i64().unwrap());
+        if p["callsMade"].as_i64().unwrap() >= 4 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(most, 2, "one call per free agent");
+
+    // They log off: dialing stops at once (calls in flight end on their own).
+    for (a, _) in &agents[..2] {
+        app.put(
+            "/api/v1/agents/me/status",
+            &a.token,
+            json!({ "status": "offline" }),
+        )
+        .await;
+    }
+    let p = wait_for(&app, t, id, "the calls to end", |p| p["inFlight"] == 0).await;
+    let made = p["callsMade"].as_i64().unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let p = progress(&app, t, id).await;
+    assert_eq!(p["callsMade"], made, "{p}");
+    assert_eq!(p["waitingReason"], "no agent free");
+}
+
+#[tokio::test]
+async fn a_campaign_started_before_its_list_waits_for_leads() {
+    let (app, _sim, owner) = start(sim_config(outcomes(1, 0))).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    set_status(&app, t, id, "running").await;
+    let p = wait_for(&app, t, id, "the reason", |p| {
+        p["waitingReason"].is_string()
+    })
+    .await;
+    assert_eq!(p["status"], "running", "not completed: it never had a lead");
+    assert!(
+        p["waitingReason"]
+            .as_str()
+            .unwrap()
+            .contains("no leads yet")
+    );
+    add_lead(&app, t, id, "+12124893222").await;
+    wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
+}

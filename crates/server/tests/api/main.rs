@@ -1,6 +1,7 @@
 //! The API, end to end: the real application on a random port, a fresh database per test
 //! (SQLite, or PostgreSQL when `OUTDIAL_TEST_POSTGRES_URL` is set), a clock the test moves.
 
+mod agents;
 mod auth;
 mod calls;
 mod campaigns;
