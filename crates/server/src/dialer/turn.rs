@@ -12,12 +12,13 @@ use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::campaign::Pacing;
 use outdial_domain::hours::{Gate, LocalHours};
 use outdial_domain::lead::{AttemptLimits, Candidate, Verdict, screen};
-use outdial_domain::pacing::{self, Agents, Limits, Outstanding, Predictor, Snapshot};
+use outdial_domain::pacing::{self, Agents, Decision, Limits, Outstanding, Predictor, Snapshot};
 use outdial_domain::{CampaignId, LeadId, PhoneNumber};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
+use outdial_storage::dialing::CallCounts;
 use outdial_storage::leads::Lead;
-use outdial_storage::{StorageError, Store, agents, dialing, dnc, leads};
+use outdial_storage::{Conn, StorageError, Store, agents, dialing, dnc, leads};
 
 /// Due leads screened at a time. Leads held back by a gate are rescheduled as they are
 /// screened, so a campaign whose due leads are all out of hours clears them in a few turns.
@@ -50,7 +51,7 @@ pub struct Placed {
 
 /// The campaign's agents as the pacer counts them, and how long each busy one has been busy.
 async fn agent_pool(
-    conn: &mut outdial_storage::Conn,
+    conn: &mut Conn,
     campaign: CampaignId,
     now_ms: i64,
 ) -> Result<(Agents, Vec<f64>), AppError> {
@@ -72,9 +73,17 @@ async fn agent_pool(
 }
 
 /// What the turn found, for the campaign's status.
+#[derive(PartialEq)]
 struct Outlook {
     waiting: Option<String>,
     next_call_at: Option<i64>,
+}
+
+impl Outlook {
+    const CALLING: Outlook = Outlook {
+        waiting: None,
+        next_call_at: None,
+    };
 }
 
 /// Takes one turn for a running campaign at `now_ms`. `None` when the campaign is not running
@@ -89,14 +98,54 @@ pub async fn take(
     let Some(campaign) = dialing::lock_running(&mut tx, id).await? else {
         return Ok(None);
     };
-    let tenant = campaign.tenant_id;
-    dialing::serialize_tenant(&mut tx, tenant).await?;
+    dialing::serialize_tenant(&mut tx, campaign.tenant_id).await?;
+    let (counts, decision) = pace(&mut tx, &campaign, rules, now_ms).await?;
+    let (placed, any_due) = claim_due(&mut tx, &campaign, rules, decision.place, now_ms).await?;
+    let outlook = if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
+        Outlook {
+            waiting: Some(why.describe().to_string()),
+            next_call_at: at.map(|t| t.as_millisecond()),
+        }
+    } else if placed.is_empty() && decision.place > 0 {
+        // The pacer wanted calls, but no lead could be called now.
+        idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?
+    } else {
+        Outlook::CALLING
+    };
+    let (waiting, next_call_at) = dialing::waiting(&mut tx, campaign.tenant_id, id).await?;
+    if (Outlook {
+        waiting,
+        next_call_at,
+    }) != outlook
+    {
+        dialing::set_waiting(
+            &mut tx,
+            id,
+            outlook.waiting.as_deref(),
+            outlook.next_call_at,
+        )
+        .await?;
+    }
+    tx.commit().await.map_err(StorageError::from)?;
+    metrics::counter!("outdial_dialer_calls_placed_total").increment(placed.len() as u64);
+    Ok(Some(Placed {
+        campaign,
+        calls: placed,
+    }))
+}
+
+/// Counts the campaign's calls and agents and asks the pacer what to do now.
+async fn pace(
+    tx: &mut Conn,
+    campaign: &Campaign,
+    rules: &Rules,
+    now_ms: i64,
+) -> Result<(CallCounts, Decision), AppError> {
     let s = &campaign.settings;
-    let zone = TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC);
     let now = Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.into()))?;
     let midnight = match s.daily_call_limit {
         Some(_) => Some(
-            now.to_zoned(zone.clone())
+            now.to_zoned(zone(campaign))
                 .start_of_day()
                 .map_err(|e| AppError::Internal(e.into()))?
                 .timestamp()
@@ -104,11 +153,12 @@ pub async fn take(
         ),
         None => None,
     };
-    let counts = dialing::call_counts(&mut tx, id, midnight, now_ms).await?;
-    let tenant_last_second = dialing::tenant_calls_since(&mut tx, tenant, now_ms - 999).await?;
+    let counts = dialing::call_counts(tx, campaign.id, midnight, now_ms).await?;
+    let tenant_last_second =
+        dialing::tenant_calls_since(tx, campaign.tenant_id, now_ms - 999).await?;
     let as_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
     let (agents, busy_for_s) = if s.pacing.needs_agents() {
-        agent_pool(&mut tx, id, now_ms).await?
+        agent_pool(tx, campaign.id, now_ms).await?
     } else {
         (Agents::default(), Vec::new())
     };
@@ -118,17 +168,15 @@ pub async fn take(
         Pacing::Predictive {
             target_abandon_percent,
             max_ratio,
-        } => {
-            Predictor::new(target_abandon_percent).lines(
-                &agents,
-                Outstanding {
-                    ringing_ages_s: &[],
-                    waiting: 0,
-                    busy_for_s: &busy_for_s,
-                },
-                max_ratio,
-            ) + as_u32(counts.ringing)
-        }
+        } => Predictor::new(target_abandon_percent).lines(
+            &agents,
+            Outstanding {
+                ringing_ages_s: &vec![0.0; as_u32(counts.ringing) as usize],
+                waiting: 0,
+                busy_for_s: &busy_for_s,
+            },
+            max_ratio,
+        ),
         _ => 0,
     };
     let snapshot = Snapshot {
@@ -149,27 +197,46 @@ pub async fn take(
         daily_limit: s.daily_call_limit,
         calls_per_second: rules.calls_per_second,
     };
-    let decision = pacing::decide(&s.pacing, &limits, &snapshot);
-    let gate = Gate::new(&s.calling_window, zone, &rules.local);
-    let attempt_limits = AttemptLimits {
+    Ok((counts, pacing::decide(&s.pacing, &limits, &snapshot)))
+}
+
+/// The campaign's time zone (validated with its settings; UTC should a stored one vanish).
+fn zone(campaign: &Campaign) -> TimeZone {
+    TimeZone::get(&campaign.settings.timezone).unwrap_or(TimeZone::UTC)
+}
+
+/// Screens due leads until `want` pass or none is due: held leads are rescheduled, listed ones
+/// marked do-not-call, spent ones exhausted, and those that pass claimed with their calls
+/// recorded. Returns the calls, and whether any lead was due at all.
+async fn claim_due(
+    tx: &mut Conn,
+    campaign: &Campaign,
+    rules: &Rules,
+    want: u32,
+    now_ms: i64,
+) -> Result<(Vec<(Call, Lead)>, bool), AppError> {
+    let (id, tenant, s) = (campaign.id, campaign.tenant_id, &campaign.settings);
+    let now = Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.into()))?;
+    let gate = Gate::new(&s.calling_window, zone(campaign), &rules.local);
+    let limits = AttemptLimits {
         per_lead: s.max_attempts_per_lead,
         per_24h: s.max_attempts_per_24h,
     };
-
-    let mut want = decision.place as usize;
+    let mut want = want as usize;
     let mut placed = Vec::new();
     let mut any_due = false;
     for _ in 0..SCREEN_ROUNDS {
         if want == 0 {
             break;
         }
-        let due = dialing::due_leads(&mut tx, id, now_ms, SCREEN_BATCH.max(want)).await?;
+        let batch = SCREEN_BATCH.max(want);
+        let due = dialing::due_leads(tx, id, now_ms, batch).await?;
         any_due |= !due.is_empty();
-        let exhausted_batch = due.len() < SCREEN_BATCH.max(want);
+        let last_batch = due.len() < batch;
         let phones: Vec<&str> = due.iter().map(|l| l.phone.as_str()).collect();
-        let listed = dnc::listed_among(&mut tx, tenant, &phones).await?;
+        let listed = dnc::listed_among(tx, tenant, &phones).await?;
         let ids: Vec<LeadId> = due.iter().map(|l| l.id).collect();
-        let recent = dialing::calls_since(&mut tx, &ids, now_ms - DAY_MS).await?;
+        let recent = dialing::calls_since(tx, &ids, now_ms - DAY_MS).await?;
         let (mut dial, mut on_list, mut exhausted, mut held) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for lead in due {
@@ -184,7 +251,7 @@ pub async fn take(
                     Timestamp::from_millisecond(first).ok().map(|t| (n, t))
                 }),
             };
-            match screen(&candidate, attempt_limits, &gate, now) {
+            match screen(&candidate, limits, &gate, now) {
                 Verdict::Dial if dial.len() < want => dial.push(lead),
                 // Passed, but the pacer wants no more now: it stays due.
                 Verdict::Dial => {}
@@ -195,21 +262,23 @@ pub async fn take(
                 }
             }
         }
-        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "do_not_call")
-            .increment(on_list.len() as u64);
-        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "exhausted")
-            .increment(exhausted.len() as u64);
-        metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => "held")
-            .increment(held.len() as u64);
-        dialing::mark_do_not_call(&mut tx, &on_list, now_ms).await?;
-        dialing::exhaust(&mut tx, &exhausted, now_ms).await?;
-        dialing::reschedule(&mut tx, &held, now_ms).await?;
+        for (verdict, n) in [
+            ("do_not_call", on_list.len()),
+            ("exhausted", exhausted.len()),
+            ("held", held.len()),
+        ] {
+            metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => verdict)
+                .increment(n as u64);
+        }
+        dialing::mark_do_not_call(tx, &on_list, now_ms).await?;
+        dialing::exhaust(tx, &exhausted, now_ms).await?;
+        dialing::reschedule(tx, &held, now_ms).await?;
         let dial_ids: Vec<LeadId> = dial.iter().map(|l| l.id).collect();
-        let claimed = dialing::claim(&mut tx, &dial_ids, now_ms).await?;
+        let claimed = dialing::claim(tx, &dial_ids, now_ms).await?;
         for lead in dial.into_iter().filter(|l| claimed.contains(&l.id)) {
             let from = caller_id(s, now_ms + 1000 * placed.len() as i64)?;
             let call = calls::create(
-                &mut tx,
+                tx,
                 tenant,
                 &calls::NewCall {
                     campaign: Some(id),
@@ -224,76 +293,52 @@ pub async fn take(
             placed.push((call, lead));
         }
         want = want.saturating_sub(claimed.len());
-        if exhausted_batch {
+        if last_batch {
             break;
         }
     }
+    Ok((placed, any_due))
+}
 
-    let current = dialing::waiting(&mut tx, tenant, id).await?;
-    let outlook = if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
-        Outlook {
-            waiting: Some(why.describe().to_string()),
-            next_call_at: at.map(|t| t.as_millisecond()),
-        }
-    } else if placed.is_empty() && decision.place > 0 {
-        // The pacer wanted calls, but no lead could be called now.
-        let next = dialing::next_due(&mut tx, id).await?;
-        let has_leads = leads::campaign_has_leads(&mut tx, id).await?;
-        if !has_leads {
-            // Started before its list arrived: it waits for leads rather than completing.
-            Outlook {
-                waiting: Some("the campaign has no leads yet; add or import some".into()),
-                next_call_at: None,
-            }
-        } else if next.is_none()
-            && !any_due
-            && counts.in_flight == 0
-            && !dialing::has_dialing(&mut tx, id).await?
-        {
-            campaigns::set_status(
-                &mut tx,
-                tenant,
-                id,
-                CampaignStatus::Running,
-                CampaignStatus::Completed,
-                Some(COMPLETED),
-                now_ms,
-            )
-            .await?;
-            tracing::info!(tenant_id = %tenant, campaign_id = %id, "campaign completed");
-            Outlook {
-                waiting: None,
-                next_call_at: None,
-            }
-        } else {
-            Outlook {
-                waiting: Some(match &next {
-                    Some((_, Some(why))) => why.clone(),
-                    Some((_, None)) => "no lead is due yet (retry delays)".into(),
-                    None => "waiting for the calls in flight to end".into(),
-                }),
-                next_call_at: next.map(|(at, _)| at),
-            }
-        }
-    } else {
-        Outlook {
-            waiting: None,
+/// Why a campaign that wanted calls placed none: its next lead is held (by which rule, until
+/// when), not due yet, or it has none yet; or, when nothing is left to call or in flight, it
+/// completes.
+async fn idle(
+    tx: &mut Conn,
+    campaign: &Campaign,
+    in_flight: i64,
+    any_due: bool,
+    now_ms: i64,
+) -> Result<Outlook, AppError> {
+    let id = campaign.id;
+    if !leads::campaign_has_leads(tx, id).await? {
+        // Started before its list arrived: it waits for leads rather than completing.
+        return Ok(Outlook {
+            waiting: Some("the campaign has no leads yet; add or import some".into()),
             next_call_at: None,
-        }
-    };
-    if current != (outlook.waiting.clone(), outlook.next_call_at) {
-        dialing::set_waiting(
-            &mut tx,
+        });
+    }
+    let next = dialing::next_due(tx, id).await?;
+    if next.is_none() && !any_due && in_flight == 0 && !dialing::has_dialing(tx, id).await? {
+        campaigns::set_status(
+            tx,
+            campaign.tenant_id,
             id,
-            outlook.waiting.as_deref(),
-            outlook.next_call_at,
+            CampaignStatus::Running,
+            CampaignStatus::Completed,
+            Some(COMPLETED),
+            now_ms,
         )
         .await?;
+        tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "campaign completed");
+        return Ok(Outlook::CALLING);
     }
-    tx.commit().await.map_err(StorageError::from)?;
-    metrics::counter!("outdial_dialer_calls_placed_total").increment(placed.len() as u64);
-    Ok(Some(Placed {
-        campaign,
-        calls: placed,
-    }))
+    Ok(Outlook {
+        waiting: Some(match &next {
+            Some((_, Some(why))) => why.clone(),
+            Some((_, None)) => "no lead is due yet (retry delays)".into(),
+            None => "waiting for the calls in flight to end".into(),
+        }),
+        next_call_at: next.map(|(at, _)| at),
+    })
 }

@@ -824,13 +824,24 @@ async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
 
 #[tokio::test]
 async fn progressive_dials_for_the_campaigns_free_agents_and_stops_when_they_log_off() {
+    agents_drive(json!({ "mode": "progressive" })).await;
+}
+
+/// Predictive without history (no transfers yet) starts as progressive: it never dials more
+/// than one call per free agent.
+#[tokio::test]
+async fn predictive_starts_cold_at_one_call_per_free_agent() {
+    agents_drive(json!({ "mode": "predictive" })).await;
+}
+
+async fn agents_drive(pacing: Value) {
     // Calls ring 3–12 simulated seconds at speed 4: one to three real seconds.
     let mut sim = sim_config(outcomes(0, 0));
     sim.outcomes.no_answer = 1;
     sim.speed = 4.0;
     let (app, _sim, owner) = start(sim).await;
     let t = &owner.token;
-    let id = campaign(&app, t, json!({ "pacing": { "mode": "progressive" } })).await;
+    let id = campaign(&app, t, json!({ "pacing": pacing })).await;
     for n in 0..10 {
         add_lead(&app, t, id, &format!("+1212489320{n}")).await;
     }
