@@ -8,6 +8,7 @@ pub mod config;
 pub mod demo;
 pub mod dialer;
 pub mod error;
+pub mod events;
 pub mod http;
 pub mod startup;
 pub mod state;

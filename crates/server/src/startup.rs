@@ -151,7 +151,9 @@ impl Application {
             Some(sim)
         };
         let telephony = Arc::new(Telephony::new(&config, simulator.as_ref(), public_base_url));
+        let events = crate::events::EventBus::start(store.clone(), &url);
         let dialer = config.dialer.enabled.then(|| crate::dialer::Context {
+            events: events.clone(),
             store: store.clone(),
             telephony: telephony.clone(),
             clock: clock.clone(),
@@ -172,8 +174,12 @@ impl Application {
             clock,
             metrics: metrics_handle(),
             telephony,
-            status_queue: crate::telephony::events::StatusQueue::start(store.clone())
-                .context("while starting the status queue")?,
+            status_queue: crate::telephony::events::StatusQueue::start(
+                store.clone(),
+                events.clone(),
+            )
+            .context("while starting the status queue")?,
+            events,
         };
         Ok(Application {
             listener,

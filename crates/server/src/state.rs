@@ -24,4 +24,6 @@ pub struct AppState {
     pub telephony: Arc<crate::telephony::Telephony>,
     /// Applies status callbacks, many to a transaction.
     pub status_queue: crate::telephony::events::StatusQueue,
+    /// Live events for dashboards and consoles.
+    pub events: crate::events::EventBus,
 }

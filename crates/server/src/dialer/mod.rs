@@ -38,6 +38,8 @@ pub struct Context {
     pub config: DialerConfig,
     /// Calling-hours rules.
     pub rules: Arc<turn::Rules>,
+    /// Where campaign changes are announced.
+    pub events: crate::events::EventBus,
 }
 
 /// The running dialer.
@@ -131,6 +133,7 @@ pub async fn round(
                 .await;
                 if started.is_ok() {
                     tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "scheduled campaign started");
+                    announce_status(ctx, &campaign, CampaignStatus::Running).await;
                 }
             }
             continue;
@@ -143,6 +146,17 @@ pub async fn round(
                 continue;
             }
         };
+        if placed.completed {
+            announce_status(ctx, &placed.campaign, CampaignStatus::Completed).await;
+        } else if !placed.calls.is_empty() {
+            ctx.events
+                .announce(
+                    placed.campaign.tenant_id,
+                    "campaign.progress",
+                    serde_json::json!({"campaign_id": id, "calls_placed": placed.calls.len()}),
+                )
+                .await;
+        }
         let campaign = Arc::new(placed.campaign);
         for (call, lead) in placed.calls {
             let (ctx, campaign) = (ctx.clone(), campaign.clone());
@@ -165,6 +179,20 @@ pub async fn round(
         }
     }
     Ok(())
+}
+
+async fn announce_status(
+    ctx: &Context,
+    campaign: &outdial_storage::campaigns::Campaign,
+    to: CampaignStatus,
+) {
+    ctx.events
+        .announce(
+            campaign.tenant_id,
+            "campaign.status",
+            serde_json::json!({"campaign_id": campaign.id, "status": to}),
+        )
+        .await;
 }
 
 /// The local-hours rules: the built-in ones, or those of `path` (JSON, see

@@ -47,6 +47,8 @@ pub struct Placed {
     pub campaign: Campaign,
     /// Each call with its lead.
     pub calls: Vec<(Call, Lead)>,
+    /// The campaign completed in this turn.
+    pub completed: bool,
 }
 
 /// The campaign's agents as the pacer counts them, and how long each busy one has been busy.
@@ -101,6 +103,7 @@ pub async fn take(
     dialing::serialize_tenant(&mut tx, campaign.tenant_id).await?;
     let (counts, decision) = pace(&mut tx, &campaign, rules, now_ms).await?;
     let (placed, any_due) = claim_due(&mut tx, &campaign, rules, decision.place, now_ms).await?;
+    let mut completed = false;
     let outlook = if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
         Outlook {
             waiting: Some(why.describe().to_string()),
@@ -108,7 +111,9 @@ pub async fn take(
         }
     } else if placed.is_empty() && decision.place > 0 {
         // The pacer wanted calls, but no lead could be called now.
-        idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?
+        let (outlook, done) = idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?;
+        completed = done;
+        outlook
     } else {
         Outlook::CALLING
     };
@@ -131,6 +136,7 @@ pub async fn take(
     Ok(Some(Placed {
         campaign,
         calls: placed,
+        completed,
     }))
 }
 
@@ -309,14 +315,17 @@ async fn idle(
     in_flight: i64,
     any_due: bool,
     now_ms: i64,
-) -> Result<Outlook, AppError> {
+) -> Result<(Outlook, bool), AppError> {
     let id = campaign.id;
     if !leads::campaign_has_leads(tx, id).await? {
         // Started before its list arrived: it waits for leads rather than completing.
-        return Ok(Outlook {
-            waiting: Some("the campaign has no leads yet; add or import some".into()),
-            next_call_at: None,
-        });
+        return Ok((
+            Outlook {
+                waiting: Some("the campaign has no leads yet; add or import some".into()),
+                next_call_at: None,
+            },
+            false,
+        ));
     }
     let next = dialing::next_due(tx, id).await?;
     if next.is_none() && !any_due && in_flight == 0 && !dialing::has_dialing(tx, id).await? {
@@ -331,14 +340,15 @@ async fn idle(
         )
         .await?;
         tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "campaign completed");
-        return Ok(Outlook::CALLING);
+        return Ok((Outlook::CALLING, true));
     }
-    Ok(Outlook {
+    let outlook = Outlook {
         waiting: Some(match &next {
             Some((_, Some(why))) => why.clone(),
             Some((_, None)) => "no lead is due yet (retry delays)".into(),
             None => "waiting for the calls in flight to end".into(),
         }),
         next_call_at: next.map(|(at, _)| at),
-    })
+    };
+    Ok((outlook, false))
 }

@@ -18,7 +18,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::campaigns::list, super::campaigns::create, super::campaigns::read, super::campaigns::update, super::campaigns::change_status, super::campaigns::remove,
         super::progress::progress, super::progress::recycle,
         super::agents::list, super::agents::me, super::agents::register, super::agents::change_status, super::agents::change_my_status, super::agents::extend_wrap_up,
-        super::agents::list_groups, super::agents::create_group, super::agents::set_members, super::agents::set_campaign_groups,
+        super::agents::list_groups, super::agents::create_group, super::agents::set_members, super::agents::set_campaign_groups, super::live::events,
         super::leads::list, super::leads::read, super::leads::create, super::leads::update, super::leads::remove,
         super::imports::upload, super::imports::list, super::imports::read, super::imports::rejections, super::imports::rejections_csv, super::imports::template,
         super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,

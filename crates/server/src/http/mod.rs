@@ -13,6 +13,7 @@ pub mod extract;
 mod health;
 mod imports;
 mod leads;
+mod live;
 mod progress;
 mod tenant;
 mod twilio;
@@ -39,6 +40,7 @@ pub fn router(state: AppState) -> Router {
         .merge(tenant::router())
         .merge(campaigns::router())
         .merge(agents::router())
+        .merge(live::router())
         .merge(progress::router())
         .merge(leads::router())
         .merge(imports::router())

@@ -110,7 +110,7 @@ impl StatusQueue {
     /// turn behind thousands of HTTP tasks, and every callback in its batch waited with it
     /// (tens of milliseconds at 5,000 callbacks a second). It stops when the last sender is
     /// dropped.
-    pub fn start(store: Store) -> std::io::Result<StatusQueue> {
+    pub fn start(store: Store, bus: crate::events::EventBus) -> std::io::Result<StatusQueue> {
         let (jobs, rx) = mpsc::channel(4096);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -128,7 +128,7 @@ impl StatusQueue {
                 runtime.block_on(async move {
                     let mut running = tokio::task::JoinSet::new();
                     for _ in 0..workers {
-                        running.spawn(run_queue(store.clone(), rx.clone()));
+                        running.spawn(run_queue(store.clone(), bus.clone(), rx.clone()));
                     }
                     while running.join_next().await.is_some() {}
                 })
@@ -167,7 +167,11 @@ impl StatusQueue {
 }
 
 /// One worker: takes whatever is waiting (up to [`MAX_BATCH`]) and applies it as a batch.
-async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
+async fn run_queue(
+    store: Store,
+    bus: crate::events::EventBus,
+    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
+) {
     loop {
         let mut batch = Vec::new();
         {
@@ -189,6 +193,13 @@ async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
         let reports: Vec<&Report> = batch.iter().map(|j| &j.report).collect();
         match apply_batch(&store, "status", &reports).await {
             Ok(results) => {
+                let moved: Vec<&Report> = reports
+                    .iter()
+                    .zip(&results)
+                    .filter(|(_, r)| matches!(r, Ok(Applied::Advanced)))
+                    .map(|(j, _)| *j)
+                    .collect();
+                announce(&bus, &moved).await;
                 for (job, result) in batch.into_iter().zip(results) {
                     let _ = job.done.send(result);
                 }
@@ -205,6 +216,22 @@ async fn run_queue(store: Store, rx: Arc<Mutex<mpsc::Receiver<Job>>>) {
                 }
             }
         }
+    }
+}
+
+/// Announces the calls a batch moved on: one event per tenant, listing each call's new status,
+/// so a busy second costs one announcement per batch, not one per callback.
+async fn announce(bus: &crate::events::EventBus, moved: &[&Report]) {
+    let mut by_tenant: HashMap<TenantId, Vec<serde_json::Value>> = HashMap::new();
+    for r in moved {
+        by_tenant
+            .entry(r.tenant)
+            .or_default()
+            .push(serde_json::json!({"call_id": r.call_id, "status": r.event.status.as_str()}));
+    }
+    for (tenant, calls) in by_tenant {
+        bus.announce(tenant, "call.status", serde_json::json!({ "calls": calls }))
+            .await;
     }
 }
 

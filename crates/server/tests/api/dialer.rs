@@ -941,3 +941,28 @@ async fn a_campaign_started_before_its_list_waits_for_leads() {
     add_lead(&app, t, id, "+12124893222").await;
     wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
 }
+
+#[tokio::test]
+async fn the_event_stream_announces_calls_and_progress_as_the_dialer_works() {
+    let (app, _sim, owner) = start(sim_config(outcomes(1, 0))).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    add_lead(&app, t, id, "+12124893222").await;
+    let mut stream = crate::live::Stream::open(&app.base, t).await;
+    stream.expect("snapshot").await;
+    set_status(&app, t, id, "running").await;
+    let progress = stream.expect("campaign.progress").await;
+    assert_eq!(progress["campaign_id"], id);
+    let mut seen = Vec::new();
+    while !seen.contains(&"completed".to_string()) {
+        let calls = stream.expect("call.status").await;
+        for c in calls["calls"].as_array().unwrap() {
+            seen.push(c["status"].as_str().unwrap().to_string());
+        }
+    }
+    let done = stream.expect("campaign.status").await;
+    assert_eq!(
+        (done["campaign_id"].as_i64(), done["status"].as_str()),
+        (Some(id), Some("completed"))
+    );
+}

@@ -10,6 +10,7 @@ mod dnc;
 mod helpers;
 mod imports;
 mod leads;
+mod live;
 mod operations;
 mod tenancy;
 mod users;

@@ -1,0 +1,159 @@
+//! Live events: announcements that something changed (a call's status, an agent's status, a
+//! campaign's status), for dashboards and consoles. Durable state is in the database; an event
+//! only says where to look, so a client that falls behind is told to read the state again
+//! rather than silently missing something.
+//!
+//! On SQLite (one process) events go straight to this process's subscribers. On PostgreSQL
+//! they go through `NOTIFY`, and every instance `LISTEN`s, so a client connected to any
+//! instance hears what happened on all of them.
+
+use outdial_domain::TenantId;
+use outdial_storage::{Backend, Store};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::sync::broadcast;
+
+/// The PostgreSQL channel events travel on.
+const CHANNEL: &str = "outdial_events";
+
+/// Events kept for a slow subscriber before it is told to resynchronise.
+const BUFFER: usize = 1024;
+
+/// One announcement.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// The tenant it concerns: only that tenant's clients receive it.
+    pub tenant: TenantId,
+    /// What changed: `call.status`, `agent.status`, `campaign.status`.
+    pub kind: String,
+    /// The new state, or the ids to read it by.
+    pub data: serde_json::Value,
+}
+
+impl Event {
+    /// Tells every client to read the state again (events may have been missed).
+    pub fn resync() -> Event {
+        Event {
+            tenant: TenantId(0),
+            kind: RESYNC.into(),
+            data: serde_json::json!({}),
+        }
+    }
+
+    /// Whether `tenant`'s clients receive this event.
+    pub fn is_for(&self, tenant: TenantId) -> bool {
+        self.tenant == tenant || self.kind == RESYNC
+    }
+}
+
+/// The kind of an event that asks clients to read the state again.
+pub const RESYNC: &str = "resync";
+
+/// Publishes events and hands them to subscribers.
+#[derive(Clone)]
+pub struct EventBus {
+    local: broadcast::Sender<Arc<Event>>,
+    store: Store,
+}
+
+impl EventBus {
+    /// Starts the bus; on PostgreSQL also the task that listens for every instance's events.
+    pub fn start(store: Store, database_url: &str) -> EventBus {
+        let (local, _) = broadcast::channel(BUFFER);
+        let bus = EventBus { local, store };
+        if bus.store.backend() == Backend::Postgres {
+            tokio::spawn(listen(database_url.to_string(), bus.local.clone()));
+        }
+        bus
+    }
+
+    /// Announces `event`. A failure to announce is logged, never an error for the caller: the
+    /// change itself is already stored.
+    pub async fn publish(&self, event: Event) {
+        match self.store.backend() {
+            Backend::Sqlite => {
+                let _ = self.local.send(Arc::new(event));
+            }
+            Backend::Postgres => {
+                let payload = match serde_json::to_string(&event) {
+                    Ok(p) => p,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "an event could not be encoded");
+                        return;
+                    }
+                };
+                let sent = async {
+                    sqlx::query("SELECT pg_notify($1, $2)")
+                        .bind(CHANNEL)
+                        .bind(payload)
+                        .execute(&mut *self.store.conn().await?)
+                        .await?;
+                    Ok::<_, anyhow::Error>(())
+                }
+                .await;
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, kind = %event.kind, "an event could not be announced");
+                }
+            }
+        }
+    }
+
+    /// Publishes `kind` for `tenant` with `data`.
+    pub async fn announce(&self, tenant: TenantId, kind: &str, data: serde_json::Value) {
+        self.publish(Event {
+            tenant,
+            kind: kind.to_string(),
+            data,
+        })
+        .await;
+    }
+
+    /// A new subscriber to every event (the caller filters by tenant).
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
+        self.local.subscribe()
+    }
+}
+
+/// Forwards every instance's events from PostgreSQL to this process's subscribers, reconnecting
+/// when the connection drops.
+async fn listen(url: String, local: broadcast::Sender<Arc<Event>>) {
+    let mut delay = Duration::from_millis(200);
+    let mut first = true;
+    loop {
+        match sqlx::postgres::PgListener::connect(&url).await {
+            Ok(mut listener) => {
+                if let Err(e) = listener.listen(CHANNEL).await {
+                    tracing::warn!(error = %e, "could not listen for events; retrying");
+                } else {
+                    delay = Duration::from_millis(200);
+                    if !first {
+                        // Events sent while the connection was down are gone: every client
+                        // reads the state again.
+                        let _ = local.send(Arc::new(Event::resync()));
+                    }
+                    first = false;
+                    loop {
+                        match listener.recv().await {
+                            Ok(note) => match serde_json::from_str::<Event>(note.payload()) {
+                                Ok(event) => {
+                                    let _ = local.send(Arc::new(event));
+                                }
+                                Err(e) => {
+                                    tracing::warn!(error = %e, "an unreadable event was skipped")
+                                }
+                            },
+                            Err(e) => {
+                                tracing::warn!(error = %e, "the event listener lost its connection; reconnecting");
+                                break;
+                            }
+                        }
+                    }
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "could not connect the event listener; retrying"),
+        }
+        tokio::time::sleep(delay).await;
+        delay = (delay * 2).min(Duration::from_secs(10));
+    }
+}
