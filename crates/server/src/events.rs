@@ -12,7 +12,7 @@ use outdial_storage::{Backend, Store};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::broadcast;
+use tokio::sync::{broadcast, mpsc};
 
 /// The PostgreSQL channel events travel on.
 const CHANNEL: &str = "outdial_events";
@@ -54,64 +54,95 @@ pub const RESYNC: &str = "resync";
 #[derive(Clone)]
 pub struct EventBus {
     local: broadcast::Sender<Arc<Event>>,
-    store: Store,
+    /// On PostgreSQL, events waiting to be sent with `NOTIFY`.
+    outbox: Option<mpsc::UnboundedSender<Event>>,
 }
 
+/// How long the outbox gathers events before one `NOTIFY` statement sends them.
+const GATHER: Duration = Duration::from_millis(20);
+
+/// Events sent by one statement at most.
+const SEND_BATCH: usize = 200;
+
 impl EventBus {
-    /// Starts the bus; on PostgreSQL also the task that listens for every instance's events.
+    /// Starts the bus; on PostgreSQL also the task that sends events and the one that listens
+    /// for every instance's.
     pub fn start(store: Store, database_url: &str) -> EventBus {
         let (local, _) = broadcast::channel(BUFFER);
-        let bus = EventBus { local, store };
-        if bus.store.backend() == Backend::Postgres {
-            tokio::spawn(listen(database_url.to_string(), bus.local.clone()));
-        }
-        bus
+        let outbox = (store.backend() == Backend::Postgres).then(|| {
+            let (tx, rx) = mpsc::unbounded_channel();
+            tokio::spawn(send(store.clone(), rx));
+            tokio::spawn(listen(database_url.to_string(), local.clone()));
+            tx
+        });
+        EventBus { local, outbox }
     }
 
-    /// Announces `event`. A failure to announce is logged, never an error for the caller: the
-    /// change itself is already stored.
-    pub async fn publish(&self, event: Event) {
-        match self.store.backend() {
-            Backend::Sqlite => {
-                let _ = self.local.send(Arc::new(event));
+    /// Announces `event`, without waiting: on PostgreSQL it leaves with the next `NOTIFY`
+    /// statement (so a busy moment costs a few statements, and never holds up the change
+    /// itself: a `NOTIFY` inside a transaction serialises commits).
+    pub fn publish(&self, event: Event) {
+        match &self.outbox {
+            Some(outbox) => {
+                let _ = outbox.send(event);
             }
-            Backend::Postgres => {
-                let payload = match serde_json::to_string(&event) {
-                    Ok(p) => p,
-                    Err(e) => {
-                        tracing::warn!(error = %e, "an event could not be encoded");
-                        return;
-                    }
-                };
-                let sent = async {
-                    sqlx::query("SELECT pg_notify($1, $2)")
-                        .bind(CHANNEL)
-                        .bind(payload)
-                        .execute(&mut *self.store.conn().await?)
-                        .await?;
-                    Ok::<_, anyhow::Error>(())
-                }
-                .await;
-                if let Err(e) = sent {
-                    tracing::warn!(error = %e, kind = %event.kind, "an event could not be announced");
-                }
+            None => {
+                let _ = self.local.send(Arc::new(event));
             }
         }
     }
 
     /// Publishes `kind` for `tenant` with `data`.
-    pub async fn announce(&self, tenant: TenantId, kind: &str, data: serde_json::Value) {
+    pub fn announce(&self, tenant: TenantId, kind: &str, data: serde_json::Value) {
         self.publish(Event {
             tenant,
             kind: kind.to_string(),
             data,
-        })
-        .await;
+        });
     }
 
     /// A new subscriber to every event (the caller filters by tenant).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.local.subscribe()
+    }
+}
+
+/// Sends the outbox to PostgreSQL: whatever gathered within [`GATHER`] goes in one statement.
+async fn send(store: Store, mut rx: mpsc::UnboundedReceiver<Event>) {
+    while let Some(first) = rx.recv().await {
+        tokio::time::sleep(GATHER).await;
+        let mut events = vec![first];
+        while events.len() < SEND_BATCH {
+            match rx.try_recv() {
+                Ok(e) => events.push(e),
+                Err(_) => break,
+            }
+        }
+        let payloads: Vec<String> = events
+            .iter()
+            .filter_map(|e| serde_json::to_string(e).ok())
+            .collect();
+        let sent = async {
+            let mut tx = store.begin().await?;
+            // An announcement lost in a crash costs a client a reload, so its commit need
+            // not wait for the disk (and does not hold up the callbacks' commits that do).
+            sqlx::query("SET LOCAL synchronous_commit TO OFF")
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(
+                "SELECT pg_notify($1, w.value) FROM json_array_elements_text(CAST($2 AS json)) AS w(value)",
+            )
+            .bind(CHANNEL)
+            .bind(serde_json::to_string(&payloads)?)
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await?;
+            Ok::<_, anyhow::Error>(())
+        }
+        .await;
+        if let Err(e) = sent {
+            tracing::warn!(error = %e, events = events.len(), "events could not be announced");
+        }
     }
 }
 

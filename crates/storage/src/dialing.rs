@@ -361,10 +361,12 @@ pub async fn touch_calls(conn: &mut Conn, ids: &[i64], now: i64) -> Result<()> {
 /// whose every call has ended (a crash between ending the call and finishing the lead). They
 /// go back to `retry`, due at once, without an attempt counted. Returns how many.
 pub async fn release_orphaned_claims(conn: &mut Conn, before: i64, now: i64) -> Result<u64> {
+    // A bounded batch per sweep: the write lock is never held for long, whatever is claimed.
     let done = sqlx::query(
-        "UPDATE leads SET status = 'retry', next_attempt_at = $1, updated_at = $1 \
-         WHERE status = 'dialing' AND updated_at < $2 \
-         AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.lead_id = leads.id AND calls.ended_at IS NULL)",
+        "UPDATE leads SET status = 'retry', next_attempt_at = $1, updated_at = $1 WHERE id IN (\
+           SELECT id FROM leads WHERE status = 'dialing' AND updated_at < $2 \
+           AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.lead_id = leads.id AND calls.ended_at IS NULL) \
+           ORDER BY updated_at LIMIT 500) AND status = 'dialing'",
     )
     .bind(now)
     .bind(before)

@@ -133,7 +133,7 @@ pub async fn round(
                 .await;
                 if started.is_ok() {
                     tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "scheduled campaign started");
-                    announce_status(ctx, &campaign, CampaignStatus::Running).await;
+                    announce_status(ctx, &campaign, CampaignStatus::Running);
                 }
             }
             continue;
@@ -147,15 +147,13 @@ pub async fn round(
             }
         };
         if placed.completed {
-            announce_status(ctx, &placed.campaign, CampaignStatus::Completed).await;
+            announce_status(ctx, &placed.campaign, CampaignStatus::Completed);
         } else if !placed.calls.is_empty() {
-            ctx.events
-                .announce(
-                    placed.campaign.tenant_id,
-                    "campaign.progress",
-                    serde_json::json!({"campaign_id": id, "calls_placed": placed.calls.len()}),
-                )
-                .await;
+            ctx.events.announce(
+                placed.campaign.tenant_id,
+                "campaign.progress",
+                serde_json::json!({"campaign_id": id, "calls_placed": placed.calls.len()}),
+            );
         }
         let campaign = Arc::new(placed.campaign);
         for (call, lead) in placed.calls {
@@ -181,18 +179,16 @@ pub async fn round(
     Ok(())
 }
 
-async fn announce_status(
+fn announce_status(
     ctx: &Context,
     campaign: &outdial_storage::campaigns::Campaign,
     to: CampaignStatus,
 ) {
-    ctx.events
-        .announce(
-            campaign.tenant_id,
-            "campaign.status",
-            serde_json::json!({"campaign_id": campaign.id, "status": to}),
-        )
-        .await;
+    ctx.events.announce(
+        campaign.tenant_id,
+        "campaign.status",
+        serde_json::json!({"campaign_id": campaign.id, "status": to}),
+    );
 }
 
 /// The local-hours rules: the built-in ones, or those of `path` (JSON, see

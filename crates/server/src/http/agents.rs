@@ -169,14 +169,11 @@ async fn set_status(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, user_id = user.0, from = %current.status, to = %next, by = %auth.actor(), "agent status changed");
-    state
-        .events
-        .announce(
-            auth.tenant,
-            "agent.status",
-            serde_json::json!({"user_id": user, "status": next, "since": agent.status_since}),
-        )
-        .await;
+    state.events.announce(
+        auth.tenant,
+        "agent.status",
+        serde_json::json!({"user_id": user, "status": next, "since": agent.status_since}),
+    );
     Ok(Json(agent))
 }
 

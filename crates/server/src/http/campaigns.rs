@@ -271,14 +271,11 @@ async fn change_status(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %updated.id, from = %current.status, to = %next, by = %auth.actor(), "campaign status changed");
-    state
-        .events
-        .announce(
-            auth.tenant,
-            "campaign.status",
-            serde_json::json!({"campaign_id": updated.id, "status": next}),
-        )
-        .await;
+    state.events.announce(
+        auth.tenant,
+        "campaign.status",
+        serde_json::json!({"campaign_id": updated.id, "status": next}),
+    );
     Ok(Json(updated))
 }
 

@@ -63,7 +63,7 @@ pub async fn apply_status(
         form: form.to_vec(),
         now,
     };
-    let mut results = apply_batch(store, kind, &[&report]).await?;
+    let mut results = apply_batch(store, None, kind, &[&report]).await?;
     results.pop().unwrap_or(Err(AppError::NotFound("call")))
 }
 
@@ -191,15 +191,8 @@ async fn run_queue(
         // own reports keep their order.
         batch.sort_by_key(|j| j.report.call_id);
         let reports: Vec<&Report> = batch.iter().map(|j| &j.report).collect();
-        match apply_batch(&store, "status", &reports).await {
+        match apply_batch(&store, Some(&bus), "status", &reports).await {
             Ok(results) => {
-                let moved: Vec<&Report> = reports
-                    .iter()
-                    .zip(&results)
-                    .filter(|(_, r)| matches!(r, Ok(Applied::Advanced)))
-                    .map(|(j, _)| *j)
-                    .collect();
-                announce(&bus, &moved).await;
                 for (job, result) in batch.into_iter().zip(results) {
                     let _ = job.done.send(result);
                 }
@@ -209,7 +202,7 @@ async fn run_queue(
                 // lose the others.
                 tracing::warn!(error = %e, size = batch.len(), "a batch of status callbacks failed; applying them one by one");
                 for job in batch {
-                    let result = apply_batch(&store, "status", &[&job.report])
+                    let result = apply_batch(&store, Some(&bus), "status", &[&job.report])
                         .await
                         .and_then(|mut r| r.pop().unwrap_or(Err(AppError::NotFound("call"))));
                     let _ = job.done.send(result);
@@ -219,9 +212,9 @@ async fn run_queue(
     }
 }
 
-/// Announces the calls a batch moved on: one event per tenant, listing each call's new status,
-/// so a busy second costs one announcement per batch, not one per callback.
-async fn announce(bus: &crate::events::EventBus, moved: &[&Report]) {
+/// The announcements of the calls a batch moved on: one event per tenant, listing each call's
+/// new status, so a busy second costs one announcement per batch, not one per callback.
+fn moved_calls(moved: &[&Report]) -> Vec<crate::events::Event> {
     let mut by_tenant: HashMap<TenantId, Vec<serde_json::Value>> = HashMap::new();
     for r in moved {
         by_tenant
@@ -229,10 +222,14 @@ async fn announce(bus: &crate::events::EventBus, moved: &[&Report]) {
             .or_default()
             .push(serde_json::json!({"call_id": r.call_id, "status": r.event.status.as_str()}));
     }
-    for (tenant, calls) in by_tenant {
-        bus.announce(tenant, "call.status", serde_json::json!({ "calls": calls }))
-            .await;
-    }
+    by_tenant
+        .into_iter()
+        .map(|(tenant, calls)| crate::events::Event {
+            tenant,
+            kind: "call.status".into(),
+            data: serde_json::json!({ "calls": calls }),
+        })
+        .collect()
 }
 
 /// Applies reports of one `kind`, sorted by call, in one transaction with a handful of
@@ -242,6 +239,7 @@ async fn announce(bus: &crate::events::EventBus, moved: &[&Report]) {
 /// that does not exist) are returned per report.
 async fn apply_batch(
     store: &Store,
+    bus: Option<&crate::events::EventBus>,
     kind: &str,
     batch: &[&Report],
 ) -> Result<Vec<Result<Applied, AppError>>, AppError> {
@@ -303,6 +301,17 @@ async fn apply_batch(
     let now = batch.iter().map(|j| j.now).max().unwrap_or_default();
     finish_leads(&mut tx, &ended, now).await?;
     tx.commit().await.map_err(StorageError::from)?;
+    if let Some(bus) = bus {
+        let moved: Vec<&Report> = batch
+            .iter()
+            .zip(&results)
+            .filter(|(_, r)| matches!(r, Ok(Applied::Advanced)))
+            .map(|(j, _)| *j)
+            .collect();
+        for event in moved_calls(&moved) {
+            bus.publish(event);
+        }
+    }
     Ok(results)
 }
 

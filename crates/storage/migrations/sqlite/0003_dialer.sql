@@ -11,8 +11,9 @@ CREATE INDEX leads_dialing ON leads(campaign_id) WHERE status = 'dialing';
 
 -- Calls placed per day and per second, and the last one, per campaign.
 CREATE INDEX calls_campaign_created ON calls(campaign_id, created_at);
--- Calls not ended yet: what is in flight, and what reconciliation looks at.
-CREATE INDEX calls_open ON calls(updated_at) WHERE ended_at IS NULL;
+-- Calls not ended yet: what is in flight, and what reconciliation looks at. Keyed by a column
+-- that never changes, so a status update leaves the index alone (on PostgreSQL it can stay a
+-- heap-only update; indexing updated_at made every callback rewrite every index of calls).
 CREATE INDEX calls_campaign_open ON calls(campaign_id) WHERE ended_at IS NULL;
 
 -- What the dialer last found about a running campaign: why it waits, and when it calls next.
