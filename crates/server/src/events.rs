@@ -101,6 +101,20 @@ impl EventBus {
         });
     }
 
+    /// Announces that a campaign moved to `status` (by a person, its schedule, or completion).
+    pub fn campaign_status(
+        &self,
+        tenant: TenantId,
+        campaign: outdial_domain::CampaignId,
+        status: outdial_domain::campaign::CampaignStatus,
+    ) {
+        self.announce(
+            tenant,
+            "campaign.status",
+            serde_json::json!({"campaign_id": campaign, "status": status}),
+        );
+    }
+
     /// A new subscriber to every event (the caller filters by tenant).
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Event>> {
         self.local.subscribe()

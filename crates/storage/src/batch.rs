@@ -69,3 +69,8 @@ impl Batch {
 pub(crate) fn to_json<T: Serialize + ?Sized>(items: &T) -> Result<String> {
     serde_json::to_string(items).map_err(|e| StorageError::Corrupt(format!("batch as JSON: {e}")))
 }
+
+/// The JSON text of a batch of lead ids, for [`Batch::texts`] sources read as `BIGINT`.
+pub(crate) fn lead_ids(ids: &[outdial_domain::LeadId]) -> Result<String> {
+    to_json(&ids.iter().map(|l| l.0).collect::<Vec<i64>>())
+}

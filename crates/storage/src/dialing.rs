@@ -232,10 +232,9 @@ pub async fn claim(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<Vec<Lead
     );
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(batch::MAX_ITEMS) {
-        let ids: Vec<i64> = chunk.iter().map(|l| l.0).collect();
         for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(now)
-            .bind(batch::to_json(&ids)?)
+            .bind(batch::lead_ids(chunk)?)
             .fetch_all(&mut *conn)
             .await?
         {
@@ -253,10 +252,9 @@ async fn set_where_callable(conn: &mut Conn, ids: &[LeadId], set: &str, now: i64
         batch.texts("$2", "w")
     );
     for chunk in ids.chunks(batch::MAX_ITEMS) {
-        let ids: Vec<i64> = chunk.iter().map(|l| l.0).collect();
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(now)
-            .bind(batch::to_json(&ids)?)
+            .bind(batch::lead_ids(chunk)?)
             .execute(&mut *conn)
             .await?;
     }
@@ -278,9 +276,8 @@ pub async fn calls_since(
     );
     let mut out = HashMap::new();
     for chunk in ids.chunks(batch::MAX_ITEMS) {
-        let ids: Vec<i64> = chunk.iter().map(|l| l.0).collect();
         for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(batch::to_json(&ids)?)
+            .bind(batch::lead_ids(chunk)?)
             .bind(since)
             .fetch_all(&mut *conn)
             .await?

@@ -471,9 +471,8 @@ pub async fn get_many(conn: &mut Conn, ids: &[LeadId]) -> Result<Vec<Lead>> {
     );
     let mut out = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(batch::MAX_ITEMS) {
-        let ids: Vec<i64> = chunk.iter().map(|l| l.0).collect();
         for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(batch::to_json(&ids)?)
+            .bind(batch::lead_ids(chunk)?)
             .fetch_all(&mut *conn)
             .await?
         {

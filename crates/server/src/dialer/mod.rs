@@ -133,7 +133,8 @@ pub async fn round(
                 .await;
                 if started.is_ok() {
                     tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "scheduled campaign started");
-                    announce_status(ctx, &campaign, CampaignStatus::Running);
+                    ctx.events
+                        .campaign_status(campaign.tenant_id, id, CampaignStatus::Running);
                 }
             }
             continue;
@@ -147,7 +148,8 @@ pub async fn round(
             }
         };
         if placed.completed {
-            announce_status(ctx, &placed.campaign, CampaignStatus::Completed);
+            ctx.events
+                .campaign_status(placed.campaign.tenant_id, id, CampaignStatus::Completed);
         } else if !placed.calls.is_empty() {
             ctx.events.announce(
                 placed.campaign.tenant_id,
@@ -177,18 +179,6 @@ pub async fn round(
         }
     }
     Ok(())
-}
-
-fn announce_status(
-    ctx: &Context,
-    campaign: &outdial_storage::campaigns::Campaign,
-    to: CampaignStatus,
-) {
-    ctx.events.announce(
-        campaign.tenant_id,
-        "campaign.status",
-        serde_json::json!({"campaign_id": campaign.id, "status": to}),
-    );
 }
 
 /// The local-hours rules: the built-in ones, or those of `path` (JSON, see

@@ -271,11 +271,7 @@ async fn change_status(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %updated.id, from = %current.status, to = %next, by = %auth.actor(), "campaign status changed");
-    state.events.announce(
-        auth.tenant,
-        "campaign.status",
-        serde_json::json!({"campaign_id": updated.id, "status": next}),
-    );
+    state.events.campaign_status(auth.tenant, updated.id, next);
     Ok(Json(updated))
 }
 

@@ -9,12 +9,6 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-async fn user_id(app: &TestApp, m: &Member) -> i64 {
-    app.get("/api/v1/me", &m.token).await.1["user"]["id"]
-        .as_i64()
-        .unwrap()
-}
-
 async fn status(app: &TestApp, m: &Member, to: &str) -> (StatusCode, Value) {
     app.put(
         "/api/v1/agents/me/status",
@@ -26,16 +20,7 @@ async fn status(app: &TestApp, m: &Member, to: &str) -> (StatusCode, Value) {
 
 /// An agent of `of`'s tenant, registered and logged in (available).
 async fn agent(app: &TestApp, of: &Member, phone: &str) -> (Member, i64) {
-    let a = app.colleague(of, Role::Agent).await;
-    let id = user_id(app, &a).await;
-    let (code, body) = app
-        .put(
-            &format!("/api/v1/agents/{id}"),
-            &a.token,
-            json!({ "phone": phone }),
-        )
-        .await;
-    assert_eq!(code, StatusCode::OK, "{body}");
+    let (a, id) = registered_agent(app, of, phone).await;
     assert_eq!(status(app, &a, "available").await.0, StatusCode::OK);
     (a, id)
 }

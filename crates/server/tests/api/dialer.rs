@@ -851,16 +851,7 @@ async fn agents_drive(pacing: Value) {
     let gid = group["id"].as_i64().unwrap();
     let mut agents = Vec::new();
     for n in 0..3 {
-        let a = app.colleague(&owner, Role::Agent).await;
-        let uid = app.get("/api/v1/me", &a.token).await.1["user"]["id"]
-            .as_i64()
-            .unwrap();
-        app.put(
-            &format!("/api/v1/agents/{uid}"),
-            t,
-            json!({ "phone": format!("81348932{n}0") }),
-        )
-        .await;
+        let (a, uid) = registered_agent(&app, &owner, &format!("81348932{n}0")).await;
         agents.push((a, uid));
     }
     let ids: Vec<i64> = agents.iter().map(|(_, u)| *u).collect();

@@ -258,3 +258,26 @@ pub async fn login_owner(base: &str, store: &Store, tenant: TenantId) -> String 
     .await;
     body["token"].as_str().unwrap().to_string()
 }
+
+/// A user's id, read from `/api/v1/me`.
+pub async fn user_id(app: &TestApp, m: &Member) -> i64 {
+    app.get("/api/v1/me", &m.token).await.1["user"]["id"]
+        .as_i64()
+        .unwrap()
+}
+
+/// A new agent-role colleague of `of`, registered as an agent calling on `phone` (still
+/// offline); with their user id.
+pub async fn registered_agent(app: &TestApp, of: &Member, phone: &str) -> (Member, i64) {
+    let a = app.colleague(of, Role::Agent).await;
+    let id = user_id(app, &a).await;
+    let (code, body) = app
+        .put(
+            &format!("/api/v1/agents/{id}"),
+            &a.token,
+            json!({ "phone": phone }),
+        )
+        .await;
+    assert_eq!(code, StatusCode::OK, "{body}");
+    (a, id)
+}

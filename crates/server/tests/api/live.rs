@@ -78,27 +78,11 @@ impl Stream {
     }
 }
 
-async fn registered_agent(app: &TestApp, of: &Member) -> (Member, i64) {
-    let a = app.colleague(of, Role::Agent).await;
-    let id = app.get("/api/v1/me", &a.token).await.1["user"]["id"]
-        .as_i64()
-        .unwrap();
-    let (code, _) = app
-        .put(
-            &format!("/api/v1/agents/{id}"),
-            &a.token,
-            json!({ "phone": "8134893260" }),
-        )
-        .await;
-    assert_eq!(code, StatusCode::OK);
-    (a, id)
-}
-
 #[tokio::test]
 async fn a_client_gets_the_state_then_its_tenants_changes_only() {
     let app = spawn_app().await;
     let admin = app.member("Live", Role::Admin).await;
-    let (anna, anna_id) = registered_agent(&app, &admin).await;
+    let (anna, anna_id) = registered_agent(&app, &admin, "8134893260").await;
     let campaign = app.campaign(&admin.token, "Spring").await;
     let other = app.member("Other", Role::Owner).await;
 
@@ -165,7 +149,7 @@ async fn on_postgresql_every_instance_delivers_the_same_events() {
     let second_base = format!("http://127.0.0.1:{}", second.port());
     tokio::spawn(second.run_until_stopped(std::future::pending()));
     let admin = app.member("Live", Role::Admin).await;
-    let (anna, anna_id) = registered_agent(&app, &admin).await;
+    let (anna, anna_id) = registered_agent(&app, &admin, "8134893260").await;
     let mut on_first = Stream::open(&app.base, &admin.token).await;
     let mut on_second = Stream::open(&second_base, &admin.token).await;
     on_first.expect("snapshot").await;
