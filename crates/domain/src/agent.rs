@@ -93,7 +93,11 @@ impl AgentStatus {
             ),
             AgentActor::System => matches!(
                 (self, to),
-                (Available, OnCall) | (OnCall, WrapUp) | (WrapUp, Available) | (OnCall, Available)
+                (Available, OnCall)
+                    | (OnCall, WrapUp)
+                    | (WrapUp, Available)
+                    | (OnCall, Available)
+                    | (OnCall, Paused)
             ),
         };
         if allowed {

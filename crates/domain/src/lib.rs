@@ -15,6 +15,7 @@ pub mod lead;
 pub mod pacing;
 pub mod phone;
 pub mod role;
+pub mod transfer;
 
 pub use country::Country;
 pub use ids::{ApiKeyId, CampaignId, ImportId, LeadId, TenantId, UserId};

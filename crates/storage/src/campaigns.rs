@@ -227,3 +227,26 @@ pub async fn lead_counts(conn: &mut Conn, tenant: TenantId, id: CampaignId) -> R
     }
     Ok(counts)
 }
+
+/// Lead counts of every campaign of `tenant` (campaigns without leads are left out).
+pub async fn lead_counts_all(
+    conn: &mut Conn,
+    tenant: TenantId,
+) -> Result<std::collections::HashMap<CampaignId, LeadCounts>> {
+    let rows = sqlx::query(
+        "SELECT campaign_id, status, COUNT(*) AS n, CAST(COALESCE(SUM(do_not_call), 0) AS BIGINT) AS dnc \
+         FROM leads WHERE tenant_id = $1 GROUP BY campaign_id, status",
+    )
+    .bind(tenant.0)
+    .fetch_all(conn)
+    .await?;
+    let mut all: std::collections::HashMap<CampaignId, LeadCounts> = Default::default();
+    for row in &rows {
+        let counts = all.entry(CampaignId(get(row, "campaign_id")?)).or_default();
+        let n: i64 = get(row, "n")?;
+        counts.total += n;
+        counts.do_not_call += get::<i64>(row, "dnc")?;
+        counts.by_status.insert(get(row, "status")?, n);
+    }
+    Ok(all)
+}

@@ -2,6 +2,7 @@
 //! instances sharing work). Every query takes the tenant it is scoped to; functions that write
 //! take a connection the caller may have put in a transaction, and the caller commits.
 
+pub mod agent_legs;
 pub mod agents;
 pub mod api_keys;
 mod batch;
@@ -15,11 +16,13 @@ mod error;
 pub mod imports;
 pub mod leads;
 mod migrate;
+pub mod reports;
 mod row;
 pub mod sessions;
 pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
+pub mod transfers;
 pub mod users;
 
 pub use db::{Backend, Conn, Store, Tx, redact_url};

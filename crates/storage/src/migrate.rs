@@ -35,6 +35,18 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0004_agents.sql"),
         postgres: include_str!("../migrations/postgres/0004_agents.sql"),
     },
+    Migration {
+        version: 5,
+        name: "transfers",
+        sqlite: include_str!("../migrations/sqlite/0005_transfers.sql"),
+        postgres: include_str!("../migrations/postgres/0005_transfers.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "dashboard",
+        sqlite: include_str!("../migrations/sqlite/0006_dashboard.sql"),
+        postgres: include_str!("../migrations/postgres/0006_dashboard.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

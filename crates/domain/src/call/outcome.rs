@@ -121,17 +121,21 @@ pub enum Disposition {
     VoicemailLeft,
     /// A machine answered and no message was left.
     MachineHungUp,
+    /// A person answered and no agent took the call within 2 s: the safe-harbour message
+    /// played. Counted in the campaign's abandonment rate.
+    Abandoned,
 }
 
 impl Disposition {
     /// Every disposition.
-    pub const ALL: [Disposition; 6] = [
+    pub const ALL: [Disposition; 7] = [
         Disposition::NoInput,
         Disposition::Transferred,
         Disposition::TransferUnavailable,
         Disposition::OptedOut,
         Disposition::VoicemailLeft,
         Disposition::MachineHungUp,
+        Disposition::Abandoned,
     ];
 
     /// The name used in the API and the database.
@@ -143,6 +147,7 @@ impl Disposition {
             Disposition::OptedOut => "opted_out",
             Disposition::VoicemailLeft => "voicemail_left",
             Disposition::MachineHungUp => "machine_hung_up",
+            Disposition::Abandoned => "abandoned",
         }
     }
 

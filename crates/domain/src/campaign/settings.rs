@@ -45,6 +45,8 @@ pub struct CampaignSettings {
     /// Seconds an agent has after a call to record its outcome before being offered the next
     /// one (0 to 900); the agent may end it early or extend it.
     pub wrap_up_seconds: u32,
+    /// How answered calls are handed to agents (agent modes and press 1).
+    pub transfer: crate::transfer::TransferSettings,
     /// When a scheduled campaign starts (RFC 3339), or `null`.
     #[schema(value_type = Option<String>, format = DateTime)]
     pub scheduled_start_at: Option<jiff::Timestamp>,
@@ -69,6 +71,7 @@ impl Default for CampaignSettings {
             recording: false,
             ring_timeout_seconds: 25,
             wrap_up_seconds: 30,
+            transfer: crate::transfer::TransferSettings::default(),
             scheduled_start_at: None,
         }
     }
@@ -317,6 +320,9 @@ impl CampaignSettings {
                 "wrap_up_seconds",
                 "must be at most 900 (15 minutes); agents can extend it when they need more".into(),
             );
+        }
+        for (field, message) in self.transfer.problems() {
+            bad(&format!("transfer.{field}"), message);
         }
         if !(1..=1000).contains(&self.max_concurrent_calls) {
             bad("max_concurrent_calls", "must be between 1 and 1000".into());

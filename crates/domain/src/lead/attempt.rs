@@ -3,6 +3,7 @@
 use super::LeadStatus;
 use crate::call::Outcome;
 use crate::campaign::CampaignSettings;
+use crate::transfer::AgentDisposition;
 
 /// A lead's state after one more call attempt.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,6 +50,47 @@ pub fn after_call(
     }
 }
 
+/// What happened on a call answered by a person that changes what comes next for its lead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Handover {
+    /// No agent took the call in time (safe harbour or the wait limit), and the caller was told
+    /// they will be called back `delay_ms` later.
+    Missed {
+        /// Until the call back.
+        delay_ms: i64,
+    },
+    /// An agent recorded how the call went.
+    Disposed {
+        /// What they recorded.
+        disposition: AgentDisposition,
+        /// For a call-back: when.
+        callback_at: Option<i64>,
+    },
+}
+
+/// The lead's state after an answered call that was handed to agents. The attempt counts.
+/// A promised call back is kept even past the attempt limits: the person asked for it.
+pub fn after_handover(handover: Handover, attempts_before: i64, now: i64) -> AfterCall {
+    let attempts = attempts_before + 1;
+    let (status, next) = match handover {
+        Handover::Missed { delay_ms } => (LeadStatus::Retry, Some(now + delay_ms)),
+        Handover::Disposed {
+            disposition: AgentDisposition::CallBack,
+            callback_at: Some(at),
+        } => (LeadStatus::Retry, Some(at)),
+        Handover::Disposed {
+            disposition: AgentDisposition::WrongNumber,
+            ..
+        } => (LeadStatus::Invalid, None),
+        Handover::Disposed { .. } => (LeadStatus::Completed, None),
+    };
+    AfterCall {
+        status,
+        attempts,
+        next_attempt_at: next,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +129,49 @@ mod tests {
         assert_eq!(
             after_call(Outcome::NoAnswer, 2, &s, 0).status,
             LeadStatus::Exhausted
+        );
+    }
+
+    #[test]
+    fn handed_over_calls_follow_the_agent_or_the_promise() {
+        let now = 1_000;
+        let missed = after_handover(Handover::Missed { delay_ms: 60_000 }, 4, now);
+        assert_eq!(
+            (missed.status, missed.attempts, missed.next_attempt_at),
+            (LeadStatus::Retry, 5, Some(61_000))
+        );
+        let back = after_handover(
+            Handover::Disposed {
+                disposition: AgentDisposition::CallBack,
+                callback_at: Some(90_000),
+            },
+            0,
+            now,
+        );
+        assert_eq!(
+            (back.status, back.next_attempt_at),
+            (LeadStatus::Retry, Some(90_000))
+        );
+        let wrong = after_handover(
+            Handover::Disposed {
+                disposition: AgentDisposition::WrongNumber,
+                callback_at: None,
+            },
+            0,
+            now,
+        );
+        assert_eq!(wrong.status, LeadStatus::Invalid);
+        let done = after_handover(
+            Handover::Disposed {
+                disposition: AgentDisposition::Interested,
+                callback_at: None,
+            },
+            0,
+            now,
+        );
+        assert_eq!(
+            (done.status, done.next_attempt_at),
+            (LeadStatus::Completed, None)
         );
     }
 }

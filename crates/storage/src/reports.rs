@@ -1,0 +1,95 @@
+//! Figures for dashboards: a tenant's calls counted by the hour they were placed and how they
+//! ended, the appointments its agents booked, and the calls still open. Hours are absolute
+//! (epoch hours): the caller turns them into local hours of its own time zone, which no SQL
+//! shared by SQLite and PostgreSQL can do.
+
+use crate::calls::{COLUMNS, Call, from_row};
+use crate::row::get;
+use crate::{Conn, Result};
+use outdial_domain::{CampaignId, TenantId};
+
+/// Calls placed in one epoch hour that ended one way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourCount {
+    /// Milliseconds since the epoch / 3,600,000.
+    pub epoch_hour: i64,
+    /// How the calls ended (`answered`, `voicemail`, …); `None` while still open.
+    pub outcome: Option<String>,
+    /// How many.
+    pub calls: i64,
+    /// Their talk time, seconds.
+    pub talk_seconds: i64,
+}
+
+/// The tenant's calls placed since `since` (epoch ms), of one campaign or all, counted by
+/// epoch hour and outcome.
+pub async fn calls_by_hour(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: Option<CampaignId>,
+    since: i64,
+) -> Result<Vec<HourCount>> {
+    let rows = sqlx::query(
+        "SELECT CAST(created_at / 3600000 AS BIGINT) AS epoch_hour, outcome, CAST(COUNT(*) AS BIGINT) AS calls, \
+         CAST(COALESCE(SUM(talk_seconds), 0) AS BIGINT) AS talk \
+         FROM calls WHERE tenant_id = $1 AND created_at >= $2 AND ($3 = 0 OR campaign_id = $3) \
+         GROUP BY CAST(created_at / 3600000 AS BIGINT), outcome",
+    )
+    .bind(tenant.0)
+    .bind(since)
+    .bind(campaign.map_or(0, |c| c.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(HourCount {
+                epoch_hour: get(r, "epoch_hour")?,
+                outcome: get(r, "outcome")?,
+                calls: get(r, "calls")?,
+                talk_seconds: get(r, "talk")?,
+            })
+        })
+        .collect()
+}
+
+/// How many calls agents disposed as `appointment_booked` since `since`.
+pub async fn appointments(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: Option<CampaignId>,
+    since: i64,
+) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM transfers WHERE tenant_id = $1 \
+         AND disposition = 'appointment_booked' AND disposed_at >= $2 AND ($3 = 0 OR campaign_id = $3)",
+    )
+    .bind(tenant.0)
+    .bind(since)
+    .bind(campaign.map_or(0, |c| c.0))
+    .fetch_one(&mut *conn)
+    .await?;
+    get(&row, "n")
+}
+
+/// The tenant's calls still open that were placed since `since`, newest first, at most
+/// `limit`.
+pub async fn open_calls(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: Option<CampaignId>,
+    since: i64,
+    limit: i64,
+) -> Result<Vec<Call>> {
+    let sql = format!(
+        "SELECT {COLUMNS} FROM calls WHERE tenant_id = $1 AND created_at >= $2 AND ended_at IS NULL \
+         AND ($3 = 0 OR campaign_id = $3) ORDER BY id DESC LIMIT $4"
+    );
+    let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(since)
+        .bind(campaign.map_or(0, |c| c.0))
+        .bind(limit)
+        .fetch_all(&mut *conn)
+        .await?;
+    rows.iter().map(from_row).collect()
+}
