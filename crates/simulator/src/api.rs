@@ -1,4 +1,5 @@
-//! The REST side: Twilio's `Calls` resource (create, update, fetch) with Twilio's errors.
+//! The REST side: Twilio's `Calls` resource (create, update, fetch), the account's phone
+//! numbers and recordings' media, with Twilio's errors.
 
 use crate::player::Control;
 use crate::{CallState, Shared};
@@ -6,7 +7,7 @@ use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use axum::routing::post;
+use axum::routing::{get, post};
 use base64::Engine;
 use serde_json::json;
 use std::sync::Arc;
@@ -21,10 +22,18 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
             "/2010-04-01/Accounts/{account}/Calls/{sid}",
             post(update).get(fetch),
         )
+        .route(
+            "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json",
+            get(numbers),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Recordings/{file}",
+            get(crate::recordings::media),
+        )
         .with_state(shared)
 }
 
-fn error(status: u16, code: i64, message: &str) -> Response {
+pub(crate) fn error(status: u16, code: i64, message: &str) -> Response {
     let body = json!({
         "code": code,
         "message": message,
@@ -40,7 +49,11 @@ fn error(status: u16, code: i64, message: &str) -> Response {
 
 /// Checks HTTP Basic credentials and the account in the path, as Twilio does; the refusal if
 /// they do not match.
-fn authenticate(shared: &Shared, account: &str, headers: &HeaderMap) -> Option<Response> {
+pub(crate) fn authenticate(
+    shared: &Shared,
+    account: &str,
+    headers: &HeaderMap,
+) -> Option<Response> {
     let expected = base64::engine::general_purpose::STANDARD.encode(format!(
         "{}:{}",
         shared.account.account_sid, shared.account.auth_token
@@ -140,6 +153,40 @@ async fn create(
         .insert(sid.clone(), call);
     let _ = shared.queue.send(sid);
     (StatusCode::CREATED, axum::Json(body)).into_response()
+}
+
+/// The account's phone numbers (`simulator.numbers`), on one page.
+async fn numbers(
+    State(shared): State<Arc<Shared>>,
+    Path(account): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(r) = authenticate(&shared, &account, &headers) {
+        return r;
+    }
+    let items: Vec<_> = shared
+        .config
+        .numbers
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            json!({
+                "sid": format!("PN{:032x}", i + 1),
+                "account_sid": account,
+                "phone_number": n,
+                "friendly_name": format!("Simulated line {}", i + 1),
+                "capabilities": {"voice": true, "sms": false, "mms": false, "fax": false},
+                "status": "in-use",
+            })
+        })
+        .collect();
+    axum::Json(json!({
+        "incoming_phone_numbers": items,
+        "page": 0,
+        "page_size": 1000,
+        "next_page_uri": null,
+    }))
+    .into_response()
 }
 
 async fn update(

@@ -24,6 +24,61 @@ pub struct SimConfig {
     pub duplicate_callbacks: f64,
     /// Probability that a status callback is held back so later ones overtake it.
     pub reorder_callbacks: f64,
+    /// Seconds a person put on hold in a conference waits for someone to join before hanging
+    /// up (drawn between the two).
+    pub hold_patience_seconds: [u32; 2],
+    /// Seconds answering-machine detection takes to recognise a person (0 reports the verdict
+    /// while the call's first TwiML is still being fetched, which Twilio may also do).
+    pub person_detection_seconds: f64,
+    /// The account's phone numbers, as its number list reports them (E.164).
+    pub numbers: Vec<String>,
+    /// How agents' phones behave.
+    pub agents: AgentSim,
+}
+
+/// Simulated agents: the phones warm transfers call. A number is an agent's when it is listed
+/// here or Outdial names it as one before calling it (the in-process simulator).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AgentSim {
+    /// Agents' phone numbers (E.164), besides those named at run time.
+    pub numbers: Vec<String>,
+    /// Seconds before the agent answers (drawn between the two).
+    pub answer_seconds: [f64; 2],
+    /// Seconds from the whisper's start until the agent presses a key.
+    pub accept_seconds: [f64; 2],
+    /// Seconds the agent talks with the caller before hanging up.
+    pub talk_seconds: [u32; 2],
+    /// Relative weights of what an agent does with an offer: accept, let the whisper pass,
+    /// not answer.
+    pub acts: [u32; 3],
+    /// What particular agents always do, by phone number: `accept`, `pass`, `no_answer`.
+    pub overrides: std::collections::BTreeMap<String, AgentAct>,
+}
+
+/// What a simulated agent does with an offered call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentAct {
+    /// Answers, hears the whisper, presses a key.
+    Accept,
+    /// Answers, presses nothing: the whisper times out.
+    Pass,
+    /// Does not answer.
+    NoAnswer,
+}
+
+impl Default for AgentSim {
+    fn default() -> Self {
+        AgentSim {
+            numbers: Vec::new(),
+            answer_seconds: [0.3, 1.0],
+            accept_seconds: [0.2, 0.6],
+            talk_seconds: [30, 240],
+            acts: [95, 3, 2],
+            overrides: std::collections::BTreeMap::new(),
+        }
+    }
 }
 
 /// Relative weights of call outcomes.
@@ -66,6 +121,11 @@ impl Default for SimConfig {
             keypress: [30, 20, 50],
             duplicate_callbacks: 0.0,
             reorder_callbacks: 0.0,
+            hold_patience_seconds: [20, 90],
+            person_detection_seconds: 2.5,
+            // Twilio's number for test credentials, which the demo campaigns call from.
+            numbers: vec!["+15005550006".to_string()],
+            agents: AgentSim::default(),
         }
     }
 }
@@ -86,6 +146,20 @@ impl SimConfig {
                 self.calls_per_second
             ));
         }
+        if !(0.0..=60.0).contains(&self.person_detection_seconds) {
+            out.push(format!(
+                "simulator.person_detection_seconds must be from 0 to 60, not {}",
+                self.person_detection_seconds
+            ));
+        }
+        for n in &self.numbers {
+            let digits = n.strip_prefix('+').unwrap_or("");
+            if !(8..=15).contains(&digits.len()) || !digits.bytes().all(|b| b.is_ascii_digit()) {
+                out.push(format!(
+                    "simulator.numbers: '{n}' is not an E.164 number such as +15005550006"
+                ));
+            }
+        }
         let o = self.outcomes;
         if o.human + o.machine + o.busy + o.no_answer + o.failed == 0 {
             out.push("simulator.outcomes: at least one weight must be above 0".into());
@@ -93,9 +167,24 @@ impl SimConfig {
         if self.keypress.iter().sum::<u32>() == 0 {
             out.push("simulator.keypress: at least one weight must be above 0".into());
         }
+        if self.agents.acts.iter().sum::<u32>() == 0 {
+            out.push("simulator.agents.acts: at least one weight must be above 0".into());
+        }
+        for (name, [lo, hi]) in [
+            ("agents.answer_seconds", self.agents.answer_seconds),
+            ("agents.accept_seconds", self.agents.accept_seconds),
+        ] {
+            if !(lo >= 0.0 && lo <= hi && hi <= 600.0) {
+                out.push(format!(
+                    "simulator.{name}: two values from 0 to 600, the first not above the second"
+                ));
+            }
+        }
         for (name, [lo, hi]) in [
             ("ring_seconds", self.ring_seconds),
             ("talk_seconds", self.talk_seconds),
+            ("hold_patience_seconds", self.hold_patience_seconds),
+            ("agents.talk_seconds", self.agents.talk_seconds),
         ] {
             if lo > hi {
                 out.push(format!(

@@ -2,14 +2,17 @@
 //! call REST API (create, update, fetch) on loopback, so Outdial's real Twilio client talks to
 //! it; queues calls over its calls-per-second limit; and plays each call out over real HTTP
 //! against the call's webhooks, signed with the account's token: status events, the voice URL,
-//! asynchronous answering-machine detection, `<Gather>` keypresses, `<Dial>` legs, recordings.
+//! asynchronous answering-machine detection, `<Gather>` keypresses, `<Dial>` legs, recordings
+//! (served as audio), and the account's phone numbers.
 
 mod api;
+mod conference;
 mod config;
 mod player;
+mod recordings;
 mod twiml;
 
-pub use config::{OutcomeWeights, SimConfig};
+pub use config::{AgentAct, AgentSim, OutcomeWeights, SimConfig};
 
 use outdial_twilio::Credentials;
 use std::collections::HashMap;
@@ -22,6 +25,7 @@ use tokio::sync::mpsc;
 pub struct Simulator {
     base_url: String,
     account: Credentials,
+    shared: Arc<Shared>,
 }
 
 /// What the REST API and the call players share.
@@ -35,6 +39,12 @@ pub(crate) struct Shared {
     pub(crate) sid_prefix: u64,
     pub(crate) queue: mpsc::UnboundedSender<String>,
     pub(crate) http: reqwest::Client,
+    /// Numbers played as agents' phones.
+    pub(crate) agent_numbers: Mutex<std::collections::HashSet<String>>,
+    /// Conferences in progress, by name.
+    pub(crate) rooms: Mutex<HashMap<String, conference::Room>>,
+    /// Recordings made, by id: their length in seconds.
+    pub(crate) recordings: Mutex<HashMap<String, u64>>,
 }
 
 /// A simulated call as the REST API reports it.
@@ -70,11 +80,14 @@ impl Simulator {
         let addr = listener.local_addr()?;
         let (queue, queued) = mpsc::unbounded_channel();
         let shared = Arc::new(Shared {
-            config,
+            config: config.clone(),
             account: account.clone(),
             calls: Mutex::new(HashMap::new()),
             started: Mutex::new(0),
             sid_prefix: rand::random(),
+            agent_numbers: Mutex::new(config.agents.numbers.iter().cloned().collect()),
+            rooms: Mutex::new(HashMap::new()),
+            recordings: Mutex::new(HashMap::new()),
             queue,
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(15))
@@ -82,7 +95,7 @@ impl Simulator {
                 .map_err(std::io::Error::other)?,
         });
         tokio::spawn(player::dispatch(shared.clone(), queued));
-        let app = api::router(shared);
+        let app = api::router(shared.clone());
         tokio::spawn(async move {
             if let Err(e) = axum::serve(listener, app).await {
                 tracing::error!(error = %e, "the Twilio simulator stopped");
@@ -92,12 +105,22 @@ impl Simulator {
         Ok(Simulator {
             base_url: format!("http://{addr}"),
             account,
+            shared,
         })
     }
 
     /// The base URL to point a Twilio client at.
     pub fn base_url(&self) -> &str {
         &self.base_url
+    }
+
+    /// Plays calls to `number` as an agent's phone from now on.
+    pub fn add_agent_number(&self, number: &str) {
+        self.shared
+            .agent_numbers
+            .lock()
+            .expect("agents lock")
+            .insert(number.to_string());
     }
 
     /// The account it accepts.

@@ -76,6 +76,51 @@ pub struct CallInfo {
     pub answered_by: Option<AnsweredBy>,
 }
 
+/// A phone number the account owns: what campaigns may call from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OwnedNumber {
+    /// The number, E.164.
+    pub phone_number: String,
+    /// The name given to it in the carrier's console.
+    pub friendly_name: String,
+    /// Whether it can make voice calls.
+    pub voice: bool,
+}
+
+/// A recording's audio, as it arrives from the carrier.
+pub struct RecordingMedia {
+    /// 200, or 206 for the part a `Range` asked for.
+    pub status: u16,
+    /// `audio/mpeg`, `audio/x-wav`…
+    pub content_type: String,
+    /// Bytes in the body, when the carrier said.
+    pub content_length: Option<u64>,
+    /// The part sent, for a 206 (`bytes 0-99/1000`).
+    pub content_range: Option<String>,
+    /// The bytes, as they arrive.
+    pub body: MediaStream,
+}
+
+/// The audio bytes of a recording, as they arrive.
+pub type MediaStream =
+    Pin<Box<dyn futures_util::Stream<Item = Result<bytes::Bytes, CarrierError>> + Send>>;
+
+impl std::fmt::Debug for RecordingMedia {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordingMedia")
+            .field("status", &self.status)
+            .field("content_type", &self.content_type)
+            .field("content_length", &self.content_length)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `sid` is a recording id: `RE` and 32 hexadecimal characters. Checked before it is
+/// put into a URL.
+pub fn is_recording_sid(sid: &str) -> bool {
+    sid.len() == 34 && sid.starts_with("RE") && sid[2..].bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 /// A change to a call in progress.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CallUpdate {
@@ -163,4 +208,15 @@ pub trait Carrier: Send + Sync {
         to: &'a str,
         from: &'a str,
     ) -> CarrierFuture<'a, Vec<CallInfo>>;
+
+    /// The account's phone numbers, every page.
+    fn list_numbers<'a>(&'a self, creds: &'a Credentials) -> CarrierFuture<'a, Vec<OwnedNumber>>;
+
+    /// A recording's audio as MP3, or the part `range` (an HTTP `Range` value) asks for.
+    fn fetch_recording<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        recording_sid: &'a str,
+        range: Option<&'a str>,
+    ) -> CarrierFuture<'a, RecordingMedia>;
 }

@@ -1,7 +1,9 @@
-//! Twilio's REST API (2010-04-01) over HTTP: create, update and fetch calls.
+//! Twilio's REST API (2010-04-01) over HTTP: create, update and fetch calls; list the account's
+//! numbers; fetch recordings.
 
 use crate::carrier::{
     CallInfo, CallUpdate, Carrier, CarrierError, CarrierFuture, Credentials, ErrorKind, NewCall,
+    OwnedNumber, RecordingMedia, is_recording_sid,
 };
 use outdial_domain::call::{AnsweredBy, CallStatus};
 use serde::Deserialize;
@@ -268,6 +270,133 @@ impl Carrier for TwilioClient {
                 .collect()
         })
     }
+
+    fn list_numbers<'a>(&'a self, creds: &'a Credentials) -> CarrierFuture<'a, Vec<OwnedNumber>> {
+        Box::pin(async move {
+            let mut url = format!(
+                "{}/2010-04-01/Accounts/{}/IncomingPhoneNumbers.json?PageSize=1000",
+                self.base_url, creds.account_sid
+            );
+            let mut numbers = Vec::new();
+            // 20 pages of 1,000 is more numbers than any account dialing from this has.
+            for _ in 0..20 {
+                let page: NumberPage = self
+                    .send(creds, Replay::Safe, || self.http.get(&url))
+                    .await?;
+                numbers.extend(page.incoming_phone_numbers.into_iter().filter_map(|n| {
+                    Some(OwnedNumber {
+                        phone_number: n.phone_number?,
+                        friendly_name: n.friendly_name.unwrap_or_default(),
+                        voice: n.capabilities.and_then(|c| c.voice).unwrap_or(true),
+                    })
+                }));
+                match page.next_page_uri {
+                    Some(next) if next.starts_with('/') => url = format!("{}{next}", self.base_url),
+                    _ => break,
+                }
+            }
+            Ok(numbers)
+        })
+    }
+
+    fn fetch_recording<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        recording_sid: &'a str,
+        range: Option<&'a str>,
+    ) -> CarrierFuture<'a, RecordingMedia> {
+        Box::pin(async move {
+            if !is_recording_sid(recording_sid) {
+                return Err(CarrierError {
+                    kind: ErrorKind::NotFound,
+                    http_status: None,
+                    code: None,
+                    message: format!("'{recording_sid}' is not a recording id"),
+                });
+            }
+            let url = format!(
+                "{}/2010-04-01/Accounts/{}/Recordings/{recording_sid}.mp3",
+                self.base_url, creds.account_sid
+            );
+            let mut request = self
+                .http
+                .get(&url)
+                .basic_auth(&creds.account_sid, Some(&creds.auth_token));
+            if let Some(range) = range {
+                request = request.header(reqwest::header::RANGE, range);
+            }
+            let resp = request.send().await.map_err(|e| CarrierError {
+                kind: ErrorKind::Unavailable,
+                http_status: None,
+                code: None,
+                message: format!("Twilio could not be reached: {e}"),
+            })?;
+            let status = resp.status().as_u16();
+            if !resp.status().is_success() {
+                let text = resp.text().await.unwrap_or_default();
+                return Err(error_from(status, &text));
+            }
+            let header = |name: reqwest::header::HeaderName| {
+                resp.headers()
+                    .get(name)
+                    .and_then(|v| v.to_str().ok())
+                    .map(str::to_string)
+            };
+            let content_type =
+                header(reqwest::header::CONTENT_TYPE).unwrap_or_else(|| "audio/mpeg".into());
+            let content_range = header(reqwest::header::CONTENT_RANGE);
+            let content_length = resp.content_length();
+            let body = futures_util::stream::unfold(Some(resp), |resp| async move {
+                let mut resp = resp?;
+                match resp.chunk().await {
+                    Ok(Some(bytes)) => Some((Ok(bytes), Some(resp))),
+                    Ok(None) => None,
+                    Err(e) => Some((
+                        Err(CarrierError {
+                            kind: ErrorKind::Unavailable,
+                            http_status: None,
+                            code: None,
+                            message: format!("the recording stopped arriving: {e}"),
+                        }),
+                        None,
+                    )),
+                }
+            });
+            Ok(RecordingMedia {
+                status,
+                content_type,
+                content_length,
+                content_range,
+                body: Box::pin(body),
+            })
+        })
+    }
+}
+
+/// A page of the account's phone numbers.
+#[derive(Debug, Deserialize)]
+struct NumberPage {
+    #[serde(default)]
+    incoming_phone_numbers: Vec<NumberResource>,
+    #[serde(default)]
+    next_page_uri: Option<String>,
+}
+
+/// A phone number as Twilio returns it (the fields Outdial reads).
+#[derive(Debug, Deserialize)]
+struct NumberResource {
+    #[serde(default)]
+    phone_number: Option<String>,
+    #[serde(default)]
+    friendly_name: Option<String>,
+    #[serde(default)]
+    capabilities: Option<Capabilities>,
+}
+
+#[derive(Debug, Deserialize)]
+struct Capabilities {
+    #[serde(default)]
+    voice: Option<bool>,
 }
 
 /// A page of Twilio's call list.

@@ -8,6 +8,7 @@ pub mod twiml;
 pub mod webhook;
 
 pub use carrier::{
-    CallInfo, CallUpdate, Carrier, CarrierError, Credentials, Detection, ErrorKind, NewCall,
+    CallInfo, CallUpdate, Carrier, CarrierError, Credentials, Detection, ErrorKind, MediaStream,
+    NewCall, OwnedNumber, RecordingMedia, is_recording_sid,
 };
 pub use client::{Backoff, DEFAULT_BASE_URL, TwilioClient, create_call_form, update_call_form};

@@ -33,6 +33,13 @@ pub enum Verb {
         /// Where.
         url: String,
     },
+    /// Record what the caller says after a beep (a voicemail box).
+    Record {
+        /// Longest recording, in seconds.
+        max_seconds: u32,
+        /// Where the finished recording is announced.
+        recording_callback: Option<String>,
+    },
     /// End the call.
     Hangup,
 }
@@ -129,6 +136,31 @@ impl Response {
         &self.verbs
     }
 
+    /// What this document has Twilio say, in order (see [`Spoken`]).
+    pub fn spoken(&self) -> Spoken {
+        let mut out = Spoken::default();
+        let mut gathered = false;
+        for verb in &self.verbs {
+            let lines = if gathered {
+                &mut out.unless_answered
+            } else {
+                &mut out.said
+            };
+            match verb {
+                Verb::Say(say) => lines.push(say.text.clone()),
+                Verb::Gather(g) if !gathered => {
+                    lines.extend(g.prompts.iter().filter_map(|p| match p {
+                        Verb::Say(say) => Some(say.text.clone()),
+                        _ => None,
+                    }));
+                    gathered = true;
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
     /// The XML document.
     pub fn render(&self) -> String {
         let mut out = String::from(r#"<?xml version="1.0" encoding="UTF-8"?><Response>"#);
@@ -137,6 +169,24 @@ impl Response {
         }
         out.push_str("</Response>");
         out
+    }
+}
+
+/// The words a TwiML document speaks: `said` up to and including the first `<Gather>`'s
+/// prompts, and `unless_answered`, the lines after that gather, which Twilio speaks only when
+/// the person answers nothing (an answer fetches the gather's action instead).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Spoken {
+    /// Spoken as soon as the document runs.
+    pub said: Vec<String>,
+    /// Spoken only if the gather gets no answer.
+    pub unless_answered: Vec<String>,
+}
+
+impl Spoken {
+    /// Whether the document says nothing.
+    pub fn is_empty(&self) -> bool {
+        self.said.is_empty() && self.unless_answered.is_empty()
     }
 }
 
@@ -251,6 +301,21 @@ impl Verb {
                 out.push_str(r#"<Redirect method="POST">"#);
                 escape_into(out, url);
                 out.push_str("</Redirect>");
+            }
+            Verb::Record {
+                max_seconds,
+                recording_callback,
+            } => {
+                out.push_str("<Record");
+                attr(out, "maxLength", Some(&max_seconds.to_string()));
+                attr(out, "playBeep", Some("true"));
+                attr(out, "finishOnKey", Some("#"));
+                attr(
+                    out,
+                    "recordingStatusCallback",
+                    recording_callback.as_deref(),
+                );
+                out.push_str("/>");
             }
             Verb::Hangup => out.push_str("<Hangup/>"),
         }

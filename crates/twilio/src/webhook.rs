@@ -149,6 +149,35 @@ impl RecordingEvent {
     }
 }
 
+/// A conference event (`<Conference statusCallback>`): the conference started or ended, or a
+/// participant joined or left.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConferenceEvent {
+    /// The conference.
+    pub conference_sid: String,
+    /// Its name.
+    pub friendly_name: String,
+    /// `conference-start`, `conference-end`, `participant-join`, `participant-leave`, …
+    pub event: String,
+    /// The participant's call, for participant events.
+    pub call_sid: Option<String>,
+    /// Order of this conference's events, when given.
+    pub sequence: Option<i64>,
+}
+
+impl ConferenceEvent {
+    /// Reads a conference status callback.
+    pub fn parse(form: &Form) -> Result<ConferenceEvent, FormError> {
+        Ok(ConferenceEvent {
+            conference_sid: required(form, "ConferenceSid")?.to_string(),
+            friendly_name: field(form, "FriendlyName").unwrap_or_default().to_string(),
+            event: required(form, "StatusCallbackEvent")?.to_string(),
+            call_sid: field(form, "CallSid").map(str::to_string),
+            sequence: field(form, "SequenceNumber").and_then(|v| v.trim().parse().ok()),
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,6 +187,22 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    #[test]
+    fn a_conference_event_is_read_and_needs_its_kind() {
+        let e = ConferenceEvent::parse(&form(&[
+            ("ConferenceSid", "CF1"),
+            ("FriendlyName", "transfer-7"),
+            ("StatusCallbackEvent", "participant-join"),
+            ("CallSid", "CA9"),
+            ("SequenceNumber", "2"),
+        ]))
+        .unwrap();
+        assert_eq!(e.event, "participant-join");
+        assert_eq!((e.call_sid.as_deref(), e.sequence), (Some("CA9"), Some(2)));
+        let err = ConferenceEvent::parse(&form(&[("ConferenceSid", "CF1")])).unwrap_err();
+        assert_eq!(err.field, "StatusCallbackEvent");
     }
 
     #[test]

@@ -311,3 +311,162 @@ async fn an_unreachable_api_is_a_transient_error_not_a_hang() {
     assert!(format!("{:?}", creds()).contains("[redacted]"));
     assert!(!format!("{:?}", creds()).contains("secret-token"));
 }
+
+/// A fake Twilio with two pages of numbers and one recording (served whole or by `Range`).
+async fn start_media() -> (String, Arc<Mutex<Vec<Seen>>>) {
+    use axum::extract::RawQuery;
+    use axum::routing::get;
+    let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
+    let audio: Vec<u8> = (0..=255u8).cycle().take(1000).collect();
+    let app = Router::new()
+        .route(
+            "/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json",
+            get(
+                |State(seen): State<Arc<Mutex<Vec<Seen>>>>,
+                 Path(account): Path<String>,
+                 RawQuery(query): RawQuery,
+                 h: HeaderMap| async move {
+                    let query = query.unwrap_or_default();
+                    seen.lock().unwrap().push(Seen {
+                        method: "GET".into(),
+                        path: format!("/{account}/IncomingPhoneNumbers.json?{query}"),
+                        authorization: auth(&h),
+                        form: vec![],
+                    });
+                    let body = if query.contains("Page=1") {
+                        serde_json::json!({
+                            "incoming_phone_numbers": [
+                                {"phone_number": "+18134893202", "friendly_name": "Fax", "capabilities": {"voice": false}}
+                            ],
+                            "next_page_uri": null
+                        })
+                    } else {
+                        serde_json::json!({
+                            "incoming_phone_numbers": [
+                                {"phone_number": "+18134893200", "friendly_name": "Tampa office", "capabilities": {"voice": true, "sms": true}},
+                                {"phone_number": "+18134893201", "friendly_name": null}
+                            ],
+                            "next_page_uri": format!("/2010-04-01/Accounts/{account}/IncomingPhoneNumbers.json?PageSize=1000&Page=1&PageToken=PT1")
+                        })
+                    };
+                    axum::Json(body)
+                },
+            ),
+        )
+        .route(
+            "/2010-04-01/Accounts/{account}/Recordings/{file}",
+            get(
+                move |State(seen): State<Arc<Mutex<Vec<Seen>>>>,
+                      Path((account, file)): Path<(String, String)>,
+                      h: HeaderMap| {
+                    let audio = audio.clone();
+                    async move {
+                        seen.lock().unwrap().push(Seen {
+                            method: "GET".into(),
+                            path: format!("/{account}/Recordings/{file}"),
+                            authorization: auth(&h),
+                            form: vec![("Range".into(), h.get("range").map(|v| v.to_str().unwrap().to_string()).unwrap_or_default())],
+                        });
+                        if file != "RE0123456789abcdef0123456789abcdef.mp3" {
+                            let body = r#"{"code":20404,"message":"The requested resource was not found","status":404}"#;
+                            return (StatusCode::NOT_FOUND, [("content-type", "application/json")], body.to_string().into_bytes()).into_response();
+                        }
+                        if h.get("range").is_some_and(|r| r == "bytes=10-19") {
+                            return (
+                                StatusCode::PARTIAL_CONTENT,
+                                [("content-type", "audio/mpeg"), ("content-range", "bytes 10-19/1000")],
+                                audio[10..20].to_vec(),
+                            )
+                                .into_response();
+                        }
+                        ([("content-type", "audio/mpeg")], audio).into_response()
+                    }
+                },
+            ),
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (format!("http://{addr}"), seen)
+}
+
+async fn collect(mut media: outdial_twilio::RecordingMedia) -> Vec<u8> {
+    use futures_util::StreamExt;
+    let mut out = Vec::new();
+    while let Some(chunk) = media.body.next().await {
+        out.extend_from_slice(&chunk.unwrap());
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_accounts_numbers_are_read_page_after_page() {
+    let (base, seen) = start_media().await;
+    let numbers = client(&base).list_numbers(&creds()).await.unwrap();
+    let listed: Vec<(&str, &str, bool)> = numbers
+        .iter()
+        .map(|n| (n.phone_number.as_str(), n.friendly_name.as_str(), n.voice))
+        .collect();
+    assert_eq!(
+        listed,
+        [
+            ("+18134893200", "Tampa office", true),
+            ("+18134893201", "", true),
+            ("+18134893202", "Fax", false),
+        ]
+    );
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 2, "two pages");
+    assert!(seen[1].path.contains("PageToken=PT1"), "{:?}", seen[1]);
+    assert!(seen.iter().all(|s| s.authorization.starts_with("Basic ")));
+}
+
+#[tokio::test]
+async fn a_recording_arrives_whole_or_by_range_and_bad_ids_never_leave() {
+    let (base, seen) = start_media().await;
+    let twilio = client(&base);
+    let sid = "RE0123456789abcdef0123456789abcdef";
+    let whole = twilio.fetch_recording(&creds(), sid, None).await.unwrap();
+    assert_eq!(
+        (whole.status, whole.content_type.as_str()),
+        (200, "audio/mpeg")
+    );
+    assert_eq!(whole.content_length, Some(1000));
+    let bytes = collect(whole).await;
+    assert_eq!(bytes.len(), 1000);
+    assert_eq!(bytes[257], 1);
+
+    let part = twilio
+        .fetch_recording(&creds(), sid, Some("bytes=10-19"))
+        .await
+        .unwrap();
+    assert_eq!(part.status, 206);
+    assert_eq!(part.content_range.as_deref(), Some("bytes 10-19/1000"));
+    assert_eq!(collect(part).await, (10..20u8).collect::<Vec<_>>());
+
+    let gone = twilio
+        .fetch_recording(&creds(), "RE00000000000000000000000000000000", None)
+        .await
+        .unwrap_err();
+    assert_eq!(gone.kind, ErrorKind::NotFound, "{gone}");
+    let before = seen.lock().unwrap().len();
+    for bad in [
+        "../Calls",
+        "RE0123/../../x",
+        "CA0123456789abcdef0123456789abcdef",
+    ] {
+        let e = twilio
+            .fetch_recording(&creds(), bad, None)
+            .await
+            .unwrap_err();
+        assert_eq!(e.kind, ErrorKind::NotFound, "{bad}");
+    }
+    assert_eq!(seen.lock().unwrap().len(), before, "bad ids are never sent");
+    let seen = seen.lock().unwrap();
+    assert_eq!(
+        seen[1].form,
+        [("Range".to_string(), "bytes=10-19".to_string())]
+    );
+    assert!(seen[0].authorization.starts_with("Basic "));
+}

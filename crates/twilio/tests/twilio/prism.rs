@@ -134,6 +134,12 @@ async fn prism_accepts_every_request_the_client_sends() {
         "fetch refused by Twilio's spec: {fetched:?}"
     );
 
+    let numbers = client.list_numbers(&creds).await;
+    assert!(
+        numbers.is_ok(),
+        "number list refused by Twilio's spec: {numbers:?}"
+    );
+
     // The check is real: a request the spec forbids is refused.
     let raw = reqwest::Client::new()
         .post(format!(

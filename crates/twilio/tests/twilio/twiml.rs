@@ -109,3 +109,39 @@ fn dial_renders_numbers_and_conferences() {
     assert!(doc.contains(r#"<Dial callerId="+18134893200" timeout="20" action="https://o.example/twilio/dial" method="POST" answerOnBridge="true"><Number>+18134893201</Number></Dial>"#), "{doc}");
     assert!(doc.contains(r#"<Conference startConferenceOnEnter="false" endConferenceOnExit="true" beep="false" statusCallback="https://o.example/twilio/conference" statusCallbackEvent="start end join leave">call-1</Conference>"#), "{doc}");
 }
+
+#[test]
+fn what_a_document_says_splits_at_its_first_gather() {
+    use outdial_twilio::twiml::Spoken;
+    let doc = Response::new()
+        .say("Hello Ada.", "", "")
+        .push(Verb::Gather(Gather {
+            action: "https://o.example/twilio/gather?call=1".into(),
+            num_digits: Some(1),
+            timeout_seconds: 6,
+            speech: false,
+            language: None,
+            prompts: vec![
+                Verb::Say(Say::new("Spring offers are here.", "", "")),
+                Verb::Say(Say::new(
+                    "Press 1 for an agent, 2 to stop these calls.",
+                    "",
+                    "",
+                )),
+            ],
+        }))
+        .say("Goodbye.", "", "")
+        .hangup();
+    assert_eq!(
+        doc.spoken(),
+        Spoken {
+            said: vec![
+                "Hello Ada.".into(),
+                "Spring offers are here.".into(),
+                "Press 1 for an agent, 2 to stop these calls.".into()
+            ],
+            unless_answered: vec!["Goodbye.".into()],
+        }
+    );
+    assert!(Response::new().hangup().spoken().is_empty());
+}

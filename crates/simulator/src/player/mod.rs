@@ -1,8 +1,11 @@
 //! Plays a simulated call out: paces starts by calls per second, draws how the call goes, posts
 //! signed status events, fetches and follows TwiML, and ends the call with its durations.
 
-use crate::Shared;
+use crate::config::AgentAct;
 use crate::twiml::{self, Node};
+
+mod rooms;
+use crate::Shared;
 use outdial_twilio::signature::{Algorithm, sign};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -15,6 +18,10 @@ use tokio::sync::mpsc;
 pub(crate) enum Control {
     Hangup,
     Redirect(String),
+    /// The conference this call waits in has started.
+    RoomStarted,
+    /// The conference this call is in has ended.
+    RoomEnded,
 }
 
 /// Starts queued calls no faster than the calls-per-second limit.
@@ -39,9 +46,18 @@ enum Fate {
 enum Interrupt {
     Hangup,
     Redirect(String),
+    /// The conference started (only while in one).
+    Started,
+    /// The conference ended (only while in one).
+    Ended,
 }
 
+/// A status event waiting to be posted: the URL, the fields, and whether to send it twice.
+type Outgoing = (String, Vec<(String, String)>, bool);
+
 struct Player {
+    /// Status events to post, in order.
+    outbox: mpsc::UnboundedSender<Outgoing>,
     shared: Arc<Shared>,
     sid: String,
     params: Vec<(String, String)>,
@@ -51,6 +67,8 @@ struct Player {
     /// Simulated seconds since the answer.
     talk: f64,
     fate: Fate,
+    /// For an agent's phone: what the agent does with the offer.
+    agent: Option<AgentAct>,
 }
 
 async fn play(shared: Arc<Shared>, sid: String) {
@@ -68,16 +86,51 @@ async fn play(shared: Arc<Shared>, sid: String) {
     };
     let mut rng =
         StdRng::seed_from_u64(shared.config.seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) ^ index);
-    let o = shared.config.outcomes;
-    let weights = [o.human, o.machine, o.busy, o.no_answer, o.failed];
-    let fate = [
-        Fate::Human,
-        Fate::Machine,
-        Fate::Busy,
-        Fate::NoAnswer,
-        Fate::Failed,
-    ][pick(&mut rng, &weights)];
+    let to = params
+        .iter()
+        .find(|(k, _)| k == "To")
+        .map(|(_, v)| v.clone())
+        .unwrap_or_default();
+    let is_agent = shared
+        .agent_numbers
+        .lock()
+        .expect("agents lock")
+        .contains(&to);
+    let agents = &shared.config.agents;
+    let agent = is_agent.then(|| {
+        agents.overrides.get(&to).copied().unwrap_or(
+            [AgentAct::Accept, AgentAct::Pass, AgentAct::NoAnswer][pick(&mut rng, &agents.acts)],
+        )
+    });
+    let fate = match agent {
+        Some(AgentAct::NoAnswer) => Fate::NoAnswer,
+        Some(_) => Fate::Human,
+        None => {
+            let o = shared.config.outcomes;
+            let weights = [o.human, o.machine, o.busy, o.no_answer, o.failed];
+            [
+                Fate::Human,
+                Fate::Machine,
+                Fate::Busy,
+                Fate::NoAnswer,
+                Fate::Failed,
+            ][pick(&mut rng, &weights)]
+        }
+    };
+    // Status events leave in order but without holding the call up, as on Twilio: a slow
+    // webhook delays the next event, not the call.
+    let (outbox, mut pending) = mpsc::unbounded_channel::<Outgoing>();
+    let poster = shared.clone();
+    tokio::spawn(async move {
+        while let Some((url, fields, twice)) = pending.recv().await {
+            let _ = post(&poster, &url, &fields).await;
+            if twice {
+                let _ = post(&poster, &url, &fields).await;
+            }
+        }
+    });
     let mut p = Player {
+        outbox,
         shared,
         sid,
         params,
@@ -86,6 +139,7 @@ async fn play(shared: Arc<Shared>, sid: String) {
         sequence: 0,
         talk: 0.0,
         fate,
+        agent,
     };
     p.run().await;
 }
@@ -126,7 +180,9 @@ impl Player {
     async fn run(&mut self) {
         self.set_status("initiated");
         self.status_event("initiated", &[]).await;
-        if self.wait(0.5).await.is_some() {
+        // An agent's phone (often a softphone on auto-answer) is reached at once.
+        let setup = if self.agent.is_some() { 0.1 } else { 0.5 };
+        if self.wait(setup).await.is_some() {
             return self.end("canceled", 487).await;
         }
         self.set_status("ringing");
@@ -135,8 +191,13 @@ impl Player {
             .param("Timeout")
             .and_then(|t| t.parse().ok())
             .unwrap_or(60.0);
-        let [lo, hi] = self.shared.config.ring_seconds;
-        let ring = f64::from(self.rng.random_range(lo..=hi)).min(timeout);
+        let ring = if self.agent.is_some() {
+            let [lo, hi] = self.shared.config.agents.answer_seconds;
+            self.rng.random_range(lo..=hi).min(timeout)
+        } else {
+            let [lo, hi] = self.shared.config.ring_seconds;
+            f64::from(self.rng.random_range(lo..=hi)).min(timeout)
+        };
         match self.fate {
             Fate::Busy => {
                 if self.wait(1.0).await.is_some() {
@@ -200,6 +261,19 @@ impl Player {
                         return Some(x);
                     }
                 }
+                "Gather" if self.agent == Some(AgentAct::Accept) => {
+                    // The agent presses a key as soon as they know who it is, mid-whisper.
+                    let [lo, hi] = self.shared.config.agents.accept_seconds;
+                    let after = self.rng.random_range(lo..=hi);
+                    if let Some(x) = self.wait(after).await {
+                        return Some(x);
+                    }
+                    let action = verb.attr("action").map(str::to_string)?;
+                    verbs = self
+                        .fetch_twiml(&action, &[("Digits".into(), "1".into())])
+                        .await?;
+                    i = 0;
+                }
                 "Gather" => {
                     for prompt in &verb.children {
                         let r = match prompt.name.as_str() {
@@ -219,7 +293,7 @@ impl Player {
                             return Some(x);
                         }
                     }
-                    let digit = if self.fate == Fate::Human {
+                    let digit = if self.fate == Fate::Human && self.agent.is_none() {
                         ["1", "2", ""][pick(&mut self.rng, &self.shared.config.keypress)]
                     } else {
                         ""
@@ -243,6 +317,16 @@ impl Player {
                         .await?;
                     verbs = next;
                     i = 0;
+                }
+                "Dial" if verb.children.iter().any(|c| c.name == "Conference") => {
+                    if let Some(x) = self.conference(&verb).await {
+                        return Some(x);
+                    }
+                }
+                "Record" => {
+                    if let Some(x) = self.record(&verb).await {
+                        return Some(x);
+                    }
                 }
                 "Dial" => {
                     let [lo, hi] = self.shared.config.talk_seconds;
@@ -285,6 +369,8 @@ impl Player {
             c = self.control.recv() => match c {
                 Some(Control::Hangup) | None => Some(Interrupt::Hangup),
                 Some(Control::Redirect(u)) => Some(Interrupt::Redirect(u)),
+                Some(Control::RoomStarted) => Some(Interrupt::Started),
+                Some(Control::RoomEnded) => Some(Interrupt::Ended),
             }
         }
     }
@@ -295,7 +381,7 @@ impl Player {
             return;
         };
         let (answered_by, secs) = match (self.fate, mode.as_str()) {
-            (Fate::Human, _) => ("human", 2.5),
+            (Fate::Human, _) => ("human", self.shared.config.person_detection_seconds),
             (_, "DetectMessageEnd") => {
                 ("machine_end_beep", f64::from(self.rng.random_range(6..=14)))
             }
@@ -373,21 +459,18 @@ impl Player {
         self.sequence += 1;
         let twice = self.rng.random_bool(self.shared.config.duplicate_callbacks);
         let hold = self.rng.random_bool(self.shared.config.reorder_callbacks);
-        let shared = self.shared.clone();
-        let send = async move {
-            let _ = post(&shared, &url, &fields).await;
-            if twice {
-                let _ = post(&shared, &url, &fields).await;
-            }
-        };
         if hold {
+            let shared = self.shared.clone();
             let delay = Duration::from_millis(self.rng.random_range(200..1200));
             tokio::spawn(async move {
                 tokio::time::sleep(delay).await;
-                send.await;
+                let _ = post(&shared, &url, &fields).await;
+                if twice {
+                    let _ = post(&shared, &url, &fields).await;
+                }
             });
         } else {
-            send.await;
+            let _ = self.outbox.send((url, fields, twice));
         }
     }
 
@@ -425,33 +508,18 @@ impl Player {
             && self.param("Record").as_deref() == Some("true")
             && let Some(url) = self.param("RecordingStatusCallback")
         {
-            {
-                let rec = format!("RE{}", &self.sid[2..]);
-                let fields = vec![
-                    ("CallSid".to_string(), self.sid.clone()),
-                    (
-                        "AccountSid".to_string(),
-                        self.shared.account.account_sid.clone(),
-                    ),
-                    ("RecordingSid".to_string(), rec.clone()),
-                    (
-                        "RecordingUrl".to_string(),
-                        format!(
-                            "https://api.twilio.com/2010-04-01/Accounts/{}/Recordings/{rec}",
-                            self.shared.account.account_sid
-                        ),
-                    ),
-                    ("RecordingDuration".to_string(), duration.to_string()),
-                    ("RecordingStatus".to_string(), "completed".to_string()),
-                ];
-                let _ = post(&self.shared, &url, &fields).await;
-            }
+            let rec = format!("RE{}", &self.sid[2..]);
+            crate::recordings::recorded(&self.shared, &self.sid, &rec, duration, &url).await;
         }
     }
 }
 
 /// Posts signed form fields to a webhook; the answer's body when it succeeded.
-async fn post(shared: &Shared, url: &str, fields: &[(String, String)]) -> Option<String> {
+pub(crate) async fn post(
+    shared: &Shared,
+    url: &str,
+    fields: &[(String, String)],
+) -> Option<String> {
     let signature = sign(
         shared.account.auth_token.as_bytes(),
         Algorithm::Sha1,
