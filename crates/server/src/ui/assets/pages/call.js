@@ -1,0 +1,74 @@
+// One call: its facts, every carrier report in order as a timeline, the recording, the
+// transcript (what Outdial said and the keys pressed), the agents it was offered to and what
+// they recorded.
+
+import { get } from '../api.js';
+import { h, mount, badge, when, duration } from '../dom.js';
+import { subscribe } from '../live.js';
+
+const LABELS = { status: 'Status', voice: 'Answered', amd: 'Machine detection', gather: 'Key pressed', recording: 'Recording', carrier: 'Carrier', transfer: 'Transfer', said: 'Said' };
+
+/** The conversation of an automated call from its timeline: what Outdial said, what the person
+ * pressed (or said), and whether a machine answered. */
+function transcript(events) {
+  const lines = [];
+  events.forEach((e, i) => {
+    if (e.kind === 'said') {
+      for (const text of e.detail.lines || []) lines.push(['Outdial', text]);
+      // Spoken after the menu only when nobody answered it.
+      if (!events.slice(i + 1).some((x) => x.kind === 'gather')) for (const text of e.detail.unless_answered || []) lines.push(['Outdial', text]);
+    } else if (e.kind === 'gather') {
+      const d = e.detail || {};
+      if (d.SpeechResult) lines.push(['Person', `“${d.SpeechResult}”`]);
+      else if (d.Digits) lines.push(['Person', `pressed ${d.Digits} (${String(e.status || '').replace(/_/g, ' ')})`]);
+      else lines.push(['Person', 'pressed nothing']);
+    } else if (e.kind === 'amd' && String(e.status).startsWith('machine')) lines.push(['Machine', 'an answering machine answered']);
+  });
+  return lines;
+}
+
+export async function render(main, { args }) {
+  const id = args[0];
+  async function refresh() {
+    const c = await get(`/api/v1/calls/${id}`);
+    const transfer = await get(`/api/v1/calls/${id}/transfer`).catch(() => null);
+    const campaign = c.campaign_id ? await get(`/api/v1/campaigns/${c.campaign_id}`).catch(() => null) : null;
+    const events = [...c.events].sort((a, b) => a.received_at - b.received_at || (a.sequence ?? 0) - (b.sequence ?? 0));
+    mount(main,
+      h('div', { class: 'bar' }, h('h1', {}, `Call #${c.id}`), badge(c.status), badge(c.outcome)),
+      h('div', { class: 'grid two' },
+        h('div', { class: 'panel' }, h('dl', { class: 'facts' },
+          h('dt', {}, 'To'), h('dd', {}, c.to), h('dt', {}, 'From'), h('dd', {}, c.from),
+          h('dt', {}, 'Lead'), h('dd', {}, c.lead_id ? h('a', { href: `#/leads/${c.lead_id}` }, `#${c.lead_id}`) : '—'),
+          h('dt', {}, 'Campaign'), h('dd', {}, c.campaign_id ? h('a', { href: `#/campaigns/${c.campaign_id}` }, campaign ? campaign.name : `#${c.campaign_id}`) : '—'),
+          h('dt', {}, 'Answered by'), h('dd', {}, c.answered_by || '—'),
+          h('dt', {}, 'Disposition'), h('dd', {}, badge(c.disposition)),
+          h('dt', {}, 'Placed'), h('dd', {}, when(c.created_at)), h('dt', {}, 'Ended'), h('dd', {}, when(c.ended_at)),
+          h('dt', {}, 'Ringing'), h('dd', {}, duration(c.ring_seconds)), h('dt', {}, 'Talk time'), h('dd', {}, duration(c.talk_seconds)),
+          c.error_message ? [h('dt', {}, 'Error'), h('dd', {}, `${c.error_code ?? ''} ${c.error_message}`)] : null,
+          c.price ? [h('dt', {}, 'Price'), h('dd', {}, `${c.price} ${c.price_unit || ''}`)] : null)),
+        h('div', { class: 'panel' }, h('h2', {}, 'Recording'),
+          c.recording_sid ? [h('audio', { controls: true, preload: 'metadata', src: `/api/v1/calls/${c.id}/recording` }),
+            h('p', { class: 'muted' }, `${duration(c.recording_seconds)} · `, h('a', { href: `/api/v1/calls/${c.id}/recording`, download: `call-${c.id}.mp3` }, 'Download MP3'))]
+            : h('p', { class: 'muted' }, 'No recording: recording is off for this campaign, or the call was not answered.'),
+          h('h2', {}, 'Transcript'), (() => {
+            const lines = transcript(events);
+            return lines.length ? h('ol', { class: 'transcript', id: 'transcript' }, lines.map(([who, text]) => h('li', {}, h('strong', {}, `${who}: `), text)))
+              : h('p', { class: 'muted' }, 'Nothing was said on this call (it was not answered).');
+          })(),
+          transfer ? [h('h2', {}, 'Handed to agents'), h('p', {}, badge(transfer.status), ' ', badge(transfer.outcome), transfer.disposition ? [' → ', badge(transfer.disposition)] : null, transfer.notes ? ` “${transfer.notes}”` : ''),
+            h('ol', {}, transfer.legs.map((l) => h('li', {}, `Agent #${l.user_id}: `, badge(l.status))))] : null)),
+      h('h2', {}, 'Timeline'),
+      h('ol', { class: 'timeline', id: 'timeline' }, events.map((e) => h('li', {},
+        h('div', { class: 'when' }, new Date(e.received_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
+        h('strong', {}, LABELS[e.kind] || e.kind), ' ', badge(e.status), e.sequence !== null && e.sequence !== undefined ? h('span', { class: 'muted' }, ` #${e.sequence}`) : null,
+        h('details', {}, h('summary', { class: 'muted' }, 'Details'), h('pre', {}, JSON.stringify(e.detail, null, 2)))))));
+  }
+  await refresh();
+  let timer = null;
+  const unsubscribe = subscribe(['call.status', 'transfer.connected', 'transfer.ended', 'transfer.disposed', 'resync'], (kind, data) => {
+    if (kind === 'call.status' && data && Array.isArray(data.calls) && !data.calls.some((x) => String(x.call_id) === String(id))) return;
+    if (!timer) timer = setTimeout(() => { timer = null; refresh().catch(() => {}); }, 500);
+  });
+  return () => { unsubscribe(); clearTimeout(timer); };
+}

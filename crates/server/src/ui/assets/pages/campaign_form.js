@@ -1,0 +1,166 @@
+// Creating and editing a campaign with every setting: what to say, when to call, how fast,
+// retries, answering machines and agents. The server checks everything; its messages appear
+// next to the field they concern.
+
+import { get, post, patch, put } from '../api.js';
+import { h, mount, field, showErrors, notice } from '../dom.js';
+
+const TYPES = ['general', 'service_follow_up', 'sales_outreach', 'appointment_reminder', 'customer_satisfaction', 'payment_reminder'];
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const PACING = {
+  fixed_interval: 'Fixed interval — one call every N seconds',
+  unattended: 'Unattended — message or IVR, up to the concurrent limit',
+  progressive: 'Progressive — one call per free agent',
+  power: 'Power — a fixed number of calls per free agent',
+  predictive: 'Predictive — adapts to the answer rate, holds abandonment under a target',
+};
+const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+
+const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', ...attrs });
+const number = (name, value, attrs = {}) => input(name, value, { type: 'number', inputmode: 'numeric', ...attrs });
+const select = (name, options, value) => h('select', { name }, Object.entries(options).map(([v, t]) => h('option', { value: v, selected: v === value ? true : null }, t)));
+const area = (name, value, rows = 3) => h('textarea', { name, rows }, value ?? '');
+const f = (label, el, hint) => { const box = field(label, el, hint); box.dataset.field = el.name; return box; };
+const opt = (s) => (s === '' ? null : Number(s));
+
+export async function render(main, { args, can }) {
+  const id = args[0];
+  const title = id ? 'Edit campaign' : 'New campaign';
+  if (!can.manage) { mount(main, h('h1', {}, title), notice('error', 'Your role cannot change campaigns; ask a manager.')); return; }
+  // A new campaign's form starts from the settings the server gives a campaign by default.
+  const c = id ? await get(`/api/v1/campaigns/${id}`) : null;
+  const groups = await get('/api/v1/agent-groups');
+  const s = c ? c.settings : await get('/api/v1/campaigns/defaults');
+  if (!c) s.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || s.timezone;
+  const p = s.pacing;
+  const top = h('div');
+  const name = input('name', c ? c.name : '', { required: true, maxlength: 200 });
+  const type = select('type', Object.fromEntries(TYPES.map((t) => [t, t.replace(/_/g, ' ')])), c ? c.type : 'general');
+  const callerIds = input('settings.caller_ids', s.caller_ids.join(', '), { placeholder: '+18134893200' });
+  const tzInput = input('settings.timezone', s.timezone, { list: 'zones' });
+  const zones = h('datalist', { id: 'zones' }, ZONES.map((z) => h('option', { value: z })));
+  const country = input('settings.default_country', s.default_country, { maxlength: 2, size: 2 });
+  const start = input('settings.calling_window.start', s.calling_window.start, { type: 'time' });
+  const end = input('settings.calling_window.end', s.calling_window.end, { type: 'time' });
+  const days = h('div', { class: 'checks', role: 'group', 'aria-label': 'Calling days' }, DAYS.map((d) => h('label', {}, h('input', { type: 'checkbox', name: 'day', value: d, checked: s.calling_window.days.includes(d) }), d)));
+  // The Twilio account's numbers, offered as caller IDs (a click adds one). Managers only may
+  // list them; anyone else simply types numbers.
+  const accountNumbers = h('div', { class: 'bar', 'aria-label': 'Numbers on your Twilio account' });
+  get('/api/v1/settings/twilio/numbers').then((n) => {
+    const usable = n.items.filter((x) => x.voice);
+    if (!usable.length) return;
+    mount(accountNumbers, h('span', { class: 'muted' }, 'Your numbers:'), usable.map((x) => h('button', {
+      type: 'button', class: 'small', title: x.friendly_name || x.phone_number,
+      onclick: () => {
+        const current = callerIds.value.split(/[,\s]+/).filter(Boolean);
+        if (!current.includes(x.phone_number)) callerIds.value = [...current, x.phone_number].join(', ');
+      },
+    }, `+ ${x.phone_number}`)));
+  }).catch(() => {});
+  const daysField = h('div', { class: 'field', 'data-field': 'settings.calling_window.days' }, h('span', { class: 'label' }, h('strong', {}, 'Days')), days, h('div', { class: 'error' }));
+  const dailyLimit = number('settings.daily_call_limit', s.daily_call_limit, { min: 1, placeholder: 'no limit' });
+  const concurrent = number('settings.max_concurrent_calls', s.max_concurrent_calls, { min: 1 });
+  const mode = select('settings.pacing.mode', PACING, p.mode);
+  const interval = number('settings.pacing.interval_seconds', p.interval_seconds ?? 120, { min: 10 });
+  const ratio = number('settings.pacing.ratio', p.ratio ?? 2, { min: 1, max: 5, step: 0.1 });
+  const maxRatio = number('settings.pacing.max_ratio', p.max_ratio ?? 3, { min: 1, max: 5, step: 0.1 });
+  const target = number('settings.pacing.target_abandon_percent', p.target_abandon_percent ?? 3, { min: 0.1, max: 3, step: 0.1 });
+  const pacingExtra = h('div', { class: 'row' });
+  const showPacing = () => mount(pacingExtra,
+    mode.value === 'fixed_interval' ? f('Seconds between calls', interval) : null,
+    mode.value === 'power' ? f('Calls per free agent', ratio, '1 to 5') : null,
+    mode.value === 'predictive' ? [f('Highest calls per free agent', maxRatio, '1 to 5'), f('Abandonment target (%)', target, 'US law: at most 3% per campaign over 30 days')] : null);
+  mode.addEventListener('change', showPacing);
+  showPacing();
+  const perLead = number('settings.max_attempts_per_lead', s.max_attempts_per_lead, { min: 1 });
+  const per24h = number('settings.max_attempts_per_24h', s.max_attempts_per_24h, { min: 1 });
+  const retry = Object.fromEntries(['busy', 'no_answer', 'voicemail', 'failed'].map((k) => [k, [
+    number(`settings.retry.${k}.delay_minutes`, s.retry[k].delay_minutes, { min: 0 }),
+    number(`settings.retry.${k}.max_attempts`, s.retry[k].max_attempts, { min: 0 })]]));
+  const amd = h('input', { type: 'checkbox', name: 'settings.machine_detection.enabled', checked: s.machine_detection.enabled });
+  const amdMode = select('settings.machine_detection.mode', { detect_message_end: 'Wait for the end of the greeting (to leave a message)', enable: 'Detect quickly' }, s.machine_detection.mode);
+  const amdTimeout = number('settings.machine_detection.timeout_seconds', s.machine_detection.timeout_seconds, { min: 3, max: 59 });
+  const vmAction = select('settings.voicemail.action', { leave_message: 'Leave the voicemail message', hang_up: 'Hang up' }, s.voicemail.action);
+  const message = area('settings.script.message', s.script.message, 4);
+  const vmMessage = area('settings.script.voicemail_message', s.script.voicemail_message);
+  const transferNumber = input('settings.script.transfer_number', s.script.transfer_number, { placeholder: 'optional, e.g. +18134893201' });
+  const language = input('settings.script.language', s.script.language);
+  const voice = input('settings.script.voice', s.script.voice);
+  const recording = h('input', { type: 'checkbox', name: 'settings.recording', checked: s.recording });
+  const ring = number('settings.ring_timeout_seconds', s.ring_timeout_seconds, { min: 5, max: 600 });
+  const wrap = number('settings.wrap_up_seconds', s.wrap_up_seconds, { min: 0 });
+  const t = s.transfer;
+  const agentRing = number('settings.transfer.agent_ring_seconds', t.agent_ring_seconds, { min: 5 });
+  const accept = number('settings.transfer.accept_seconds', t.accept_seconds, { min: 1 });
+  const maxWait = number('settings.transfer.max_wait_seconds', t.max_wait_seconds, { min: 2 });
+  const fallback = select('settings.transfer.fallback', { callback: 'Schedule a call-back', message: 'Play a message and hang up', voicemail: 'Take a voicemail' }, t.fallback);
+  const cbDelay = number('settings.transfer.callback_delay_minutes', t.callback_delay_minutes, { min: 1 });
+  const seller = input('settings.transfer.seller_name', t.seller_name);
+  const harbour = area('settings.transfer.safe_harbour_message', t.safe_harbour_message);
+  // Agents of these groups take the campaign's calls (progressive, power, predictive, press 1).
+  const groupBoxes = h('div', { class: 'checks', role: 'group', 'aria-label': 'Agent groups' }, groups.length
+    ? groups.map((g) => h('label', {}, h('input', { type: 'checkbox', name: 'group', value: g.id, checked: id && g.campaigns.includes(Number(id)) }), `${g.name} (${g.members.length} agents)`))
+    : h('span', { class: 'muted' }, 'No agent groups yet: create one under Settings → Agent groups.'));
+  const save = h('button', { class: 'primary', type: 'submit' }, id ? 'Save changes' : 'Create campaign');
+
+  const form = h('form', { class: 'stack', novalidate: true },
+    top,
+    h('fieldset', {}, h('legend', {}, 'Campaign'), h('div', { class: 'row' }, f('Name', name), f('Type', type))),
+    h('fieldset', {}, h('legend', {}, 'What the called person hears'),
+      f('Message', message, 'Placeholders: {first_name}, {last_name}, {company}. Say how to reach an agent (1) and opt out (2).'),
+      f('Voicemail message', vmMessage, 'Left after the beep when a machine answers.'),
+      h('div', { class: 'row' }, f('Transfer number', transferNumber, 'Where "press 1" goes when no agent is logged in'), f('Language', language), f('Voice', voice))),
+    h('fieldset', {}, h('legend', {}, 'When to call'),
+      h('div', { class: 'row' }, f('Caller IDs', callerIds, 'Your Twilio numbers, comma-separated'), f('Campaign time zone', tzInput, 'Used for leads whose own zone is unknown'), f('Default country', country, 'For numbers without +country code')),
+      accountNumbers,
+      h('div', { class: 'row' }, f('From', start, "In each lead's own time zone"), f('Until', end)), daysField, zones),
+    h('fieldset', {}, h('legend', {}, 'Pace'),
+      f('Pacing', mode), pacingExtra,
+      h('div', { class: 'row' }, f('Calls at once (max)', concurrent), f('Daily call limit', dailyLimit, 'Empty for none'), f('Ring time (s)', ring))),
+    h('fieldset', {}, h('legend', {}, 'Attempts and retries'),
+      h('div', { class: 'row' }, f('Attempts per lead', perLead), f('Attempts per lead in 24 h', per24h)),
+      Object.entries(retry).map(([k, [delay, max]]) => h('div', { class: 'row' }, f(`After ${k.replace('_', ' ')}: wait (minutes)`, delay), f('…up to attempts in all', max)))),
+    h('fieldset', {}, h('legend', {}, 'Answering machines and recording'),
+      h('div', { class: 'checks' }, h('label', {}, amd, 'Detect answering machines'), h('label', {}, recording, 'Record calls')),
+      h('div', { class: 'row' }, f('Detection', amdMode), f('Detection timeout (s)', amdTimeout), f('When a machine answers', vmAction))),
+    h('fieldset', {}, h('legend', {}, 'Agents (progressive, power, predictive, press 1)'),
+      h('div', { class: 'field', 'data-field': 'group_ids' }, h('strong', {}, 'Agent groups that take these calls'), groupBoxes, h('div', { class: 'error' })),
+      h('div', { class: 'row' }, f("Ring an agent's phone (s)", agentRing), f('Time to accept (s)', accept), f('Longest wait on hold (s)', maxWait)),
+      h('div', { class: 'row' }, f('When no agent takes the call', fallback), f('Call back after (minutes)', cbDelay), f('Seller name', seller, 'Said in the safe-harbour message')),
+      f('Safe-harbour message', harbour, 'Played when nobody is free within 2 seconds. {seller} and {callback_number} are filled in.'),
+      f('Wrap-up after each call (s)', wrap)),
+    h('div', { class: 'bar' }, save, h('a', { class: 'button', href: id ? `#/campaigns/${id}` : '#/campaigns' }, 'Cancel')));
+
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    const pacing = { mode: mode.value };
+    if (mode.value === 'fixed_interval') pacing.interval_seconds = opt(interval.value);
+    if (mode.value === 'power') pacing.ratio = opt(ratio.value);
+    if (mode.value === 'predictive') { pacing.max_ratio = opt(maxRatio.value); pacing.target_abandon_percent = opt(target.value); }
+    const settings = {
+      caller_ids: callerIds.value.split(/[,\s]+/).filter(Boolean), timezone: tzInput.value.trim(), default_country: country.value.trim().toUpperCase(),
+      calling_window: { start: start.value, end: end.value, days: [...days.querySelectorAll('input:checked')].map((i) => i.value) },
+      daily_call_limit: opt(dailyLimit.value), max_concurrent_calls: opt(concurrent.value), pacing,
+      max_attempts_per_lead: opt(perLead.value), max_attempts_per_24h: opt(per24h.value),
+      retry: Object.fromEntries(Object.entries(retry).map(([k, [d, m]]) => [k, { delay_minutes: opt(d.value), max_attempts: opt(m.value) }])),
+      machine_detection: { enabled: amd.checked, mode: amdMode.value, timeout_seconds: opt(amdTimeout.value) },
+      voicemail: { action: vmAction.value },
+      script: { message: message.value, voicemail_message: vmMessage.value, transfer_number: transferNumber.value.trim() || null, language: language.value.trim(), voice: voice.value.trim() },
+      recording: recording.checked, ring_timeout_seconds: opt(ring.value), wrap_up_seconds: opt(wrap.value),
+      transfer: { agent_ring_seconds: opt(agentRing.value), accept_seconds: opt(accept.value), max_wait_seconds: opt(maxWait.value), fallback: fallback.value, callback_delay_minutes: opt(cbDelay.value), seller_name: seller.value, safe_harbour_message: harbour.value },
+    };
+    const body = { name: name.value.trim(), type: type.value, settings };
+    save.disabled = true;
+    try {
+      const saved = id ? await patch(`/api/v1/campaigns/${id}`, body) : await post('/api/v1/campaigns', body);
+      if (groups.length) {
+        await put(`/api/v1/campaigns/${saved.id}/agent-groups`, { group_ids: [...groupBoxes.querySelectorAll('input:checked')].map((i) => Number(i.value)) });
+      }
+      location.hash = `#/campaigns/${saved.id}`;
+    } catch (e) {
+      showErrors(form, e, top);
+    } finally { save.disabled = false; }
+  });
+  mount(main, h('h1', {}, title), form);
+  name.focus();
+}

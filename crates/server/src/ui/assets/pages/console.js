@@ -1,0 +1,133 @@
+// The agent console: the agent's status switch; a call offered to them appears with the
+// lead's details to accept or decline; the disposition form afterwards. Everything arrives
+// over the console WebSocket; after each event the page asks for the state again and draws
+// it, so it never shows a half-updated state. The socket reconnects by itself.
+
+import { get } from '../api.js';
+import { h, mount, badge, notice, field, leadName, when } from '../dom.js';
+
+const DISPOSITIONS = ['interested', 'not_interested', 'call_back', 'appointment_booked', 'wrong_number', 'do_not_call', 'other'];
+
+export async function render(main, { session }) {
+  if (!session.agent) {
+    mount(main, h('h1', {}, 'Agent console'), notice('info', 'You are not registered as an agent. An administrator registers agents (with the phone Outdial calls them on) under Settings → Users.'));
+    return;
+  }
+  const link = h('span', { class: 'badge', id: 'link' }, 'connecting…');
+  const out = h('div');
+  const statusBox = h('div', { class: 'panel', id: 'status' });
+  const offerBox = h('div', { id: 'offer' });
+  const callBox = h('div', { id: 'call' });
+  mount(main, h('div', { class: 'bar' }, h('h1', {}, 'Agent console'), link), out, statusBox, offerBox, callBox);
+
+  const leads = new Map();
+  const lead = async (id) => { if (!id) return null; if (!leads.has(id)) leads.set(id, await get(`/api/v1/leads/${id}`).catch(() => null)); return leads.get(id); };
+  let socket = null;
+  let closed = false;
+  let retry = 500;
+  let drawn = '';
+  let pendingDisposition = null;
+  let dispositionForm = null;
+  let drawing = Promise.resolve();
+
+  const send = (msg) => { if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg)); else mount(out, notice('error', 'Not connected to Outdial; reconnecting…')); };
+
+  function leadFacts(l, campaign) {
+    if (!l) return h('p', { class: 'muted' }, 'Lead details unavailable.');
+    return h('dl', { class: 'facts' },
+      h('dt', {}, 'Name'), h('dd', { class: 'lead-name' }, leadName(l)), h('dt', {}, 'Phone'), h('dd', {}, l.phone),
+      l.company ? [h('dt', {}, 'Company'), h('dd', {}, l.company)] : null, l.email ? [h('dt', {}, 'Email'), h('dd', {}, l.email)] : null,
+      campaign ? [h('dt', {}, 'Campaign'), h('dd', {}, campaign)] : null,
+      h('dt', {}, 'Attempts'), h('dd', {}, l.attempts), l.notes ? [h('dt', {}, 'Notes'), h('dd', {}, l.notes)] : null,
+      Object.entries(l.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]));
+  }
+
+  async function draw(s) {
+    const key = JSON.stringify([s.agent, s.offer, s.call]);
+    if (key === drawn) return;
+    drawn = key;
+    const a = s.agent;
+    const choose = (status, label) => h('button', { class: a.status === status ? 'primary' : '', 'aria-pressed': String(a.status === status), 'data-status': status, onclick: () => send({ type: 'status', status }) }, label);
+    mount(statusBox, h('div', { class: 'bar' }, h('strong', {}, 'Your status: '), badge(a.status), h('span', { class: 'muted' }, `since ${when(a.status_since)}`)),
+      h('div', { class: 'bar', role: 'group', 'aria-label': 'Change status' }, choose('available', a.status === 'wrap_up' ? 'Ready for the next call' : 'Available'), choose('paused', 'Pause'), choose('offline', 'Log out')),
+      a.status === 'wrap_up' && a.wrap_up_until ? h('p', { class: 'muted' }, `Wrap-up ends ${when(a.wrap_up_until)}.`) : null);
+    if (s.offer) {
+      const t = s.offer.transfer;
+      const l = await lead(t.lead_id);
+      // The call is accepted once the agent's phone is answered and they hear who is waiting.
+      const ringing = s.offer.leg.status === 'ringing';
+      mount(offerBox, h('div', { class: 'panel offer', role: 'alert' },
+        h('h2', {}, 'Incoming call'), leadFacts(l),
+        h('p', { class: 'muted' }, ringing ? 'Your phone is ringing: answer it, then accept here or by pressing a key.' : 'On your phone now: accept here or press a key.'),
+        h('div', { class: 'bar' },
+          h('button', { class: 'primary', id: 'accept', disabled: ringing, onclick: () => send({ type: 'accept' }) }, 'Accept'),
+          h('button', { id: 'decline', onclick: () => send({ type: 'decline' }) }, 'Decline'))));
+      document.getElementById('accept')?.focus();
+    } else mount(offerBox);
+    if (s.call) {
+      const t = s.call;
+      const l = await lead(t.lead_id);
+      const talking = t.status === 'connected';
+      // The form outlives redraws of the same call (the agent's status changes as the call
+      // ends), so nothing chosen or typed is lost.
+      if (!dispositionForm || dispositionForm.callId !== t.call_id) dispositionForm = { callId: t.call_id, form: dispositionFormFor(t, l) };
+      mount(callBox, h('div', { class: 'panel' },
+        h('h2', {}, talking ? 'On a call' : 'Call ended — record how it went'), leadFacts(l),
+        h('p', {}, h('a', { href: `#/calls/${t.call_id}` }, `Call #${t.call_id}`)), dispositionForm.form));
+    } else {
+      dispositionForm = null;
+      mount(callBox, s.offer ? null : h('p', { class: 'muted panel' }, a.status === 'available' ? 'Waiting for a call… Calls are offered here and on your phone.' : 'Set yourself Available to take calls.'));
+    }
+  }
+
+  /** The disposition form of the call `t` with the lead `l`. */
+  function dispositionFormFor(t, l) {
+    const disposition = h('select', { name: 'disposition' }, DISPOSITIONS.map((d) => h('option', { value: d }, d.replace(/_/g, ' '))));
+    const notes = h('textarea', { name: 'notes', rows: 3, maxlength: 4000 });
+    const callback = h('input', { type: 'datetime-local', name: 'callback_at' });
+    const callbackField = field('Call back at', callback, 'Your local time; the lead is called then, by you if you are free.');
+    callbackField.hidden = true;
+    disposition.addEventListener('change', () => { callbackField.hidden = disposition.value !== 'call_back'; });
+    const save = h('button', { class: 'primary', type: 'submit' }, 'Save disposition');
+    const form = h('form', { class: 'stack', id: 'disposition' }, field('Outcome', disposition), field('Notes', notes), callbackField, save);
+    form.addEventListener('submit', (ev) => {
+      ev.preventDefault();
+      const msg = { type: 'disposition', call_id: t.call_id, disposition: disposition.value, notes: notes.value };
+      if (disposition.value === 'call_back') {
+        if (!callback.value) { mount(out, notice('error', 'Choose when to call back.')); callback.focus(); return; }
+        msg.callback_at = new Date(callback.value).toISOString();
+      }
+      pendingDisposition = leadName(l || { phone: 'the lead' });
+      send(msg);
+    });
+    return form;
+  }
+
+  function connect() {
+    const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${proto}//${location.host}/api/v1/agents/me/console`);
+    socket.addEventListener('open', () => { retry = 500; link.textContent = 'live'; link.className = 'badge connected'; });
+    socket.addEventListener('message', (ev) => {
+      let m;
+      try { m = JSON.parse(ev.data); } catch { return; }
+      // Snapshots are drawn one after another: a slow lead lookup never lets an older state
+      // overwrite a newer one.
+      if (m.type === 'snapshot') drawing = drawing.then(() => draw(m)).catch((e) => mount(out, notice('error', e.message)));
+      else if (m.type === 'event') send({ type: 'snapshot' });
+      else if (m.type === 'error') mount(out, notice('error', m.message));
+      else if (m.type === 'ok') {
+        if (m.request === 'disposition') { mount(out, notice('ok', `Disposition saved for ${pendingDisposition || 'the call'}.`)); pendingDisposition = null; }
+        else if (m.request === 'accept') mount(out, notice('ok', 'Accepted: you are being connected.'));
+        else mount(out);
+        send({ type: 'snapshot' });
+      }
+    });
+    socket.addEventListener('close', () => {
+      link.textContent = 'reconnecting…'; link.className = 'badge paused';
+      if (!closed) setTimeout(connect, retry);
+      retry = Math.min(retry * 2, 10000);
+    });
+  }
+  connect();
+  return () => { closed = true; if (socket) socket.close(); };
+}

@@ -1,0 +1,60 @@
+// The dashboard: today's figures, the calls open now, calls per hour, outcomes and the answer
+// rate by hour of day; read again whenever a call changes (at most every 2 seconds).
+
+import { get, qs } from '../api.js';
+import { h, mount, duration, badge, table, when, emptyState } from '../dom.js';
+import { bars, breakdown } from '../chart.js';
+import { subscribe } from '../live.js';
+
+const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+
+function stat(label, value, key) {
+  return h('div', { class: 'stat', 'data-stat': key }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+}
+
+export async function render(main, { can }) {
+  const body = h('div');
+  const stamp = h('span', { class: 'muted', 'aria-live': 'off' });
+  mount(main, h('div', { class: 'bar' }, h('h1', {}, 'Dashboard'), stamp), body);
+  const campaigns = await get('/api/v1/campaigns');
+  if (!campaigns.length) {
+    mount(body, emptyState('No campaigns yet', 'Create a campaign, upload its leads, and start calling. Calls and results show up here as they happen.',
+      can.manage ? h('a', { class: 'button primary', href: '#/quick' }, 'Quick start') : null,
+      can.manage ? h('a', { class: 'button', href: '#/campaigns/new' }, 'New campaign') : null));
+    return;
+  }
+  let timer = null;
+  let pending = false;
+  async function refresh() {
+    const d = await get('/api/v1/dashboard' + qs({ tz }));
+    const t = d.today;
+    const hours = [...Array(24).keys()].map((i) => String(i));
+    mount(body,
+      h('div', { class: 'grid', id: 'today' },
+        stat('Calls made today', t.calls, 'calls'),
+        stat('People reached', t.reached, 'reached'),
+        stat('Voicemails', t.voicemails, 'voicemails'),
+        stat('Appointments', t.appointments, 'appointments'),
+        stat('Success rate', `${t.success_rate}%`, 'success_rate'),
+        stat('Talk time', duration(t.talk_seconds), 'talk_seconds')),
+      h('h2', {}, `Live calls (${d.live.length})`),
+      table([
+        ['Call', (c) => h('a', { href: `#/calls/${c.id}` }, `#${c.id}`)],
+        ['To', (c) => c.to],
+        ['Status', (c) => badge(c.status)],
+        ['Started', (c) => when(c.created_at), { optional: true }],
+      ], d.live, h('p', { class: 'muted' }, 'No calls in progress.')),
+      h('div', { class: 'grid two' },
+        h('div', { class: 'panel' }, bars('Calls per hour today', d.calls_per_hour, hours)),
+        h('div', { class: 'panel' }, breakdown("Today's outcomes", d.outcomes, 'No finished calls yet today.')),
+        h('div', { class: 'panel' }, bars('Answer rate by hour of day (30 days)', d.answer_rate_by_hour.map((r) => r.rate), hours, { format: (v) => `${v}%`, max: 100 }))));
+    stamp.textContent = `Updated ${new Date().toLocaleTimeString()} (${d.timezone})`;
+  }
+  await refresh();
+  const unsubscribe = subscribe(['call.status', 'transfer.disposed', 'campaign.progress', 'resync'], () => {
+    if (pending) return;
+    pending = true;
+    timer = setTimeout(() => { pending = false; refresh().catch(() => {}); }, 2000);
+  });
+  return () => { unsubscribe(); clearTimeout(timer); };
+}

@@ -1,0 +1,53 @@
+// One lead: who they are, their calls, what agents recorded and the notes, as one timeline;
+// edit the notes, mark do-not-call, call now.
+
+import { get, patch, qs } from '../api.js';
+import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
+import { callLead } from './leads.js';
+
+export async function render(main, { args, can }) {
+  const id = args[0];
+  const out = h('div');
+  const lead = await get(`/api/v1/leads/${id}`);
+  const calls = await get('/api/v1/calls' + qs({ lead_id: id, limit: 100 }));
+  const campaign = await get(`/api/v1/campaigns/${lead.campaign_id}`).catch(() => null);
+  const transfers = await Promise.all(calls.items.filter((c) => c.outcome === 'answered')
+    .map((c) => get(`/api/v1/calls/${c.id}/transfer`).then((t) => [c, t]).catch(() => null)));
+  document.title = `${leadName(lead)} · Outdial`;
+  // One timeline, newest first: the lead's creation, each call, each agent's disposition.
+  const items = [{ at: lead.created_at, text: h('span', {}, lead.import_id ? `Imported (import #${lead.import_id})` : 'Added') }];
+  for (const c of calls.items) {
+    items.push({ at: c.created_at, text: h('span', {}, h('a', { href: `#/calls/${c.id}` }, `Call #${c.id}`), ' ', badge(c.status), ' ', badge(c.outcome), c.disposition ? [' ', badge(c.disposition)] : null, c.talk_seconds ? ` · ${duration(c.talk_seconds)}` : '') });
+  }
+  for (const pair of transfers.filter(Boolean)) {
+    const [c, t] = pair;
+    const tr = t.transfer || t;
+    if (tr && tr.disposition) {
+      items.push({ at: tr.disposed_at, text: h('span', {}, `Agent disposition on call #${c.id}: `, badge(tr.disposition), tr.notes ? ` — “${tr.notes}”` : '', tr.callback_at ? ` · call back ${when(tr.callback_at)}` : '') });
+    }
+  }
+  items.sort((a, b) => (b.at || 0) - (a.at || 0));
+  const notes = h('textarea', { name: 'notes', rows: 3 }, lead.notes || '');
+  const saveNotes = action(h('button', {}, 'Save notes'), out, async () => { await patch(`/api/v1/leads/${id}`, { notes: notes.value }); mount(out, notice('ok', 'Notes saved.')); });
+  const markDnc = action(h('button', { class: 'danger' }, 'Mark do-not-call'), out, async () => {
+    if (!confirm('Never call this lead again?')) return;
+    await patch(`/api/v1/leads/${id}`, { do_not_call: true });
+    render(main, { args, can });
+  });
+  mount(main,
+    h('div', { class: 'bar' }, h('h1', {}, leadName(lead)), badge(lead.status), lead.do_not_call ? badge('do_not_call') : null,
+      can.manage && !lead.do_not_call ? action(h('button', { class: 'primary' }, 'Call now'), out, () => callLead(lead, 'cold_call')) : null,
+      can.manage && !lead.do_not_call ? action(h('button', {}, 'Book appointment'), out, () => callLead(lead, 'appointment_booking')) : null),
+    out,
+    h('div', { class: 'grid two' },
+      h('div', { class: 'panel' }, h('dl', { class: 'facts' },
+        h('dt', {}, 'Phone'), h('dd', {}, lead.phone), h('dt', {}, 'Email'), h('dd', {}, lead.email || '—'),
+        h('dt', {}, 'Company'), h('dd', {}, lead.company || '—'), h('dt', {}, 'Campaign'), h('dd', {}, h('a', { href: `#/campaigns/${lead.campaign_id}` }, campaign ? campaign.name : `#${lead.campaign_id}`)),
+        h('dt', {}, 'Time zone'), h('dd', {}, lead.timezone || 'from the number'), h('dt', {}, 'Priority'), h('dd', {}, lead.priority),
+        h('dt', {}, 'Attempts'), h('dd', {}, lead.attempts), h('dt', {}, 'Next attempt'), h('dd', {}, when(lead.next_attempt_at)),
+        lead.hold_reason ? [h('dt', {}, 'On hold'), h('dd', {}, lead.hold_reason)] : null,
+        Object.entries(lead.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
+      h('div', { class: 'panel' }, field('Notes', notes), h('div', { class: 'bar' }, can.manage ? saveNotes : null, can.manage && !lead.do_not_call ? markDnc : null))),
+    h('h2', {}, 'Timeline'),
+    h('ol', { class: 'timeline' }, items.map((i) => h('li', {}, h('div', { class: 'when' }, when(i.at)), i.text))));
+}

@@ -1,0 +1,48 @@
+// The leads: filter by campaign, status, do-not-call and text; page through; call one now,
+// place a call to book an appointment, or open its details.
+
+import { get, post, qs } from '../api.js';
+import { h, mount, badge, table, pager, leadName, when, notice, action, emptyState } from '../dom.js';
+
+const STATUSES = ['', 'new', 'dialing', 'retry', 'completed', 'exhausted', 'invalid'];
+
+/** Places a call to a lead now ("Call now", or "Book appointment") and opens the call. */
+export async function callLead(lead, callType) {
+  const call = await post(`/api/v1/leads/${lead.id}/call`, { call_type: callType });
+  location.hash = `#/calls/${call.id}`;
+}
+
+export async function render(main, { params, can }) {
+  const campaigns = await get('/api/v1/campaigns');
+  const f = { campaign_id: params.get('campaign_id') || '', status: params.get('status') || '', do_not_call: params.get('do_not_call') || '', q: params.get('q') || '' };
+  const go = () => { location.hash = '#/leads' + qs(f); };
+  const campaign = h('select', { 'aria-label': 'Campaign', onchange: (e) => { f.campaign_id = e.target.value; go(); } },
+    h('option', { value: '' }, 'Every campaign'), campaigns.map((c) => h('option', { value: c.id, selected: String(c.id) === f.campaign_id ? true : null }, c.name)));
+  const status = h('select', { 'aria-label': 'Lead status', onchange: (e) => { f.status = e.target.value; go(); } },
+    STATUSES.map((s) => h('option', { value: s, selected: s === f.status ? true : null }, s || 'Every status')));
+  const dnc = h('select', { 'aria-label': 'Do-not-call', onchange: (e) => { f.do_not_call = e.target.value; go(); } },
+    [['', 'Callable or not'], ['false', 'Callable'], ['true', 'Do-not-call']].map(([v, t]) => h('option', { value: v, selected: v === f.do_not_call ? true : null }, t)));
+  const search = h('input', { type: 'search', placeholder: 'Name, phone, email, company', 'aria-label': 'Search leads', value: f.q });
+  const searchForm = h('form', { role: 'search', class: 'bar' }, search, h('button', { type: 'submit' }, 'Search'));
+  searchForm.addEventListener('submit', (e) => { e.preventDefault(); f.q = search.value.trim(); go(); });
+  const out = h('div');
+  const none = campaigns.length
+    ? emptyState('No leads here', f.q || f.status || f.campaign_id ? 'Nothing matches these filters.' : 'Upload a CSV of the people to call: names and phone numbers in any common format.',
+      can.manage ? h('a', { class: 'button primary', href: '#/leads/upload' + qs({ campaign: f.campaign_id }) }, 'Upload leads') : null)
+    : emptyState('No campaigns yet', 'Leads belong to a campaign: create one first.', can.manage ? h('a', { class: 'button primary', href: '#/campaigns/new' }, 'New campaign') : null);
+  const rows = pager((cursor) => get('/api/v1/leads' + qs({ ...f, limit: 25, cursor })), (items) => table([
+    ['Name', (l) => h('a', { href: `#/leads/${l.id}` }, leadName(l))],
+    ['Phone', (l) => l.phone],
+    ['Status', (l) => [badge(l.status), l.do_not_call ? [' ', badge('do_not_call')] : null]],
+    ['Attempts', (l) => l.attempts, { optional: true }],
+    ['Next attempt', (l) => (l.status === 'retry' || l.status === 'new' ? when(l.next_attempt_at) : '—'), { optional: true }],
+    ['', (l) => h('div', { class: 'bar' },
+      can.manage && !l.do_not_call ? action(h('button', { class: 'small' }, 'Call now'), out, () => callLead(l, 'cold_call')) : null,
+      can.manage && !l.do_not_call ? action(h('button', { class: 'small' }, 'Book appointment'), out, () => callLead(l, 'appointment_booking')) : null,
+      h('a', { class: 'button small', href: `#/leads/${l.id}` }, 'Details'))],
+  ], items, none));
+  mount(main,
+    h('div', { class: 'bar' }, h('h1', {}, 'Leads'), can.manage ? h('a', { class: 'button primary', href: '#/leads/upload' + qs({ campaign: f.campaign_id }) }, 'Upload CSV') : null),
+    h('div', { class: 'bar' }, campaign, status, dnc, searchForm), out, rows);
+  if (!campaigns.length) mount(out, notice('info', 'Create a campaign first, then upload its leads.'));
+}

@@ -1,0 +1,73 @@
+// Quick start: the one screen for someone who just wants to call a list — pick (or name) a
+// campaign, add numbers, "Start calling", watch the calls, "Stop calling".
+
+import { get, post, put, api, qs } from '../api.js';
+import { h, mount, field, notice, badge, table, when, action, duration, showErrors } from '../dom.js';
+import { subscribe } from '../live.js';
+
+export async function render(main, { can }) {
+  if (!can.manage) { mount(main, h('h1', {}, 'Quick start'), notice('error', 'Your role cannot run campaigns; ask a manager.')); return; }
+  const campaigns = (await get('/api/v1/campaigns')).filter((c) => c.status !== 'stopped' && c.status !== 'completed');
+  const out = h('div');
+  const watch = h('div', { id: 'watch' });
+  const pick = h('select', { name: 'campaign' }, h('option', { value: 'new' }, 'A new campaign…'), campaigns.map((c) => h('option', { value: c.id }, `${c.name} (${c.leads ? c.leads.total : 0} leads)`)));
+  const newName = h('input', { name: 'name', placeholder: 'e.g. Spring follow-up' });
+  const message = h('textarea', { name: 'settings.script.message', rows: 3 }, 'Hi {first_name}, this is … calling about … Press 1 to speak with someone, or press 2 to stop receiving these calls.');
+  const callerId = h('input', { name: 'settings.caller_ids', placeholder: '+18134893200' });
+  const named = (box, key) => { box.dataset.field = key; return box; };
+  const newBox = h('div', { class: 'stack' }, named(field('Campaign name', newName), 'name'), named(field('Message', message, '{first_name} is filled in from each lead.'), 'settings.script.message'),
+    named(field('Caller ID', callerId, 'One of your Twilio numbers (any number works in the simulator).'), 'settings.caller_ids'));
+  const numbers = h('textarea', { name: 'numbers', rows: 5, placeholder: 'One per line: phone, or first name, phone\nMaria, (813) 555-0100\n+4930123456' });
+  const sync = () => { newBox.hidden = pick.value !== 'new'; };
+  pick.addEventListener('change', sync); sync();
+  if (campaigns.length) { pick.value = String(campaigns[0].id); sync(); }
+
+  let current = null;
+  let unsubscribe = null;
+  async function show(id) {
+    const [c, p, calls] = await Promise.all([get(`/api/v1/campaigns/${id}`), get(`/api/v1/campaigns/${id}/progress`), get('/api/v1/calls' + qs({ campaign_id: id, limit: 8 }))]);
+    const running = c.status === 'running';
+    mount(watch, h('div', { class: 'panel' },
+      h('div', { class: 'bar' }, h('h2', {}, c.name), badge(c.status), h('a', { href: `#/campaigns/${id}` }, 'Campaign details')),
+      h('p', {}, `${p.callsMade} calls made · ${p.inFlight} in progress · ${p.remaining} leads still to call`),
+      running && p.waitingReason ? notice('info', `Waiting: ${p.waitingReason}`) : null,
+      p.statusReason ? notice('info', p.statusReason) : null,
+      running ? action(h('button', { class: 'danger', id: 'stop' }, 'Stop calling'), out, async () => { await put(`/api/v1/campaigns/${id}/status`, { status: 'paused' }); await show(id); }) : null,
+      table([['Call', (x) => h('a', { href: `#/calls/${x.id}` }, `#${x.id}`)], ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)], ['Talk', (x) => duration(x.talk_seconds)], ['Placed', (x) => when(x.created_at), { optional: true }]],
+        calls.items, h('p', { class: 'muted' }, running ? 'The first calls start within a few seconds (in calling hours).' : 'No calls yet.'))));
+  }
+
+  const start = h('button', { class: 'primary', type: 'submit', id: 'start' }, 'Start calling');
+  const form = h('form', { class: 'stack panel', novalidate: true }, field('Call the leads of', pick), newBox, field('Add numbers (optional)', numbers, 'They join the campaign before it starts. Bad numbers are reported, not lost.'), start);
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    start.disabled = true;
+    try {
+      let id = pick.value;
+      if (id === 'new') {
+        if (!newName.value.trim()) { mount(out, notice('error', 'Name the new campaign.')); newName.focus(); return; }
+        const c = await post('/api/v1/campaigns', { name: newName.value.trim(), type: 'general', settings: { script: { message: message.value }, caller_ids: callerId.value.split(/[,\s]+/).filter(Boolean), pacing: { mode: 'unattended' }, voicemail: { action: 'hang_up' } } });
+        id = String(c.id);
+      }
+      let added = '';
+      const lines = numbers.value.split('\n').map((l) => l.trim()).filter(Boolean);
+      if (lines.length) {
+        const csv = 'first_name,phone\n' + lines.map((l) => { const parts = l.split(','); const phone = parts.pop().trim(); return `"${(parts.join(',').trim()).replace(/"/g, '""')}","${phone.replace(/"/g, '""')}"`; }).join('\n');
+        const r = await api('POST', `/api/v1/campaigns/${id}/imports?filename=quick-start.csv`, new Blob([csv], { type: 'text/csv' }));
+        added = `${r.imported} numbers added` + (r.rejected ? `, ${r.rejected} rejected: ` + r.rejected_rows.slice(0, 5).map((x) => `line ${x.line - 1}: ${x.reason}`).join('; ') : '') + '. ';
+        numbers.value = '';
+      }
+      await put(`/api/v1/campaigns/${id}/status`, { status: 'running' });
+      mount(out, notice('ok', added + 'Calling started.'));
+      current = id;
+      await show(id);
+      if (unsubscribe) unsubscribe();
+      let timer = null;
+      unsubscribe = subscribe(['call.status', 'campaign.status', 'campaign.progress', 'resync'], () => { if (!timer) timer = setTimeout(() => { timer = null; show(current).catch(() => {}); }, 1000); });
+    } catch (e) {
+      showErrors(form, e, out);
+    } finally { start.disabled = false; }
+  });
+  mount(main, h('h1', {}, 'Quick start'), h('p', { class: 'muted' }, 'Pick a list, press Start calling, and watch the calls come in. Everything else has a sensible default you can change later.'), out, form, watch);
+  return () => { if (unsubscribe) unsubscribe(); };
+}
