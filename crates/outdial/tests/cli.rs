@@ -35,8 +35,10 @@ async fn serve_prints_a_demo_login_that_works() {
         .unwrap();
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let (mut email, mut password, mut base) = (String::new(), String::new(), String::new());
+    let mut agent_login = false;
     for line in lines.by_ref() {
         let line = line.unwrap();
+        agent_login |= line.contains("Agent login: agent@demo.outdial.local");
         if let Some(v) = line.trim().strip_prefix("email:") {
             email = v.trim().into();
         } else if let Some(v) = line.trim().strip_prefix("password:") {
@@ -70,7 +72,31 @@ async fn serve_prints_a_demo_login_that_works() {
         .json()
         .await
         .unwrap();
-    assert_eq!(leads["total"], 12, "the sample campaign has its demo leads");
+    assert_eq!(
+        leads["total"], 24,
+        "the sample campaign and the agent campaign have their demo leads"
+    );
+    // The printed agent login works with the same password, and is a registered agent.
+    assert!(agent_login, "the agent login is printed");
+    let agent: serde_json::Value = client
+        .post(format!("{base}/api/v1/auth/login"))
+        .json(&serde_json::json!({ "email": "agent@demo.outdial.local", "password": password }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let me: serde_json::Value = client
+        .get(format!("{base}/api/v1/agents/me"))
+        .bearer_auth(agent["token"].as_str().expect("the agent login works"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["status"], "offline", "{me}");
 
     // With no Twilio credentials, calling a demo lead goes through the simulator to its end.
     let lead = leads["items"][0]["id"].as_i64().unwrap();
@@ -299,8 +325,9 @@ async fn the_simulator_runs_alone_and_checks_credentials() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let url = BufReader::new(child.stdout.take().unwrap())
-        .lines()
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let url = lines
+        .by_ref()
         .map(|l| l.unwrap())
         .find_map(|l| {
             l.split("listening on ")
@@ -308,6 +335,8 @@ async fn the_simulator_runs_alone_and_checks_credentials() {
                 .map(|u| u.trim().to_string())
         })
         .unwrap();
+    // Keep reading what it prints: a closed pipe would kill it at its next line (SIGPIPE).
+    std::thread::spawn(move || lines.for_each(drop));
     let calls = format!("{url}/2010-04-01/Accounts/AC0123456789abcdef0123456789abcdef/Calls.json");
     let form = [
         ("To", "+18134893222"),

@@ -1,15 +1,23 @@
-//! First-start demo data: a tenant, an owner whose random password is printed once, and a sample
-//! campaign. Demo leads use fictional 555-01xx numbers, which no real phone answers.
+//! First-start demo data: a tenant, an owner and an agent whose random password is printed
+//! once, a sample IVR campaign, and an agent campaign whose answered calls go to the demo agent.
+//! Demo leads use fictional numbers (555-01xx in the US, 030 23125 in Berlin), which no real
+//! phone answers.
 
 use crate::auth::{passwords, tokens};
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::campaign::{CampaignSettings, CampaignType, Pacing};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{Country, PhoneNumber, Role};
 use outdial_storage::users::NewUser;
-use outdial_storage::{Store, campaigns, leads, tenants, users};
+use outdial_storage::{Store, agents, campaigns, leads, tenants, users};
 
 /// The demo owner's login email.
 pub const DEMO_EMAIL: &str = "admin@demo.outdial.local";
+
+/// The demo agent's login email (same password as the owner).
+pub const DEMO_AGENT_EMAIL: &str = "agent@demo.outdial.local";
+
+/// The demo agent's phone: the simulator plays it as an agent's phone.
+pub const DEMO_AGENT_PHONE: &str = "+18135550199";
 
 /// What was created.
 pub struct DemoLogin {
@@ -19,6 +27,10 @@ pub struct DemoLogin {
     pub password: String,
     /// The sample campaign's id.
     pub campaign_id: i64,
+    /// The agent login's email (same password).
+    pub agent_email: String,
+    /// The agent campaign's id.
+    pub agent_campaign_id: i64,
 }
 
 const PEOPLE: [(&str, &str, &str); 12] = [
@@ -107,10 +119,91 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
         now,
     )
     .await?;
+    let agent_campaign = seed_agent_campaign(&mut tx, tenant.id, &hash, now).await?;
     tx.commit().await?;
     Ok(Some(DemoLogin {
         email: DEMO_EMAIL.into(),
         password,
         campaign_id: campaign.id.0,
+        agent_email: DEMO_AGENT_EMAIL.into(),
+        agent_campaign_id: agent_campaign.0,
     }))
+}
+
+/// The demo agent (offline until they log in), a group with them in it, and a progressive
+/// campaign assigned to the group. Its leads are in New York, Honolulu and Berlin, so at any
+/// hour some of them may be called (08:00–21:00 in each person's zone).
+async fn seed_agent_campaign(
+    tx: &mut outdial_storage::Conn,
+    tenant: outdial_domain::TenantId,
+    password_hash: &str,
+    now: i64,
+) -> anyhow::Result<outdial_domain::CampaignId> {
+    let agent = users::create(
+        tx,
+        tenant,
+        NewUser {
+            email: DEMO_AGENT_EMAIL,
+            name: "Demo Agent",
+            role: Role::Agent,
+            password_hash,
+        },
+        now,
+    )
+    .await?;
+    agents::register(tx, tenant, agent.id, DEMO_AGENT_PHONE, now).await?;
+    let mut settings = CampaignSettings {
+        caller_ids: vec![PhoneNumber::from_trusted("+15005550006".to_string())],
+        pacing: Pacing::Progressive,
+        max_concurrent_calls: 3,
+        ..CampaignSettings::default()
+    };
+    settings.calling_window = serde_json::from_value(serde_json::json!({
+        "start": "00:00", "end": "23:59",
+        "days": ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    }))?;
+    settings.script.message = "Hi {first_name}, this is Demo Company.".into();
+    settings.script.voicemail_message =
+        "Hi, this is Demo Company. Please call us back at your convenience.".into();
+    settings.transfer.seller_name = "Demo Company".into();
+    let campaign = campaigns::create(
+        tx,
+        tenant,
+        "Demo: agent calls",
+        CampaignType::SalesOutreach,
+        &settings,
+        now,
+    )
+    .await?;
+    let group = agents::create_group(tx, tenant, "Demo team", now).await?;
+    agents::set_members(tx, tenant, group.id, &[agent.id]).await?;
+    agents::set_campaign_groups(tx, tenant, campaign.id, &[group.id]).await?;
+    let numbers = (0..4)
+        .map(|i| (format!("+1212555{:04}", 110 + i), Country::US))
+        .chain((0..4).map(|i| (format!("+1808555{:04}", 120 + i), Country::US)))
+        .chain((0..4).map(|i| {
+            (
+                format!("+493023125{:03}", 100 + i),
+                Country::parse("DE").unwrap_or(Country::US),
+            )
+        }));
+    let demo_leads: Vec<NewLead> = numbers
+        .zip(PEOPLE.iter().cycle())
+        .map(|((phone, country), (first, last, company))| NewLead {
+            phone: PhoneNumber::from_trusted(phone),
+            country,
+            first_name: (*first).into(),
+            last_name: (*last).into(),
+            email: String::new(),
+            company: (*company).into(),
+            timezone: None,
+            lead_type: "demo".into(),
+            priority: Priority::Normal,
+            do_not_call: false,
+            notes: "Demo lead with a fictional number.".into(),
+            custom_fields: Vec::new(),
+        })
+        .collect();
+    leads::insert_many(tx, tenant, campaign.id, None, demo_leads, false, now).await?;
+    Ok(campaign.id)
 }

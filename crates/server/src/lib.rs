@@ -13,6 +13,8 @@ pub mod http;
 pub mod startup;
 pub mod state;
 pub mod telephony;
+pub mod transfer;
+pub mod ui;
 
 pub use config::Config;
 pub use startup::Application;

@@ -152,6 +152,13 @@ impl Application {
         };
         let telephony = Arc::new(Telephony::new(&config, simulator.as_ref(), public_base_url));
         let events = crate::events::EventBus::start(store.clone(), &url);
+        let transfers = crate::transfer::Transfers::new(
+            store.clone(),
+            telephony.clone(),
+            clock.clone(),
+            events.clone(),
+        );
+        transfers.start_sweeper(std::time::Duration::from_millis(config.dialer.tick_ms));
         let dialer = config.dialer.enabled.then(|| crate::dialer::Context {
             events: events.clone(),
             store: store.clone(),
@@ -161,6 +168,7 @@ impl Application {
             rules: Arc::new(crate::dialer::turn::Rules {
                 local: local_hours,
                 calls_per_second: config.dialer.calls_per_second,
+                history: Default::default(),
             }),
         });
         let auth = &config.auth;
@@ -173,6 +181,7 @@ impl Application {
             config: Arc::new(config),
             clock,
             metrics: metrics_handle(),
+            dashboard_cache: Default::default(),
             telephony,
             status_queue: crate::telephony::events::StatusQueue::start(
                 store.clone(),
@@ -180,6 +189,7 @@ impl Application {
             )
             .context("while starting the status queue")?,
             events,
+            transfers,
         };
         Ok(Application {
             listener,

@@ -26,4 +26,8 @@ pub struct AppState {
     pub status_queue: crate::telephony::events::StatusQueue,
     /// Live events for dashboards and consoles.
     pub events: crate::events::EventBus,
+    /// Hands answered calls to agents.
+    pub transfers: crate::transfer::Transfers,
+    /// The dashboards' 30-day answer rates, read again every few minutes.
+    pub dashboard_cache: Arc<crate::http::dashboard::MonthCache>,
 }

@@ -8,12 +8,12 @@ pub async fn run(config: Config) -> anyhow::Result<()> {
     let port = app.port();
     if let Some(demo) = &app.demo {
         println!(
-            "\n  Demo tenant created. Log in with:\n    email:    {}\n    password: {}\n  (shown once; change it with PUT /api/v1/me/password)\n  Sample campaign id: {}\n",
-            demo.email, demo.password, demo.campaign_id
+            "\n  Demo tenant created. Sign in at http://127.0.0.1:{port}/ with:\n    email:    {}\n    password: {}\n  (shown once; change it under Settings, or with PUT /api/v1/me/password)\n  Sample campaign id: {}\n  Agent login: {} (same password); agent campaign id: {}\n",
+            demo.email, demo.password, demo.campaign_id, demo.agent_email, demo.agent_campaign_id
         );
     }
     println!(
-        "  Outdial is listening on http://127.0.0.1:{port}  (API docs: http://127.0.0.1:{port}/api/v1/docs/, database: {db})"
+        "  Outdial is listening on http://127.0.0.1:{port}  (web app: http://127.0.0.1:{port}/, API docs: http://127.0.0.1:{port}/api/v1/docs/, database: {db})"
     );
     if let Some(sim) = &app.simulator {
         println!(

@@ -1,5 +1,5 @@
-//! The `Auth` extractor: a valid bearer token (login session or API key) becomes the tenant and
-//! role the request acts as. Anything else is a 401.
+//! The `Auth` extractor: a valid bearer token (login session or API key), or the web UI's
+//! session cookie, becomes the tenant and role the request acts as. Anything else is a 401.
 
 use super::tokens::{self, API_KEY_PREFIX, SESSION_PREFIX};
 use crate::error::AppError;
@@ -74,14 +74,16 @@ impl FromRequestParts<AppState> for Auth {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let header = parts
-            .headers
-            .get(AUTHORIZATION)
-            .ok_or_else(|| AppError::Unauthorized(format!("not logged in: {HOW}")))?
-            .to_str()
-            .map_err(|_| {
-                AppError::Unauthorized(format!("malformed Authorization header: {HOW}"))
-            })?;
+        let Some(header) = parts.headers.get(AUTHORIZATION) else {
+            // A browser session (the web UI): the cookie, from Outdial's own pages only.
+            let token = super::cookie::session_token(&parts.headers)
+                .ok_or_else(|| AppError::Unauthorized(format!("not logged in: {HOW}")))?;
+            super::cookie::check_request(&parts.method, &parts.headers, &token)?;
+            return Auth::from_token(state, &token).await;
+        };
+        let header = header.to_str().map_err(|_| {
+            AppError::Unauthorized(format!("malformed Authorization header: {HOW}"))
+        })?;
         let token = header
             .strip_prefix("Bearer ")
             .or_else(|| header.strip_prefix("bearer "))
@@ -89,6 +91,14 @@ impl FromRequestParts<AppState> for Auth {
             .ok_or_else(|| {
                 AppError::Unauthorized(format!("unsupported Authorization scheme: {HOW}"))
             })?;
+        Auth::from_token(state, token).await
+    }
+}
+
+impl Auth {
+    /// Authenticates a session token or API key given some other way than the Authorization
+    /// header (a WebSocket's subprotocol, which browsers can set).
+    pub async fn from_token(state: &AppState, token: &str) -> Result<Auth, AppError> {
         let token_hash = tokens::hash(token);
         let now = state.clock.now_ms();
         let mut conn = state.store.conn().await?;

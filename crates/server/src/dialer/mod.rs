@@ -6,6 +6,7 @@
 //! Several instances on one PostgreSQL database share the work: a campaign's turn holds its
 //! row lock (others skip it) and its tenant's advisory lock, so caps hold across instances.
 
+pub mod history;
 pub mod reconcile;
 pub mod turn;
 

@@ -12,7 +12,7 @@ use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::campaign::Pacing;
 use outdial_domain::hours::{Gate, LocalHours};
 use outdial_domain::lead::{AttemptLimits, Candidate, Verdict, screen};
-use outdial_domain::pacing::{self, Agents, Decision, Limits, Outstanding, Predictor, Snapshot};
+use outdial_domain::pacing::{self, Agents, Decision, Limits, Outstanding, Snapshot};
 use outdial_domain::{CampaignId, LeadId, PhoneNumber};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
@@ -39,6 +39,8 @@ pub struct Rules {
     pub local: LocalHours,
     /// Calls a tenant may start per second.
     pub calls_per_second: u32,
+    /// What predictive campaigns learned so far.
+    pub history: super::history::History,
 }
 
 /// The calls a turn recorded, to hand to the carrier.
@@ -104,16 +106,17 @@ pub async fn take(
     let (counts, decision) = pace(&mut tx, &campaign, rules, now_ms).await?;
     let (placed, any_due) = claim_due(&mut tx, &campaign, rules, decision.place, now_ms).await?;
     let mut completed = false;
-    let outlook = if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
+    let outlook = if placed.is_empty() && decision.place > 0 {
+        // The pacer allowed calls, but no lead could be called now: that is the reason, not
+        // a cap that held the pacer below what it wanted.
+        let (outlook, done) = idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?;
+        completed = done;
+        outlook
+    } else if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
         Outlook {
             waiting: Some(why.describe().to_string()),
             next_call_at: at.map(|t| t.as_millisecond()),
         }
-    } else if placed.is_empty() && decision.place > 0 {
-        // The pacer wanted calls, but no lead could be called now.
-        let (outlook, done) = idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?;
-        completed = done;
-        outlook
     } else {
         Outlook::CALLING
     };
@@ -149,15 +152,17 @@ async fn pace(
 ) -> Result<(CallCounts, Decision), AppError> {
     let s = &campaign.settings;
     let now = Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.into()))?;
-    let midnight = match s.daily_call_limit {
-        Some(_) => Some(
+    let predictive = matches!(s.pacing, Pacing::Predictive { .. });
+    let midnight = if s.daily_call_limit.is_some() || predictive {
+        Some(
             now.to_zoned(zone(campaign))
                 .start_of_day()
                 .map_err(|e| AppError::Internal(e.into()))?
                 .timestamp()
                 .as_millisecond(),
-        ),
-        None => None,
+        )
+    } else {
+        None
     };
     let counts = dialing::call_counts(tx, campaign.id, midnight, now_ms).await?;
     let tenant_last_second =
@@ -168,28 +173,44 @@ async fn pace(
     } else {
         (Agents::default(), Vec::new())
     };
+    let waiting_for_agent = if s.pacing.needs_agents() {
+        as_u32(outdial_storage::transfers::waiting_count(tx, campaign.id).await?)
+    } else {
+        0
+    };
     let predictive_lines = match s.pacing {
-        // The estimator learns from calls handed to agents; until transfers record them it
-        // has no history and dials one call per free agent (its cold start).
+        // The estimator learns from the campaign's recent dials and the calls its agents
+        // handled; without enough of them it dials one call per free agent (its cold start).
         Pacing::Predictive {
             target_abandon_percent,
             max_ratio,
-        } => Predictor::new(target_abandon_percent).lines(
-            &agents,
-            Outstanding {
-                ringing_ages_s: &vec![0.0; as_u32(counts.ringing) as usize],
-                waiting: 0,
-                busy_for_s: &busy_for_s,
-            },
-            max_ratio,
-        ),
+        } => rules
+            .history
+            .predictor(
+                tx,
+                campaign.id,
+                target_abandon_percent,
+                midnight.unwrap_or(now_ms),
+                f64::from(s.wrap_up_seconds),
+                now_ms,
+            )
+            .await?
+            .lines(
+                &agents,
+                Outstanding {
+                    ringing_ages_s: &vec![0.0; as_u32(counts.ringing) as usize],
+                    waiting: waiting_for_agent,
+                    busy_for_s: &busy_for_s,
+                },
+                max_ratio,
+            ),
         _ => 0,
     };
     let snapshot = Snapshot {
         now,
         in_flight: as_u32(counts.in_flight),
         ringing: as_u32(counts.ringing),
-        waiting_for_agent: 0,
+        waiting_for_agent,
         agents,
         last_call_at: counts
             .last_call_at

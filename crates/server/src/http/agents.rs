@@ -34,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 /// The logged-in user's id; API keys are not people and take no calls.
-fn me_id(auth: &Auth) -> Result<UserId, AppError> {
+pub(crate) fn me_id(auth: &Auth) -> Result<UserId, AppError> {
     auth.user().map(|u| u.id).ok_or_else(|| {
         AppError::Forbidden(
             "an API key is not an agent; use /api/v1/agents/{user_id} to act for one".into(),
@@ -144,7 +144,7 @@ async fn change_status(
     set_status(&state, &auth, user, body.status).await
 }
 
-async fn set_status(
+pub(crate) async fn set_status(
     state: &AppState,
     auth: &Auth,
     user: UserId,

@@ -51,7 +51,7 @@ pub struct Session {
     pub tenant: Tenant,
 }
 
-fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
+pub(crate) fn client_address(state: &AppState, headers: &HeaderMap, peer: SocketAddr) -> String {
     if state.config.server.trust_forwarded_for
         && let Some(first) = headers
             .get("x-forwarded-for")
@@ -92,10 +92,20 @@ async fn login(
     ApiJson(body): ApiJson<LoginRequest>,
 ) -> Result<Json<Session>, AppError> {
     let address = client_address(&state, &headers, peer);
+    Ok(Json(log_in(&state, &address, body).await?))
+}
+
+/// Checks an email and password (failed attempts limited per email and client address) and
+/// opens a session: the API's login and the web UI's sign-in.
+pub(crate) async fn log_in(
+    state: &AppState,
+    address: &str,
+    body: LoginRequest,
+) -> Result<Session, AppError> {
     let now = state.clock.now_ms();
     state
         .limiter
-        .check(&body.email, &address, now)
+        .check(&body.email, address, now)
         .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
     let mut conn = state.store.conn().await?;
     let user = users::find_by_email(&mut conn, &body.email).await?;
@@ -107,7 +117,7 @@ async fn login(
     let user = match user {
         Some(u) if ok => u,
         _ => {
-            state.limiter.failed(&body.email, &address, now);
+            state.limiter.failed(&body.email, address, now);
             metrics::counter!("outdial_logins_total", "result" => "failed").increment(1);
             tracing::info!(address = %address, "failed login");
             return Err(AppError::Unauthorized("wrong email or password".into()));
@@ -120,7 +130,7 @@ async fn login(
     }
     state.limiter.succeeded(&body.email);
     metrics::counter!("outdial_logins_total", "result" => "ok").increment(1);
-    Ok(Json(new_session(&state, &mut conn, user).await?))
+    new_session(state, &mut conn, user).await
 }
 
 /// Ends the current login session.

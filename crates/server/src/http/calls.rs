@@ -173,10 +173,27 @@ async fn read(
 ) -> Result<Json<CallDetail>, AppError> {
     auth.require(Permission::Read)?;
     let mut conn = state.store.conn().await?;
+    // The call and its timeline are two statements, and a carrier report (which changes both
+    // in one transaction) may commit between them: the call is read on both sides of the
+    // timeline, and read again until nothing changed meanwhile, so the two always agree.
+    let mut call = calls::get_by_id(&mut conn, auth.tenant, id)
+        .await
+        .or_404("call")?;
+    for _ in 0..5 {
+        let events = calls::events(&mut conn, id).await?;
+        let after = calls::get_by_id(&mut conn, auth.tenant, id)
+            .await
+            .or_404("call")?;
+        if after == call {
+            return Ok(Json(CallDetail { call, events }));
+        }
+        call = after;
+    }
+    // Reports arriving faster than this reads: the timeline, then the call it led to.
+    let events = calls::events(&mut conn, id).await?;
     let call = calls::get_by_id(&mut conn, auth.tenant, id)
         .await
         .or_404("call")?;
-    let events = calls::events(&mut conn, call.id).await?;
     Ok(Json(CallDetail { call, events }))
 }
 

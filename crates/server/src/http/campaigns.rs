@@ -21,11 +21,22 @@ use utoipa::{IntoParams, ToSchema};
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/api/v1/campaigns", get(list).post(create))
+        .route("/api/v1/campaigns/defaults", get(defaults))
         .route(
             "/api/v1/campaigns/{id}",
             get(read).patch(update).delete(remove),
         )
         .route("/api/v1/campaigns/{id}/status", put(change_status))
+}
+
+/// The settings a new campaign gets for whatever it leaves out (forms start from these).
+#[utoipa::path(get, path = "/api/v1/campaigns/defaults", tag = "campaigns", security(("bearer" = [])),
+    responses((status = 200, body = outdial_domain::campaign::CampaignSettings)))]
+async fn defaults(
+    auth: Auth,
+) -> Result<Json<outdial_domain::campaign::CampaignSettings>, AppError> {
+    auth.require(Permission::Read)?;
+    Ok(Json(outdial_domain::campaign::CampaignSettings::default()))
 }
 
 /// A new campaign (created as a draft).
@@ -104,15 +115,23 @@ fn check(settings: &CampaignSettings) -> Result<(), AppError> {
 }
 
 /// Lists the tenant's campaigns, newest first.
-#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery), responses((status = 200, body = Vec<Campaign>)))]
+#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery), responses((status = 200, body = Vec<CampaignDetail>)))]
 async fn list(
     State(state): State<AppState>,
     auth: Auth,
     ApiQuery(q): ApiQuery<CampaignQuery>,
-) -> Result<Json<Vec<Campaign>>, AppError> {
+) -> Result<Json<Vec<CampaignDetail>>, AppError> {
     auth.require(Permission::Read)?;
+    let mut conn = state.store.conn().await?;
+    let list = campaigns::list(&mut conn, auth.tenant, q.status).await?;
+    let mut counts = campaigns::lead_counts_all(&mut conn, auth.tenant).await?;
     Ok(Json(
-        campaigns::list(&mut *state.store.conn().await?, auth.tenant, q.status).await?,
+        list.into_iter()
+            .map(|campaign| CampaignDetail {
+                leads: counts.remove(&campaign.id).unwrap_or_default(),
+                campaign,
+            })
+            .collect(),
     ))
 }
 

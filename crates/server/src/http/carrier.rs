@@ -1,4 +1,5 @@
-//! The tenant's Twilio account: set, inspect (never the secrets), remove.
+//! The tenant's Twilio account: set, inspect (never the secrets), remove, and list the numbers
+//! it owns (the caller IDs campaigns may use).
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -11,15 +12,83 @@ use axum::routing::get;
 use axum::{Json, Router};
 use outdial_domain::Permission;
 use outdial_storage::carrier_accounts::{self, CarrierAccount};
+use outdial_twilio::ErrorKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
 /// The Twilio settings routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route(
-        "/api/v1/settings/twilio",
-        get(read).put(update).delete(remove),
-    )
+    Router::new()
+        .route(
+            "/api/v1/settings/twilio",
+            get(read).put(update).delete(remove),
+        )
+        .route("/api/v1/settings/twilio/numbers", get(numbers))
+}
+
+/// A phone number of the Twilio account.
+#[derive(Serialize, ToSchema)]
+pub struct AccountNumber {
+    /// The number, E.164.
+    pub phone_number: String,
+    /// Its name in the Twilio console.
+    pub friendly_name: String,
+    /// Whether it can place voice calls (only those make sense as caller IDs).
+    pub voice: bool,
+}
+
+/// The account's numbers.
+#[derive(Serialize, ToSchema)]
+pub struct AccountNumbers {
+    /// Whose account was asked.
+    pub source: AccountSource,
+    /// Every number, voice-capable ones first.
+    pub items: Vec<AccountNumber>,
+}
+
+/// Lists the phone numbers of the Twilio account calls use: the caller IDs a campaign may call
+/// from. Asked of Twilio each time, so a number bought a minute ago is there.
+#[utoipa::path(get, path = "/api/v1/settings/twilio/numbers", tag = "settings", security(("bearer" = [])),
+    responses((status = 200, body = AccountNumbers), (status = 409, description = "Twilio refused the credentials"), (status = 502)))]
+async fn numbers(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<AccountNumbers>, AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let account = state
+        .telephony
+        .account_for(&state.store, auth.tenant)
+        .await?;
+    let listed = account
+        .carrier
+        .list_numbers(&account.creds)
+        .await
+        .map_err(|e| {
+            tracing::warn!(tenant_id = %auth.tenant, error = %e, "the account's numbers could not be listed");
+            match e.kind {
+                ErrorKind::Authentication => AppError::Conflict(format!(
+                    "{e}; check the Twilio credentials in the settings"
+                )),
+                _ => AppError::Upstream(e.to_string()),
+            }
+        })?;
+    let mut items: Vec<AccountNumber> = listed
+        .into_iter()
+        .map(|n| AccountNumber {
+            phone_number: n.phone_number,
+            friendly_name: n.friendly_name,
+            voice: n.voice,
+        })
+        .collect();
+    items.sort_by(|a, b| {
+        b.voice
+            .cmp(&a.voice)
+            .then(a.phone_number.cmp(&b.phone_number))
+    });
+    Ok(Json(AccountNumbers {
+        source: account.source,
+        items,
+    }))
 }
 
 /// The Twilio account in use, without its secrets.

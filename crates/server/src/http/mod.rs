@@ -6,7 +6,10 @@ pub mod auth;
 mod calls;
 mod campaigns;
 mod carrier;
+mod console;
 mod csv_export;
+pub mod dashboard;
+mod dispositions;
 mod dnc;
 pub mod docs;
 pub mod extract;
@@ -15,8 +18,11 @@ mod imports;
 mod leads;
 mod live;
 mod progress;
+mod recordings;
 mod tenant;
+mod transcript;
 mod twilio;
+mod twilio_transfer;
 mod upload;
 mod users;
 
@@ -25,28 +31,38 @@ use crate::state::AppState;
 use axum::Router;
 use axum::extract::{MatchedPath, Request};
 use axum::middleware::{self, Next};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Response};
 use std::time::Instant;
 use tower_http::trace::TraceLayer;
 
 /// Every route, with request logging and metrics.
 pub fn router(state: AppState) -> Router {
     Router::new()
-        .route("/", get(|| async { Redirect::temporary("/api/v1/docs/") }))
+        .merge(crate::ui::router())
         .merge(auth::router())
         .merge(users::router())
         .merge(api_keys::router())
         .merge(tenant::router())
         .merge(campaigns::router())
         .merge(agents::router())
+        .merge(console::router())
+        .merge(dispositions::router())
         .merge(live::router())
         .merge(progress::router())
         .merge(leads::router())
         .merge(imports::router())
         .merge(dnc::router())
-        .merge(twilio::router())
+        .merge(
+            twilio::router()
+                .merge(twilio_transfer::router())
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    transcript::record,
+                )),
+        )
         .merge(calls::router())
+        .merge(recordings::router())
+        .merge(dashboard::router())
         .merge(carrier::router())
         .merge(health::router())
         .merge(docs::router())

@@ -12,6 +12,7 @@ use axum::{Json, Router};
 use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::lead::LeadStatus;
 use outdial_domain::{CampaignId, Permission};
+use outdial_storage::transfers::{self, Figures};
 use outdial_storage::{campaigns, dialing};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -54,6 +55,11 @@ pub struct Progress {
     /// Why the dialer places no call now: outside calling hours, daily limit reached, no agent
     /// free, calls-per-second limit… `null` while it calls.
     pub waiting_reason: Option<String>,
+    /// Calls handed to agents over the last 30 days (agent campaigns and press 1).
+    pub transfers: Figures,
+    /// Abandoned calls in percent of the people who answered and were handed to agents, over
+    /// the last 30 days: the figure the FTC's 3 % safe harbour limits (power and predictive).
+    pub abandon_percent: f64,
 }
 
 /// Reads a campaign's progress.
@@ -73,6 +79,14 @@ async fn progress(
     let (waiting, next) = dialing::waiting(&mut conn, auth.tenant, campaign.id).await?;
     let callable = dialing::callable_count(&mut conn, campaign.id).await?;
     let running = campaign.status == CampaignStatus::Running;
+    let since = state.clock.now_ms() - 30 * 24 * 3_600_000;
+    let transfers = transfers::figures(&mut conn, campaign.id, since).await?;
+    let people = transfers.handed - transfers.machine;
+    let abandon_percent = if people > 0 {
+        (transfers.abandoned as f64 * 1000.0 / people as f64).round() / 10.0
+    } else {
+        0.0
+    };
     Ok(Json(Progress {
         is_running: running,
         status: campaign.status,
@@ -88,6 +102,8 @@ async fn progress(
             .filter(|_| running)
             .and_then(|t| jiff::Timestamp::from_millisecond(t).ok()),
         waiting_reason: waiting.filter(|_| running),
+        transfers,
+        abandon_percent,
     }))
 }
 

@@ -43,16 +43,16 @@ struct CallRef {
 }
 
 /// A webhook request that passed its signature check.
-struct Verified {
-    tenant: TenantId,
-    call_id: i64,
-    form: Vec<(String, String)>,
-    account: Account,
+pub(crate) struct Verified {
+    pub(crate) tenant: TenantId,
+    pub(crate) call_id: i64,
+    pub(crate) form: Vec<(String, String)>,
+    pub(crate) account: Account,
 }
 
 impl Verified {
     /// The call the webhook is about; 404 when it no longer exists.
-    async fn call(&self, state: &AppState) -> Result<Call, Refusal> {
+    pub(crate) async fn call(&self, state: &AppState) -> Result<Call, Refusal> {
         let mut conn = state.store.conn().await.map_err(AppError::from)?;
         calls::get_by_id(&mut conn, self.tenant, self.call_id)
             .await
@@ -82,7 +82,7 @@ impl FromRequest<AppState> for Verified {
 }
 
 /// Why a webhook is refused, answered without detail.
-enum Refusal {
+pub(crate) enum Refusal {
     Forbidden,
     BadRequest(String),
     Failed(crate::error::AppError),
@@ -159,15 +159,23 @@ async fn verify(
     })
 }
 
-fn twiml_response(doc: twiml::Response) -> Response {
-    (
+/// A TwiML answer, marked with what it says (the transcript stores it for the call).
+pub(crate) fn twiml_response(doc: twiml::Response) -> Response {
+    let mut response = (
         [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
         doc.render(),
     )
-        .into_response()
+        .into_response();
+    response
+        .extensions_mut()
+        .insert(super::transcript::Said(doc.spoken()));
+    response
 }
 
-async fn context(state: &AppState, call: &Call) -> Result<(Campaign, Option<Lead>), Refusal> {
+pub(crate) async fn context(
+    state: &AppState,
+    call: &Call,
+) -> Result<(Campaign, Option<Lead>), Refusal> {
     let mut conn = state
         .store
         .conn()
@@ -208,6 +216,11 @@ async fn voice(State(state): State<AppState>, v: Verified) -> Result<Response, R
     if event.answered_by.is_some_and(|a| a.is_machine()) {
         return Ok(twiml_response(
             machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
+        ));
+    }
+    if campaign.settings.pacing.needs_agents() {
+        return Ok(twiml_response(
+            state.transfers.hold(&call, &campaign, false).await?,
         ));
     }
     let gather = state.telephony.webhook_url("gather", v.tenant, v.call_id);
@@ -265,6 +278,9 @@ async fn gather(State(state): State<AppState>, v: Verified) -> Result<Response, 
         .as_deref()
         .map(|d| d.trim_start_matches(['*', '#']));
     let doc = match digit.and_then(|d| d.chars().next()) {
+        Some('1') if state.transfers.has_agents(&campaign).await? => {
+            state.transfers.hold(&call, &campaign, true).await?
+        }
         Some('1') => {
             events::set_disposition(
                 &state.store,
@@ -314,7 +330,7 @@ async fn gather(State(state): State<AppState>, v: Verified) -> Result<Response, 
 }
 
 /// Puts the called number on the tenant's do-not-call list, which also marks its leads.
-async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal> {
+pub(crate) async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal> {
     // The number was checked before the call was placed.
     let phone = PhoneNumber::from_trusted(call.to.clone());
     let mut tx = state
@@ -366,6 +382,16 @@ async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Ref
     else {
         return Ok(StatusCode::NO_CONTENT.into_response());
     };
+    if result.answered_by.is_machine() {
+        // A machine put on hold for an agent: the agent is not needed.
+        state
+            .transfers
+            .caller_left(v.tenant, v.call_id, true)
+            .await?;
+    } else if !call.status.is_final() {
+        // A person (or detection could not tell): agents are called now.
+        state.transfers.detected(v.tenant, v.call_id).await?;
+    }
     if result.answered_by.is_machine() && !call.status.is_final() {
         let leave = match &call.campaign_id {
             Some(_) => context(&state, &call)
@@ -402,10 +428,17 @@ async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Ref
 /// A call-progress event: applied in sequence, repeats ignored, never backwards.
 async fn status(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let ended = event.status.is_final();
     let applied = state
         .status_queue
         .apply(v.tenant, v.call_id, event, v.form, state.clock.now_ms())
         .await?;
+    if ended && applied != events::Applied::Duplicate {
+        state
+            .transfers
+            .caller_left(v.tenant, v.call_id, false)
+            .await?;
+    }
     metrics::counter!("outdial_call_status_events_total", "applied" => format!("{applied:?}").to_lowercase()).increment(1);
     Ok(StatusCode::NO_CONTENT.into_response())
 }

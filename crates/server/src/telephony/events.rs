@@ -4,7 +4,8 @@
 use crate::error::AppError;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
 use outdial_domain::campaign::CampaignSettings;
-use outdial_domain::lead::after_call;
+use outdial_domain::lead::{Handover, after_call, after_handover};
+use outdial_domain::transfer::{AgentDisposition, Fallback};
 use outdial_domain::{CampaignId, LeadId, TenantId};
 use outdial_storage::Backend;
 use outdial_storage::calls::{self, Call};
@@ -355,6 +356,21 @@ async fn finish_leads(
         .into_iter()
         .map(|l| (l.id, l))
         .collect();
+    // Agents who recorded a disposition before the carrier reported the call's end.
+    let transferred: Vec<i64> = ended
+        .iter()
+        .filter(|c| c.disposition == Some(Disposition::Transferred))
+        .map(|c| c.id)
+        .collect();
+    let disposed: HashMap<i64, (AgentDisposition, Option<i64>)> = if transferred.is_empty() {
+        HashMap::new()
+    } else {
+        outdial_storage::transfers::dispositions_of(conn, &transferred)
+            .await?
+            .into_iter()
+            .map(|(call, d, at)| (call, (d, at)))
+            .collect()
+    };
     let mut settings: HashMap<CampaignId, CampaignSettings> = HashMap::new();
     let mut done = Vec::with_capacity(ids.len());
     for call in ended {
@@ -376,7 +392,38 @@ async fn finish_leads(
                 slot.insert(campaign.settings)
             }
         };
-        let after = after_call(outcome, lead.attempts, rules, now);
+        let after = match call.disposition {
+            Some(Disposition::Abandoned) => after_handover(
+                Handover::Missed {
+                    delay_ms: i64::from(rules.transfer.callback_delay_minutes) * 60_000,
+                },
+                lead.attempts,
+                now,
+            ),
+            Some(Disposition::TransferUnavailable)
+                if rules.transfer.fallback == Fallback::Callback =>
+            {
+                after_handover(
+                    Handover::Missed {
+                        delay_ms: i64::from(rules.transfer.callback_delay_minutes) * 60_000,
+                    },
+                    lead.attempts,
+                    now,
+                )
+            }
+            Some(Disposition::Transferred) if disposed.contains_key(&call.id) => {
+                let (disposition, callback_at) = disposed[&call.id];
+                after_handover(
+                    Handover::Disposed {
+                        disposition,
+                        callback_at,
+                    },
+                    lead.attempts,
+                    now,
+                )
+            }
+            _ => after_call(outcome, lead.attempts, rules, now),
+        };
         done.push((lead_id, after));
     }
     leads::finish_attempts(conn, &done, now).await?;

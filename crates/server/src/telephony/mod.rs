@@ -63,6 +63,8 @@ pub struct Telephony {
     twilio: Arc<TwilioClient>,
     server: Option<(Credentials, Option<String>)>,
     simulator: Option<(Arc<TwilioClient>, Credentials)>,
+    /// The built-in simulator, told which numbers are agents' phones so it plays them as agents.
+    sim: Option<outdial_simulator::Simulator>,
     public_base_url: String,
 }
 
@@ -98,6 +100,7 @@ impl Telephony {
                     s.account().clone(),
                 )
             }),
+            sim: simulator.cloned(),
             public_base_url: public_base_url.trim_end_matches('/').to_string(),
         }
     }
@@ -167,6 +170,17 @@ impl Telephony {
             "{}/twilio/{hook}?tenant={tenant}&call={call}",
             self.public_base_url
         )
+    }
+
+    /// Before an agent is called through `account`: the built-in simulator learns the number
+    /// is an agent's phone (answers, listens to the whisper, presses a key). Real accounts need
+    /// nothing.
+    pub fn expect_agent(&self, account: &Account, phone: &str) {
+        if account.source == AccountSource::Simulator
+            && let Some(sim) = &self.sim
+        {
+            sim.add_agent_number(phone);
+        }
     }
 
     /// The public base URL, as the carrier signs it.

@@ -1,0 +1,302 @@
+//! The dashboard's figures: today's calls, people reached, voicemails, appointments, success
+//! rate and talk time; the calls open now; calls per hour today, today's outcomes, and the
+//! answer rate by hour of day over 30 days — all in the viewer's time zone.
+
+use crate::auth::Auth;
+use crate::error::AppError;
+use crate::http::extract::ApiQuery;
+use crate::state::AppState;
+use axum::extract::State;
+use axum::routing::get;
+use axum::{Json, Router};
+use outdial_domain::{CampaignId, Permission};
+use outdial_storage::calls::Call;
+use outdial_storage::reports::{self, HourCount};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+use utoipa::{IntoParams, ToSchema};
+
+/// The dashboard route.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/api/v1/dashboard", get(dashboard))
+}
+
+/// Whose day, and of what.
+#[derive(Deserialize, IntoParams)]
+pub struct DashboardQuery {
+    /// IANA time zone the day and hours are counted in (default `UTC`), e.g. `America/New_York`.
+    pub tz: Option<String>,
+    /// One campaign only.
+    pub campaign_id: Option<i64>,
+}
+
+/// Today's totals.
+#[derive(Serialize, ToSchema, Debug, Default, PartialEq)]
+pub struct Today {
+    /// Calls placed since midnight.
+    pub calls: i64,
+    /// Of those, ended.
+    pub finished: i64,
+    /// Answered by a person.
+    pub reached: i64,
+    /// Answered by a machine.
+    pub voicemails: i64,
+    /// Calls agents disposed as `appointment_booked`.
+    pub appointments: i64,
+    /// People reached per ended call, percent.
+    pub success_rate: f64,
+    /// Talk time of today's calls, seconds.
+    pub talk_seconds: i64,
+}
+
+/// Calls and answers at one hour of the day.
+#[derive(Serialize, ToSchema, Debug, Default, Clone, PartialEq)]
+pub struct HourRate {
+    /// Local hour, 0–23.
+    pub hour: u8,
+    /// Ended calls placed in that hour.
+    pub calls: i64,
+    /// Of those, answered by a person.
+    pub answered: i64,
+    /// `answered / calls`, percent (0 without calls).
+    pub rate: f64,
+}
+
+/// The dashboard.
+#[derive(Serialize, ToSchema)]
+pub struct Dashboard {
+    /// The time zone used.
+    pub timezone: String,
+    /// Local midnight, epoch ms.
+    pub day_start: i64,
+    /// Today's totals.
+    pub today: Today,
+    /// Calls not ended yet (placed in the last 4 hours), newest first, at most 100.
+    pub live: Vec<Call>,
+    /// Calls placed in each local hour of today, 24 entries.
+    pub calls_per_hour: Vec<i64>,
+    /// Today's ended calls by outcome.
+    pub outcomes: BTreeMap<String, i64>,
+    /// Answer rate by local hour of day over the last 30 days, 24 entries (read again at most
+    /// every 5 minutes).
+    pub answer_rate_by_hour: Vec<HourRate>,
+}
+
+const HOUR_MS: i64 = 3_600_000;
+
+/// How long a 30-day answer-rate chart is served before it is read again. Today's figures are
+/// read on every request; the month's shape barely moves in minutes, and reading it costs a
+/// scan of the month's calls (seconds on SQLite at a million calls: `bench --bin dashboard`).
+const MONTH_TTL_MS: i64 = 5 * 60_000;
+
+/// Whose chart: tenant, campaign filter (0 for all) and time zone.
+type MonthKey = (i64, i64, String);
+
+/// The 30-day answer rates by tenant, campaign filter and time zone, with when each was read.
+#[derive(Default)]
+pub struct MonthCache {
+    entries: std::sync::Mutex<HashMap<MonthKey, (i64, Vec<HourRate>)>>,
+}
+
+impl MonthCache {
+    fn get(&self, key: &MonthKey, now: i64) -> Option<Vec<HourRate>> {
+        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries
+            .get(key)
+            .filter(|(at, _)| now >= *at && now - at < MONTH_TTL_MS)
+            .map(|(_, rates)| rates.clone())
+    }
+
+    fn put(&self, key: MonthKey, now: i64, rates: Vec<HourRate>) {
+        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
+        entries.retain(|_, (at, _)| now - *at < MONTH_TTL_MS);
+        entries.insert(key, (now, rates));
+    }
+}
+
+/// The dashboard's figures for today in the given time zone.
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "calls", security(("bearer" = [])), params(DashboardQuery),
+    responses((status = 200, body = Dashboard), (status = 422, description = "Unknown time zone")))]
+async fn dashboard(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<DashboardQuery>,
+) -> Result<Json<Dashboard>, AppError> {
+    auth.require(Permission::Read)?;
+    let name = q.tz.unwrap_or_else(|| "UTC".into());
+    let tz = jiff::tz::TimeZone::get(&name).map_err(|_| {
+        AppError::invalid(
+            "tz",
+            format!("'{name}' is not a time zone: use an IANA name such as America/New_York"),
+        )
+    })?;
+    let campaign = q.campaign_id.map(CampaignId);
+    let now = state.clock.now_ms();
+    let day_start = local_midnight(now, &tz)?;
+    let month_start = now - 30 * 24 * HOUR_MS;
+    let mut conn = state.store.conn().await?;
+    let day = reports::calls_by_hour(&mut conn, auth.tenant, campaign, day_start).await?;
+    let key = (auth.tenant.0, q.campaign_id.unwrap_or(0), name.clone());
+    let answer_rate_by_hour = match state.dashboard_cache.get(&key, now) {
+        Some(rates) => rates,
+        None => {
+            let month =
+                reports::calls_by_hour(&mut conn, auth.tenant, campaign, month_start).await?;
+            let rates = answer_rate_by_hour(&month, &tz);
+            state.dashboard_cache.put(key, now, rates.clone());
+            rates
+        }
+    };
+    let appointments = reports::appointments(&mut conn, auth.tenant, campaign, day_start).await?;
+    let live =
+        reports::open_calls(&mut conn, auth.tenant, campaign, now - 4 * HOUR_MS, 100).await?;
+    let (today, calls_per_hour, outcomes) = summarise_day(&day, day_start, &tz);
+    Ok(Json(Dashboard {
+        timezone: name,
+        day_start,
+        today: Today {
+            appointments,
+            ..today
+        },
+        live,
+        calls_per_hour,
+        outcomes,
+        answer_rate_by_hour,
+    }))
+}
+
+/// The epoch ms of the local midnight that began the day holding `now`.
+fn local_midnight(now: i64, tz: &jiff::tz::TimeZone) -> Result<i64, AppError> {
+    let start = jiff::Timestamp::from_millisecond(now)
+        .and_then(|t| t.to_zoned(tz.clone()).start_of_day())
+        .map_err(|e| AppError::Internal(anyhow::anyhow!("while finding local midnight: {e}")))?;
+    Ok(start.timestamp().as_millisecond())
+}
+
+/// The local hour of the day at the start of an epoch hour (a zone with a half-hour offset
+/// counts the hour in the local hour it starts in).
+fn local_hour(epoch_hour: i64, tz: &jiff::tz::TimeZone) -> usize {
+    jiff::Timestamp::from_millisecond(epoch_hour * HOUR_MS)
+        .map(|t| usize::from(t.to_zoned(tz.clone()).hour().unsigned_abs()))
+        .unwrap_or(0)
+        % 24
+}
+
+/// Today's totals (without appointments), calls per local hour and outcomes, from the hourly
+/// counts.
+fn summarise_day(
+    counts: &[HourCount],
+    day_start: i64,
+    tz: &jiff::tz::TimeZone,
+) -> (Today, Vec<i64>, BTreeMap<String, i64>) {
+    let mut today = Today::default();
+    let mut per_hour = vec![0; 24];
+    let mut outcomes = BTreeMap::new();
+    // An epoch hour that started before midnight (half-hour zones) is left to yesterday.
+    for c in counts
+        .iter()
+        .filter(|c| c.epoch_hour * HOUR_MS >= day_start)
+    {
+        today.calls += c.calls;
+        today.talk_seconds += c.talk_seconds;
+        per_hour[local_hour(c.epoch_hour, tz)] += c.calls;
+        if let Some(outcome) = &c.outcome {
+            today.finished += c.calls;
+            *outcomes.entry(outcome.clone()).or_insert(0) += c.calls;
+            match outcome.as_str() {
+                "answered" => today.reached += c.calls,
+                "voicemail" => today.voicemails += c.calls,
+                _ => {}
+            }
+        }
+    }
+    today.success_rate = percent(today.reached, today.finished);
+    (today, per_hour, outcomes)
+}
+
+/// The answer rate at each local hour of the day over the counted period.
+fn answer_rate_by_hour(counts: &[HourCount], tz: &jiff::tz::TimeZone) -> Vec<HourRate> {
+    let mut hours: Vec<HourRate> = (0..24)
+        .map(|hour| HourRate {
+            hour,
+            ..HourRate::default()
+        })
+        .collect();
+    for c in counts {
+        let Some(outcome) = &c.outcome else { continue };
+        let h = &mut hours[local_hour(c.epoch_hour, tz)];
+        h.calls += c.calls;
+        if outcome == "answered" {
+            h.answered += c.calls;
+        }
+    }
+    for h in &mut hours {
+        h.rate = percent(h.answered, h.calls);
+    }
+    hours
+}
+
+fn percent(part: i64, whole: i64) -> f64 {
+    if whole == 0 {
+        0.0
+    } else {
+        (part as f64 * 1000.0 / whole as f64).round() / 10.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(epoch_hour: i64, outcome: Option<&str>, calls: i64) -> HourCount {
+        HourCount {
+            epoch_hour,
+            outcome: outcome.map(str::to_string),
+            calls,
+            talk_seconds: calls * 10,
+        }
+    }
+
+    #[test]
+    fn the_day_is_counted_from_local_midnight_in_local_hours() {
+        let tz = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        // 2026-11-23 15:30 UTC is 10:30 in New York (EST, UTC-5): midnight was 05:00 UTC.
+        let now = jiff::Timestamp::from_second(1_795_447_800)
+            .unwrap()
+            .as_millisecond();
+        let midnight = local_midnight(now, &tz).unwrap();
+        assert_eq!(midnight % (24 * HOUR_MS), 5 * HOUR_MS);
+        let hour0 = midnight / HOUR_MS;
+        let counts = [
+            count(hour0 - 1, Some("answered"), 7), // yesterday, 23:00 local
+            count(hour0 + 9, Some("answered"), 3),
+            count(hour0 + 9, Some("voicemail"), 1),
+            count(hour0 + 10, Some("busy"), 2),
+            count(hour0 + 10, None, 4),
+        ];
+        let (today, per_hour, outcomes) = summarise_day(&counts, midnight, &tz);
+        assert_eq!(
+            today,
+            Today {
+                calls: 10,
+                finished: 6,
+                reached: 3,
+                voicemails: 1,
+                appointments: 0,
+                success_rate: 50.0,
+                talk_seconds: 100,
+            }
+        );
+        assert_eq!(per_hour[9], 4);
+        assert_eq!(per_hour[10], 6);
+        assert_eq!(per_hour.iter().sum::<i64>(), 10);
+        assert_eq!(outcomes["busy"], 2);
+        let rates = answer_rate_by_hour(&counts, &tz);
+        assert_eq!(rates[23].rate, 100.0);
+        assert_eq!(
+            (rates[9].calls, rates[9].answered, rates[9].rate),
+            (4, 3, 75.0)
+        );
+        assert_eq!(rates[10].calls, 2, "open calls are not in the rate");
+    }
+}
