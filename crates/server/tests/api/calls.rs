@@ -6,7 +6,7 @@ use outdial_domain::Role;
 use outdial_simulator::{OutcomeWeights, SimConfig, Simulator};
 use outdial_twilio::Credentials;
 use outdial_twilio::signature::{Algorithm, sign};
-use reqwest::StatusCode;
+use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
@@ -52,9 +52,12 @@ async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
     (app, simulator)
 }
 
+/// Calls played 100 times faster than life. Faster, a loaded machine's few milliseconds of
+/// webhook handling become simulated seconds, and a redirect to voicemail can land after the
+/// machine's greeting is over.
 fn fast(outcomes: OutcomeWeights, keypress: [u32; 3]) -> SimConfig {
     SimConfig {
-        speed: 400.0,
+        speed: 100.0,
         calls_per_second: 200.0,
         outcomes,
         keypress,
@@ -148,6 +151,34 @@ async fn a_person_presses_2_and_lands_on_the_do_not_call_list() {
             "{expected} missing from {k:?}"
         );
     }
+    // The transcript: what the person heard, in order, with the name as given (never as XML).
+    let said: Vec<Value> = done["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "said")
+        .map(|e| e["detail"].clone())
+        .collect();
+    assert_eq!(said.len(), 2, "the greeting, then the opt-out: {said:?}");
+    assert_eq!(said[0]["lines"][0], "Hello O'Brien & <Sons>");
+    assert!(
+        said[0]["lines"][1].as_str().unwrap().contains("Press 1"),
+        "{said:?}"
+    );
+    assert!(
+        said[0]["unless_answered"][0]
+            .as_str()
+            .unwrap()
+            .contains("Goodbye"),
+        "{said:?}"
+    );
+    assert!(
+        said[1]["lines"][0]
+            .as_str()
+            .unwrap()
+            .contains("do-not-call list"),
+        "{said:?}"
+    );
     // On the list at once, and the lead is marked and done.
     let (status, check) = app.get("/api/v1/dnc/%2B18134893222", &owner.token).await;
     assert_eq!(status, StatusCode::OK, "{check}");
@@ -771,4 +802,144 @@ async fn calls_end_right_when_the_carrier_repeats_and_reorders_its_callbacks() {
         sequences.sort_unstable();
         assert_eq!(sequences, [0, 1, 2, 3], "each status event stored once");
     }
+}
+
+#[tokio::test]
+async fn a_recording_plays_through_outdial_whole_or_by_range_for_its_tenant_only() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/campaigns/{campaign}"),
+            &owner.token,
+            json!({ "settings": { "recording": true } }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893231", "campaign_id": campaign}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let id = call["id"].as_i64().unwrap();
+    let done = wait_for(&app, &owner.token, id, |c| c["recording_sid"].is_string()).await;
+    let seconds = done["recording_seconds"].as_i64().unwrap();
+    assert!(seconds > 0, "{done}");
+
+    let path = format!("/api/v1/calls/{id}/recording");
+    let whole = app
+        .request(Method::GET, &path, Some(&owner.token))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(whole.status(), StatusCode::OK);
+    assert_eq!(whole.headers()["content-type"], "audio/mpeg");
+    assert_eq!(whole.headers()["accept-ranges"], "bytes");
+    let audio = whole.bytes().await.unwrap();
+    assert_eq!(&audio[..2], &[0xFF, 0xFB], "an MP3 frame");
+    // 32 kbit/s: 4,000 bytes a second, about the recording's length.
+    let heard = audio.len() as f64 / 4_000.0;
+    assert!(
+        (heard - seconds as f64).abs() < 1.0,
+        "{heard} s for {seconds} s"
+    );
+
+    // A player seeking asks for a range, and gets just that.
+    let part = app
+        .request(Method::GET, &path, Some(&owner.token))
+        .header("range", "bytes=144-287")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(part.status(), StatusCode::PARTIAL_CONTENT);
+    assert_eq!(
+        part.headers()["content-range"],
+        format!("bytes 144-287/{}", audio.len())
+    );
+    assert_eq!(part.bytes().await.unwrap(), audio[144..288]);
+
+    // Agents of the tenant may listen; nobody else may, and a call without one says so.
+    let agent = app.colleague(&owner, Role::Agent).await;
+    let (status, _) = app.get(&path, &agent.token).await;
+    assert_eq!(status, StatusCode::OK);
+    let stranger = app.member("Others", Role::Owner).await;
+    let (status, body) = app.get(&path, &stranger.token).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    let (status, _) = app
+        .request(Method::GET, &path, None)
+        .send()
+        .await
+        .map(|r| (r.status(), ()))
+        .unwrap();
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    let unrecorded = app.campaign(&owner.token, "Unrecorded").await;
+    let (_, plain) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "8134893232", "campaign_id": unrecorded}),
+        )
+        .await;
+    let plain_id = plain["id"].as_i64().unwrap();
+    wait_for(&app, &owner.token, plain_id, |c| c["outcome"].is_string()).await;
+    let (status, body) = app
+        .get(&format!("/api/v1/calls/{plain_id}/recording"), &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{body}");
+    assert!(
+        error_message(&body, "not_found").contains("recording"),
+        "{body}"
+    );
+}
+
+#[tokio::test]
+async fn the_accounts_numbers_are_listed_for_managers_and_bad_credentials_say_so() {
+    let (app, _sim) = app_with_sim(SimConfig {
+        numbers: vec!["+18134893200".into(), "+15005550006".into()],
+        ..fast(only("human"), [0, 0, 1])
+    })
+    .await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let (status, body) = app
+        .get("/api/v1/settings/twilio/numbers", &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["source"], "server");
+    let numbers: Vec<&str> = body["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["phone_number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["+15005550006", "+18134893200"]);
+    assert_eq!(body["items"][0]["voice"], true);
+
+    let agent = app.colleague(&owner, Role::Agent).await;
+    let (status, _) = app
+        .get("/api/v1/settings/twilio/numbers", &agent.token)
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    // Credentials Twilio does not know: listing the numbers is how a person finds out.
+    let (status, _) = app
+        .put(
+            "/api/v1/settings/twilio",
+            &owner.token,
+            json!({"account_sid": "ACfedcba9876543210fedcba9876543210", "auth_token": "00112233445566778899aabbccddeeff"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, body) = app
+        .get("/api/v1/settings/twilio/numbers", &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{body}");
+    let message = error_message(&body, "conflict");
+    assert!(
+        message.contains("20003") && message.contains("credentials"),
+        "{message}"
+    );
 }

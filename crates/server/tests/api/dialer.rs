@@ -11,22 +11,22 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const ACCOUNT: &str = "AC00112233445566778899aabbccddeeff";
-const TOKEN: &str = "ffeeddccbbaa99887766554433221100";
+pub(crate) const ACCOUNT: &str = "AC00112233445566778899aabbccddeeff";
+pub(crate) const TOKEN: &str = "ffeeddccbbaa99887766554433221100";
 
 /// 15:00 UTC on Thursday 19 November 2026: 10:00 in New York, 07:00 in Los Angeles.
-const NY_MORNING: i64 = 1_795_100_400_000;
-const HOUR: i64 = 3_600_000;
-const MINUTE: i64 = 60_000;
+pub(crate) const NY_MORNING: i64 = 1_795_100_400_000;
+pub(crate) const HOUR: i64 = 3_600_000;
+pub(crate) const MINUTE: i64 = 60_000;
 
-fn creds() -> Credentials {
+pub(crate) fn creds() -> Credentials {
     Credentials {
         account_sid: ACCOUNT.into(),
         auth_token: TOKEN.into(),
     }
 }
 
-fn outcomes(human: u32, busy: u32) -> OutcomeWeights {
+pub(crate) fn outcomes(human: u32, busy: u32) -> OutcomeWeights {
     OutcomeWeights {
         human,
         machine: 0,
@@ -36,7 +36,7 @@ fn outcomes(human: u32, busy: u32) -> OutcomeWeights {
     }
 }
 
-fn sim_config(outcomes: OutcomeWeights) -> SimConfig {
+pub(crate) fn sim_config(outcomes: OutcomeWeights) -> SimConfig {
     SimConfig {
         speed: 400.0,
         calls_per_second: 500.0,
@@ -47,7 +47,9 @@ fn sim_config(outcomes: OutcomeWeights) -> SimConfig {
 }
 
 /// Config for an app dialing through `sim_url` with a fast tick.
-fn dialing(sim_url: String) -> impl FnOnce(outdial_server::Config) -> outdial_server::Config {
+pub(crate) fn dialing(
+    sim_url: String,
+) -> impl FnOnce(outdial_server::Config) -> outdial_server::Config {
     move |c| {
         c.with("twilio.account_sid", ACCOUNT)
             .and_then(|c| c.with("twilio.auth_token", TOKEN))
@@ -60,7 +62,7 @@ fn dialing(sim_url: String) -> impl FnOnce(outdial_server::Config) -> outdial_se
 }
 
 /// A simulator on loopback with this test's account.
-async fn simulator(sim: SimConfig) -> Simulator {
+pub(crate) async fn simulator(sim: SimConfig) -> Simulator {
     Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds())
         .await
         .unwrap()
@@ -80,7 +82,7 @@ fn new_call(to: &str, voice: String, status: String) -> NewCall {
     }
 }
 
-async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
+pub(crate) async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
     let simulator = simulator(sim).await;
     let app = spawn_with(dialing(simulator.base_url().to_string())).await;
     app.clock.advance(NY_MORNING - START);
@@ -89,7 +91,7 @@ async fn start(sim: SimConfig) -> (TestApp, Simulator, Member) {
 }
 
 /// A campaign calling every day 08:00–21:00 New York time, unattended, with `extra` settings.
-async fn campaign(app: &TestApp, token: &str, extra: Value) -> i64 {
+pub(crate) async fn campaign(app: &TestApp, token: &str, extra: Value) -> i64 {
     let mut settings = json!({
         "caller_ids": ["+18134893200"],
         "script": { "message": "Hello {first_name}", "voicemail_message": "Call us back" },
@@ -113,7 +115,7 @@ async fn campaign(app: &TestApp, token: &str, extra: Value) -> i64 {
     body["id"].as_i64().unwrap()
 }
 
-async fn add_lead(app: &TestApp, token: &str, campaign: i64, phone: &str) -> i64 {
+pub(crate) async fn add_lead(app: &TestApp, token: &str, campaign: i64, phone: &str) -> i64 {
     let (status, body) = app
         .post(
             &format!("/api/v1/campaigns/{campaign}/leads"),
@@ -125,7 +127,7 @@ async fn add_lead(app: &TestApp, token: &str, campaign: i64, phone: &str) -> i64
     body["id"].as_i64().unwrap()
 }
 
-async fn set_status(app: &TestApp, token: &str, campaign: i64, status: &str) {
+pub(crate) async fn set_status(app: &TestApp, token: &str, campaign: i64, status: &str) {
     let (code, body) = app
         .put(
             &format!("/api/v1/campaigns/{campaign}/status"),
@@ -136,7 +138,7 @@ async fn set_status(app: &TestApp, token: &str, campaign: i64, status: &str) {
     assert_eq!(code, StatusCode::OK, "{body}");
 }
 
-async fn progress(app: &TestApp, token: &str, campaign: i64) -> Value {
+pub(crate) async fn progress(app: &TestApp, token: &str, campaign: i64) -> Value {
     let (status, body) = app
         .get(&format!("/api/v1/campaigns/{campaign}/progress"), token)
         .await;
@@ -145,7 +147,7 @@ async fn progress(app: &TestApp, token: &str, campaign: i64) -> Value {
 }
 
 /// Polls the campaign's progress until `done` holds (15 s at most).
-async fn wait_for(
+pub(crate) async fn wait_for(
     app: &TestApp,
     token: &str,
     campaign: i64,
@@ -165,7 +167,7 @@ async fn wait_for(
     );
 }
 
-async fn lead(app: &TestApp, token: &str, id: i64) -> Value {
+pub(crate) async fn lead(app: &TestApp, token: &str, id: i64) -> Value {
     app.get(&format!("/api/v1/leads/{id}"), token).await.1
 }
 
@@ -395,6 +397,31 @@ async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
         p["callsMade"] == 4
     })
     .await;
+}
+
+#[tokio::test]
+async fn a_campaign_that_may_call_but_has_no_lead_due_says_why_not_blames_the_rate() {
+    // One call a second while an unattended campaign wants five: the rate is not why it waits
+    // when its only lead is outside calling hours.
+    let simulator = simulator(sim_config(outcomes(1, 0))).await;
+    let url = simulator.base_url().to_string();
+    let app =
+        spawn_with(move |c| dialing(url)(c).with("dialer.calls_per_second", 1).unwrap()).await;
+    // 06:00 in New York: two hours before the earliest lawful call.
+    app.clock.advance(NY_MORNING - 4 * HOUR - START);
+    let owner = app.member("Dialers", Role::Owner).await;
+    let t = &owner.token;
+    let id = campaign(&app, t, json!({})).await;
+    add_lead(&app, t, id, "+12124893250").await;
+    set_status(&app, t, id, "running").await;
+    let p = wait_for(&app, t, id, "the reason to wait", |p| {
+        p["waitingReason"].is_string()
+    })
+    .await;
+    let why = p["waitingReason"].as_str().unwrap();
+    assert!(why.starts_with("outside"), "{p}");
+    assert_eq!(ms(&p["nextCallAt"]), NY_MORNING - 2 * HOUR);
+    assert_eq!(p["callsMade"], 0);
 }
 
 #[tokio::test]
@@ -757,6 +784,7 @@ async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
     let rules = outdial_server::dialer::turn::Rules {
         local: outdial_domain::hours::LocalHours::default(),
         calls_per_second: 1000,
+        history: Default::default(),
     };
     let mut rng = rand::rngs::StdRng::seed_from_u64(7);
     let (mut dialed, mut held) = (0, 0);

@@ -32,7 +32,22 @@ pub async fn spawn_app() -> TestApp {
     spawn_with(|c| c).await
 }
 
+/// With `OUTDIAL_TEST_LOG` set (a filter such as `outdial_server=debug`), the servers' logs
+/// go to the test's output: how a failing test that races is read after the fact.
+fn log_if_asked() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if let Ok(filter) = std::env::var("OUTDIAL_TEST_LOG") {
+            tracing_subscriber::fmt()
+                .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+                .with_test_writer()
+                .init();
+        }
+    });
+}
+
 pub async fn spawn_with(adjust: impl FnOnce(Config) -> Config) -> TestApp {
+    log_if_asked();
     let db = fresh_db().await;
     let clock = ManualClock::new(START);
     let app = build(&db.url, clock.clone(), adjust)

@@ -13,4 +13,6 @@ mod leads;
 mod live;
 mod operations;
 mod tenancy;
+mod transfers;
+mod ui;
 mod users;
