@@ -1,0 +1,472 @@
+// Outdial's web application, end to end, in headless Debian chromium: it starts the real
+// binary in simulation on a fresh database and works through it as people would — the
+// manager signs in, creates a campaign, uploads a CSV with bad rows and reads the report,
+// starts the campaign and watches the calls complete live; an agent takes a transferred call
+// in the console and records an appointment; the dashboard's figures are checked against the
+// API. Every main page is saved as a screenshot in e2e/screenshots/ (git-ignored).
+//
+//   node e2e/run.mjs            (after `cargo build -p outdial`; OUTDIAL_BIN and CHROMIUM
+//                                 override the binary and the browser)
+
+import { chromium } from 'playwright-core';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const BIN = process.env.OUTDIAL_BIN || join(here, '..', 'target', 'debug', 'outdial');
+const BROWSER = process.env.CHROMIUM || '/usr/bin/chromium';
+const SHOTS = join(here, 'screenshots');
+const TZ = 'America/New_York';
+mkdirSync(SHOTS, { recursive: true });
+
+// ---------------------------------------------------------------- the server under test
+
+/** Starts Outdial in simulation on a free port; resolves to its URL, password and process. */
+function startOutdial() {
+  const dir = mkdtempSync(join(tmpdir(), 'outdial-e2e-'));
+  const env = {
+    ...process.env,
+    // Calls play 4x faster than life; every callee is a person (so the agent's call is
+    // certain) who presses 1, 2 or nothing; agents' phones let the whisper run so the
+    // console's Accept is what connects them.
+    OUTDIAL_SIMULATOR__SPEED: '4',
+    OUTDIAL_SIMULATOR__OUTCOMES__HUMAN: '100',
+    OUTDIAL_SIMULATOR__OUTCOMES__MACHINE: '0',
+    OUTDIAL_SIMULATOR__OUTCOMES__BUSY: '0',
+    OUTDIAL_SIMULATOR__OUTCOMES__NO_ANSWER: '0',
+    OUTDIAL_SIMULATOR__OUTCOMES__FAILED: '0',
+    OUTDIAL_SIMULATOR__RING_SECONDS: '[2,6]',
+    OUTDIAL_SIMULATOR__TALK_SECONDS: '[8,16]',
+    OUTDIAL_SIMULATOR__AGENTS__ACTS: '[0,100,0]',
+    OUTDIAL_SIMULATOR__AGENTS__ANSWER_SECONDS: '[1,2]',
+    OUTDIAL_SIMULATOR__AGENTS__TALK_SECONDS: '[12,16]',
+    OUTDIAL_SIMULATOR__HOLD_PATIENCE_SECONDS: '[120,180]',
+    OUTDIAL_LOG__LEVEL: 'warn',
+  };
+  const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Outdial did not start in 60 s:\n${out}`)), 60000);
+    const read = (chunk) => {
+      out += chunk;
+      const url = out.match(/listening on (http:\/\/127\.0\.0\.1:\d+)/);
+      const password = out.match(/password:\s+(\S+)/);
+      if (url && password) { clearTimeout(timer); resolve({ url: url[1], password: password[1], child, dir, log: () => out }); }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', (c) => { out += c; });
+    child.on('exit', (code) => reject(new Error(`Outdial exited (${code}):\n${out}`)));
+  });
+}
+
+// ---------------------------------------------------------------- helpers
+
+let step = 0;
+async function check(name, fn) {
+  step += 1;
+  const started = Date.now();
+  process.stdout.write(`${String(step).padStart(2)}. ${name} … `);
+  await fn();
+  console.log(`ok (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+}
+
+/** Polls `fn` until it returns a truthy value. */
+async function until(what, fn, timeoutMs = 60000) {
+  const end = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < end) {
+    try { last = await fn(); if (last) return last; } catch (e) { last = e; }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`timed out waiting for ${what} (last: ${last instanceof Error ? last.message : JSON.stringify(last)})`);
+}
+
+async function shot(page, name) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The REST API as a bearer-token client, for setting up and for checking the UI's figures. */
+function apiClient(base, token) {
+  return async (method, path, body, type = 'application/json') => {
+    const res = await fetch(base + path, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': type } : {}) },
+      body: body === undefined ? undefined : type === 'application/json' ? JSON.stringify(body) : body,
+    });
+    const text = await res.text();
+    if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${text}`);
+    return text ? JSON.parse(text) : null;
+  };
+}
+
+async function signIn(page, base, email, password) {
+  await page.goto(base + '/');
+  await page.getByLabel('Email', { exact: true }).fill(email);
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('nav.side');
+}
+
+/** The number shown in a dashboard or campaign tile. */
+const tile = (page, key) => page.locator(`[data-stat="${key}"] .value`).innerText();
+
+// The leads are in Berlin: Germany has no statutory calling hours, so with this window the
+// dialer may call them whenever the suite runs (US numbers wait for 8:00 local time).
+const ALL_DAY = { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] };
+
+// ---------------------------------------------------------------- the run
+
+const server = await startOutdial();
+const base = server.url;
+const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+const errors = [];
+const pages = [];
+const watch = (page, who) => {
+  pages.push([page, who]);
+  page.on('pageerror', (e) => errors.push(`${who}: ${e.message}`));
+  page.on('console', (m) => {
+    // The first visit asks who is signed in and is told nobody (401): expected.
+    // Refusals (4xx) are part of the checks (bad input, the forged request) and the page shows them.
+    if (m.type() === 'error' && !/status of 4\d\d/.test(m.text())) errors.push(`${who} console: ${m.text()}`);
+  });
+};
+let failed = false;
+try {
+  const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ });
+  const page = await adminCtx.newPage();
+  watch(page, 'manager');
+  const login = await (await fetch(base + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.outdial.local', password: server.password }) })).json();
+  const api = apiClient(base, login.token);
+
+  await check('a wrong password is refused with a message, the right one signs in', async () => {
+    await page.goto(base + '/');
+    await shot(page, '01-sign-in');
+    await page.getByLabel('Email', { exact: true }).fill('admin@demo.outdial.local');
+    await page.getByLabel('Password', { exact: true }).fill('not-the-password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByText('wrong email or password').waitFor();
+    await signIn(page, base, 'admin@demo.outdial.local', server.password);
+    const cookies = await adminCtx.cookies();
+    const session = cookies.find((c) => c.name === 'outdial_session');
+    assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await shot(page, '02-dashboard-empty-day');
+  });
+
+  await check('a change without the CSRF token is refused, even with the session cookie', async () => {
+    const status = await page.evaluate(async () => (await fetch('/api/v1/campaigns', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"forged"}' })).status);
+    assert.equal(status, 403);
+  });
+
+  let campaignId;
+  await check('a campaign is created in the form; a bad value is named next to its field', async () => {
+    await page.getByRole('link', { name: 'Campaigns', exact: true }).click();
+    await page.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await shot(page, '03-campaigns');
+    await page.getByRole('link', { name: 'New campaign' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('E2E spring list');
+    await page.getByLabel('Caller IDs', { exact: true }).fill('12ab');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    const callerField = page.locator('.field[data-field="settings.caller_ids"]');
+    await callerField.locator('.error', { hasText: 'not a phone number' }).waitFor();
+    assert.ok(await callerField.evaluate((f) => f.classList.contains('invalid')));
+    await page.locator('.alert.error').waitFor();
+    await shot(page, '04-campaign-form-error');
+    await page.getByLabel('Message', { exact: true }).fill('Hi {first_name}, this is Lane Motors about your spring service. Press 1 to talk to us, or 2 to stop these calls.');
+    await page.getByLabel('Voicemail message', { exact: true }).fill('Hi, this is Lane Motors about your spring service. Please call us back.');
+    await page.getByLabel('Caller IDs', { exact: true }).fill('+18134893200');
+    // The simulated account's number, offered from Twilio's number list, is added with a click.
+    await page.getByRole('button', { name: '+ +15005550006' }).click();
+    await page.getByRole('checkbox', { name: 'Record calls' }).check();
+    await page.getByLabel('From', { exact: true }).fill(ALL_DAY.start);
+    await page.getByLabel('Until', { exact: true }).fill(ALL_DAY.end);
+    for (const d of ['sat', 'sun']) await page.getByRole('checkbox', { name: d }).check();
+    await page.getByLabel('Pacing', { exact: true }).selectOption('unattended');
+    await page.getByLabel('Calls at once (max)', { exact: true }).fill('3');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.waitForURL(/#\/campaigns\/\d+$/);
+    campaignId = Number(page.url().match(/campaigns\/(\d+)/)[1]);
+    await page.getByRole('heading', { name: 'E2E spring list' }).waitFor();
+    const saved = await api('GET', `/api/v1/campaigns/${campaignId}`);
+    assert.equal(saved.settings.pacing.mode, 'unattended');
+    assert.deepEqual(saved.settings.calling_window, ALL_DAY);
+    assert.deepEqual(saved.settings.caller_ids, ['+18134893200', '+15005550006']);
+    assert.equal(saved.settings.recording, true);
+  });
+
+  await check('a CSV with bad rows uploads with a progress bar and a row-by-row rejection report', async () => {
+    await page.getByRole('link', { name: 'Upload leads' }).click();
+    await page.getByRole('heading', { name: 'Upload leads' }).waitFor();
+    const csv = [
+      'first_name,last_name,phone,company',
+      'Ava,Stone,+49 30 23125301,Stone Realty',
+      'Ben,Ortiz,+49 (30) 23125302,',
+      'Cleo,Park,+493023125303,Park Dental',
+      'Dan,Ruiz,+49-30-23125304,',
+      'Eve,Lane,+49 30 231 253 05,Lane Motors',
+      'Finn,Wu,+49 30 23125306,',
+      'Gus,Bad,12ab,',
+      'Hal,Twice,+49 30 23125301,',
+      'Ivy,Empty,,',
+    ].join('\n');
+    await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'spring.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByRole('button', { name: 'Upload' }).click();
+    await page.getByText('6 of 9 rows imported; 3 rejected').waitFor();
+    // The summary comes with the upload's answer; the rejected rows are a page fetched after it.
+    const rows = page.locator('#report tbody tr');
+    await rows.nth(2).waitFor();
+    assert.equal(await rows.count(), 3);
+    const report = await page.locator('#report').innerText();
+    assert.match(report, /'12ab' is not a phone number/);
+    assert.match(report, /already appears on line 2/);
+    await shot(page, '05-upload-report');
+  });
+
+  await check('the campaign starts and its calls complete live on the page, without a reload', async () => {
+    await page.goto(`${base}/#/campaigns/${campaignId}`);
+    await page.getByRole('heading', { name: 'E2E spring list' }).waitFor();
+    await page.evaluate(() => { window.__sameDocument = true; });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('.badge.running').first().waitFor();
+    await until('six finished calls on the campaign page', async () => {
+      const made = Number(await tile(page, 'calls-made'));
+      const finished = await page.locator('#progress').innerText();
+      const rows = await page.locator('table tbody tr .badge.completed').count();
+      return made === 6 && /In progress\s*0/.test(finished) && rows >= 6;
+    }, 90000);
+    assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page updated in place');
+    const progress = await api('GET', `/api/v1/campaigns/${campaignId}/progress`);
+    assert.equal(progress.callsMade, 6);
+    await shot(page, '06-campaign-live');
+  });
+
+  let leadId;
+  await check('the leads table filters by campaign and a lead shows its calls as a timeline', async () => {
+    await page.goto(`${base}/#/leads?campaign_id=${campaignId}`);
+    await page.getByRole('heading', { name: 'Leads' }).waitFor();
+    await page.getByRole('link', { name: 'Ava Stone' }).waitFor();
+    assert.equal(await page.locator('tbody tr').count(), 6);
+    await shot(page, '07-leads');
+    await page.getByRole('link', { name: 'Ava Stone' }).click();
+    await page.getByRole('heading', { name: 'Ava Stone' }).waitFor();
+    leadId = Number(page.url().match(/leads\/(\d+)/)[1]);
+    await page.locator('.timeline li', { hasText: 'Call #' }).first().waitFor();
+    await page.getByLabel('Notes', { exact: true }).fill('Prefers mornings');
+    await page.getByRole('button', { name: 'Save notes' }).click();
+    await page.getByText('Notes saved.').waitFor();
+    assert.equal((await api('GET', `/api/v1/leads/${leadId}`)).notes, 'Prefers mornings');
+    await shot(page, '08-lead');
+  });
+
+  await check('the call log and a call with its status timeline', async () => {
+    await page.getByRole('link', { name: 'Calls', exact: true }).click();
+    await page.getByRole('heading', { name: 'Calls' }).waitFor();
+    await page.locator('tbody tr').first().waitFor();
+    await shot(page, '09-calls');
+    await page.locator('tbody tr a').first().click();
+    await page.locator('#timeline li', { hasText: 'completed' }).first().waitFor();
+    const text = await page.locator('#timeline').innerText();
+    for (const s of ['initiated', 'ringing', 'in-progress', 'completed']) assert.ok(text.includes(s), `the timeline shows ${s}`);
+    // The recording plays through Outdial (same origin, the session's cookie): the browser
+    // loads and decodes it, and knows its length.
+    let recorded;
+    for (let i = 0; i < 50 && !recorded; i += 1) {
+      const calls = await api('GET', `/api/v1/calls?campaign_id=${campaignId}&limit=100`);
+      recorded = calls.items.find((c) => c.recording_sid);
+      if (!recorded) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.ok(recorded, 'a call of the recorded campaign has its recording');
+    await page.goto(`${base}/#/calls/${recorded.id}`);
+    const audio = page.locator('audio');
+    await audio.waitFor();
+    const seconds = await audio.evaluate((a) => new Promise((resolve, reject) => {
+      if (a.readyState >= 1) return resolve(a.duration);
+      a.addEventListener('loadedmetadata', () => resolve(a.duration));
+      a.addEventListener('error', () => reject(new Error(`the recording did not load: ${a.error && a.error.message}`)));
+      a.load();
+    }));
+    assert.ok(Math.abs(seconds - recorded.recording_seconds) < 1.5, `the player says ${seconds} s for a ${recorded.recording_seconds} s recording`);
+    // The transcript: the greeting as the person heard it, their name filled in.
+    await page.locator('#transcript li', { hasText: /Outdial: Hi \S+, this is Lane Motors/ }).first().waitFor();
+    await shot(page, '10-call');
+  });
+
+  await check('do-not-call: a number is added and listed', async () => {
+    await page.getByRole('link', { name: 'Do-not-call' }).click();
+    await page.getByLabel('Phone', { exact: true }).fill('(813) 489-3399');
+    await page.getByLabel('Reason', { exact: true }).fill('asked by phone');
+    await page.getByRole('button', { name: 'Add to the list' }).click();
+    await page.getByText('+18134893399 is on the do-not-call list').waitFor();
+    await page.locator('tbody tr', { hasText: '+18134893399' }).waitFor();
+    await shot(page, '11-dnc');
+  });
+
+  await check('settings show where calls go and how Twilio reaches Outdial; an API key is shown once', async () => {
+    await page.getByRole('link', { name: 'Settings' }).click();
+    await page.getByRole('heading', { name: 'Twilio' }).waitFor();
+    await page.getByText('the built-in simulator').waitFor();
+    await page.getByText(`${base}/twilio`).waitFor();
+    await page.getByRole('heading', { name: 'Numbers on this account' }).waitFor();
+    await page.locator('td code', { hasText: '+15005550006' }).waitFor();
+    const keys = page.locator('form', { has: page.getByRole('heading', { name: 'API keys' }) });
+    await keys.getByLabel('Name', { exact: true }).fill('zapier');
+    await keys.getByRole('button', { name: 'Create key' }).click();
+    assert.match(await page.locator('#new-key').innerText(), /^odk_[0-9a-f]{64}$/);
+    await shot(page, '12-settings');
+  });
+
+  await check('quick start: a new campaign from pasted numbers (a bad one reported), started and stopped', async () => {
+    await page.getByRole('link', { name: 'Quick start' }).click();
+    await page.getByLabel('Call the leads of', { exact: true }).selectOption('new');
+    await page.getByLabel('Campaign name', { exact: true }).fill('E2E quick list');
+    await page.getByLabel('Caller ID', { exact: true }).fill('+18134893200');
+    await page.getByLabel('Add numbers (optional)', { exact: true }).fill('Mia, +49 30 23125320\n+49 30 23125321\nnot a number');
+    await page.getByRole('button', { name: 'Start calling' }).click();
+    await page.getByText('2 numbers added, 1 rejected').waitFor();
+    await page.locator('#watch .badge.running').waitFor();
+    await shot(page, '13-quick-start');
+    await page.getByRole('button', { name: 'Stop calling' }).click();
+    await page.locator('#watch .badge.paused').waitFor();
+    const quick = (await api('GET', '/api/v1/campaigns')).find((c) => c.name === 'E2E quick list');
+    assert.equal(quick.status, 'paused');
+    assert.equal(quick.leads.total, 2);
+  });
+
+  // The agent's campaign: progressive, one lead, the demo agent's group.
+  const agentCampaign = await api('POST', '/api/v1/campaigns', {
+    name: 'E2E agent calls', type: 'sales_outreach',
+    settings: { caller_ids: ['+18134893200'], calling_window: ALL_DAY, script: { message: 'Hi {first_name}, one moment please.', voicemail_message: 'Please call us back.' }, pacing: { mode: 'progressive' }, transfer: { accept_seconds: 30, agent_ring_seconds: 20 } },
+  });
+  await api('POST', `/api/v1/campaigns/${agentCampaign.id}/imports?filename=agent.csv`, 'first_name,last_name,phone,company\nPat,Quinn,+49 30 23125310,Quinn Roofing\n', 'text/csv');
+  await check("a campaign's agent group is ticked in its form, and it starts", async () => {
+    await page.goto(`${base}/#/campaigns/${agentCampaign.id}/edit`);
+    await page.getByRole('checkbox', { name: /Demo team/ }).check();
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.waitForURL(new RegExp(`#/campaigns/${agentCampaign.id}$`));
+    const groups = await api('GET', '/api/v1/agent-groups');
+    assert.ok(groups.find((g) => g.name === 'Demo team').campaigns.includes(agentCampaign.id));
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('.badge.running').first().waitFor();
+    await page.getByText('Waiting: no agent free').waitFor();
+  });
+
+  const agentCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ });
+  const agentPage = await agentCtx.newPage();
+  watch(agentPage, 'agent');
+  let transferredCall;
+  await check('an agent goes available, sees the offer with the lead, accepts and disposes it', async () => {
+    await signIn(agentPage, base, 'agent@demo.outdial.local', server.password);
+    await agentPage.getByRole('heading', { name: 'Agent console' }).waitFor();
+    await agentPage.locator('#link.connected').waitFor();
+    assert.equal(await agentPage.getByRole('link', { name: 'Quick start' }).count(), 0, 'agents do not see manager pages');
+    await agentPage.getByRole('button', { name: 'Available' }).click();
+    await agentPage.locator('#status .badge.available').waitFor();
+    await agentPage.locator('#accept').waitFor({ timeout: 90000 });
+    // Accept is enabled once the agent's phone is answered and the whisper plays.
+    await agentPage.locator('#accept:enabled').waitFor({ timeout: 30000 });
+    assert.match(await agentPage.locator('#offer').innerText(), /Pat Quinn[\s\S]*Quinn Roofing/);
+    await shot(agentPage, '14-console-offer');
+    await agentPage.locator('#accept').click();
+    await agentPage.getByRole('heading', { name: /On a call|Call ended/ }).waitFor({ timeout: 30000 });
+    await shot(agentPage, '15-console-on-call');
+    await agentPage.getByRole('heading', { name: 'Call ended — record how it went' }).waitFor({ timeout: 60000 });
+    transferredCall = Number((await agentPage.locator('#call a[href^="#/calls/"]').innerText()).replace(/\D/g, ''));
+    await agentPage.getByLabel('Outcome', { exact: true }).selectOption('appointment_booked');
+    await agentPage.getByLabel('Notes', { exact: true }).fill('Booked for Tuesday 10am');
+    // A status change redraws the console; what the agent chose and typed stays.
+    await agentPage.getByRole('button', { name: 'Pause' }).click();
+    await agentPage.locator('#status .badge.paused').waitFor();
+    assert.equal(await agentPage.getByLabel('Outcome', { exact: true }).inputValue(), 'appointment_booked');
+    assert.equal(await agentPage.getByLabel('Notes', { exact: true }).inputValue(), 'Booked for Tuesday 10am');
+    await agentPage.getByRole('button', { name: 'Save disposition' }).click();
+    await agentPage.getByText('Disposition saved for Pat Quinn').waitFor();
+    const t = await api('GET', `/api/v1/calls/${transferredCall}/transfer`);
+    assert.equal(t.disposition, 'appointment_booked');
+    assert.equal(t.notes, 'Booked for Tuesday 10am');
+    assert.equal(t.legs[0].status, 'ended');
+    await agentPage.locator('#status .badge.paused').waitFor();
+    await shot(agentPage, '16-console-after');
+  });
+
+  await check('an agent cannot reach a manager page', async () => {
+    await agentPage.goto(`${base}/#/campaigns/new`);
+    await agentPage.getByText('Your role cannot change campaigns').waitFor();
+  });
+
+  await check("the dashboard's figures match the API's", async () => {
+    await page.goto(`${base}/#/`);
+    await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    await until('no live calls', async () => (await api('GET', `/api/v1/dashboard?tz=${encodeURIComponent(TZ)}`)).live.length === 0, 60000);
+    await until('the dashboard to show the appointment', async () => (await tile(page, 'appointments')) === '1', 30000);
+    const d = await api('GET', `/api/v1/dashboard?tz=${encodeURIComponent(TZ)}`);
+    const calls = await api('GET', '/api/v1/calls?limit=1');
+    assert.equal(d.today.calls, calls.total, 'every call was placed today');
+    assert.ok(d.today.calls >= 7, 'the campaign, the agent call and what quick start placed');
+    assert.equal(d.today.appointments, 1);
+    await until('the tiles to match', async () => {
+      const shown = {
+        calls: await tile(page, 'calls'), reached: await tile(page, 'reached'), voicemails: await tile(page, 'voicemails'),
+        appointments: await tile(page, 'appointments'), success_rate: await tile(page, 'success_rate'),
+      };
+      return shown.calls === String(d.today.calls) && shown.reached === String(d.today.reached) && shown.voicemails === String(d.today.voicemails)
+        && shown.appointments === String(d.today.appointments) && shown.success_rate === `${d.today.success_rate}%` ? true : shown;
+    }, 10000);
+    const hourNow = Number(new Intl.DateTimeFormat('en-US', { timeZone: TZ, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+    assert.ok(d.calls_per_hour[hourNow] + d.calls_per_hour[(hourNow + 23) % 24] >= 7, 'the calls are in the current local hour');
+    await shot(page, '17-dashboard');
+  });
+
+  await check('pages fit a phone screen and the menu opens from the keyboard', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: TZ, isMobile: true });
+    const p = await phone.newPage();
+    watch(p, 'phone');
+    await signIn(p, base, 'admin@demo.outdial.local', server.password);
+    for (const [hash, name] of [['#/', '18-phone-dashboard'], [`#/campaigns/${campaignId}`, '19-phone-campaign'], ['#/calls', '20-phone-calls'], [`#/leads?campaign_id=${campaignId}`, '21-phone-leads']]) {
+      await p.goto(base + '/' + hash);
+      await p.locator('main h1').waitFor();
+      await p.waitForTimeout(300);
+      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      assert.ok(overflow <= 1, `${hash} is ${overflow}px wider than the phone`);
+      await shot(p, name);
+    }
+    const toggle = p.getByRole('button', { name: 'Menu' });
+    await toggle.focus();
+    await p.keyboard.press('Enter');
+    assert.equal(await toggle.getAttribute('aria-expanded'), 'true');
+    await p.getByRole('link', { name: 'Campaigns', exact: true }).focus();
+    await p.keyboard.press('Enter');
+    await p.getByRole('heading', { name: 'Campaigns' }).waitFor();
+    await phone.close();
+  });
+
+  await check('signing out ends the session', async () => {
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('heading', { name: 'Sign in to Outdial' }).waitFor();
+    const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
+    assert.equal(status, 401);
+  });
+
+  assert.deepEqual(errors, [], 'no script errors on any page');
+  console.log(`\nAll ${step} checks passed. Screenshots: ${SHOTS}`);
+} catch (e) {
+  failed = true;
+  console.log('FAILED');
+  console.error(e);
+  for (const [p, who] of pages) {
+    if (p.isClosed()) continue;
+    await p.screenshot({ path: join(SHOTS, `failure-${who}.png`), fullPage: true }).catch(() => {});
+    const shown = await p.locator('.alert').allInnerTexts().catch(() => []);
+    if (shown.length) console.error(`${who} page (${p.url()}) says: ${shown.join(' | ')}`);
+  }
+  if (errors.length) console.error('Page errors:\n' + errors.join('\n'));
+  console.error('\nOutdial log (tail):\n' + server.log().split('\n').slice(-40).join('\n'));
+} finally {
+  await browser.close();
+  server.child.kill('SIGTERM');
+  rmSync(server.dir, { recursive: true, force: true });
+}
+process.exit(failed ? 1 : 0);
