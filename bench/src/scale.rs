@@ -12,10 +12,9 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, bail};
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{CampaignId, Country, LeadId, PhoneNumber, TenantId};
-use outdial_storage::{Backend, Store, campaigns, dialing, leads, tenants};
+use outdial_storage::{Backend, Store, dialing, leads};
 use std::time::Instant;
 
 /// The campaign's sizes, in leads.
@@ -28,41 +27,16 @@ const NOW: i64 = 1_795_100_400_000;
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    let postgres = match args.as_slice() {
-        [] => None,
-        [flag, url] if flag == "--postgres" => Some(url.clone()),
-        _ => bail!("usage: scale [--postgres URL]"),
-    };
     let tmp = tempfile::tempdir()?;
-    let sqlite = format!("sqlite://{}", tmp.path().join("scale.db").display());
-    run("sqlite", &sqlite).await?;
-    if let Some(admin) = postgres {
-        let url = outdial_bench::fresh_postgres(&admin).await?;
-        run("postgres", &url).await?;
+    for (label, url) in outdial_bench::databases("scale", tmp.path()).await? {
+        run(label, &url).await?;
     }
     Ok(())
 }
 
 async fn run(label: &str, url: &str) -> anyhow::Result<()> {
-    let store = Store::connect(url, 4)
-        .await
-        .with_context(|| format!("while opening {label}"))?;
-    store.migrate().await?;
-    let (tenant, campaign) = {
-        let mut conn = store.conn().await?;
-        let tenant = tenants::create(&mut conn, "Scale", NOW).await?.id;
-        let campaign = campaigns::create(
-            &mut conn,
-            tenant,
-            "Million",
-            CampaignType::General,
-            &CampaignSettings::default(),
-            NOW,
-        )
-        .await?;
-        (tenant, campaign.id)
-    };
+    let (store, tenant, campaign) =
+        outdial_bench::store_with_campaign(label, url, "Scale", "Million", NOW).await?;
     println!("{label}: claiming {BATCH} due leads at a time, {CLAIMS} claims per size");
     let mut have = 0;
     for size in SIZES {
