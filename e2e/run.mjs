@@ -45,6 +45,8 @@ function startOutdial() {
     OUTDIAL_SIMULATOR__AGENTS__ANSWER_SECONDS: '[1,2]',
     OUTDIAL_SIMULATOR__AGENTS__TALK_SECONDS: '[12,16]',
     OUTDIAL_SIMULATOR__HOLD_PATIENCE_SECONDS: '[120,180]',
+    // Open consoles and event streams check their login every 2 s (30 by default).
+    OUTDIAL_AUTH__STREAM_RECHECK_SECONDS: '2',
     OUTDIAL_LOG__LEVEL: 'warn',
   };
   const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -397,6 +399,18 @@ try {
     await agentPage.getByText('Your role cannot change campaigns').waitFor();
   });
 
+  await check("an agent signed out in another tab: the open console says so and shows the sign-in", async () => {
+    await agentPage.goto(`${base}/#/console`);
+    await agentPage.locator('#link.connected').waitFor();
+    const other = await agentCtx.newPage();
+    watch(other, 'agent-tab');
+    await other.goto(`${base}/#/console`);
+    await other.getByRole('button', { name: 'Sign out' }).click();
+    await other.getByRole('heading', { name: 'Sign in to Outdial' }).waitFor();
+    await agentPage.getByRole('heading', { name: 'Sign in to Outdial' }).waitFor({ timeout: 15000 });
+    await other.close();
+  });
+
   await check("the dashboard's figures match the API's", async () => {
     await page.goto(`${base}/#/`);
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
@@ -443,11 +457,18 @@ try {
     await phone.close();
   });
 
-  await check('signing out ends the session', async () => {
+  await check('signing out ends the session, and the live dashboard open in another tab', async () => {
+    const dashboard = await adminCtx.newPage();
+    watch(dashboard, 'manager-tab');
+    await dashboard.goto(`${base}/#/`);
+    await dashboard.getByRole('heading', { name: 'Dashboard' }).waitFor();
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Outdial' }).waitFor();
     const status = await page.evaluate(async () => (await fetch('/api/v1/me')).status);
     assert.equal(status, 401);
+    // The dashboard's event stream ends with the session; the tab shows the sign-in by itself.
+    await dashboard.getByRole('heading', { name: 'Sign in to Outdial' }).waitFor({ timeout: 20000 });
+    await dashboard.close();
   });
 
   assert.deepEqual(errors, [], 'no script errors on any page');

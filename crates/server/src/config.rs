@@ -132,6 +132,10 @@ pub struct AuthConfig {
     pub login_max_failures: u32,
     /// The window, and how long a locked-out login waits.
     pub login_window_seconds: u32,
+    /// How often an open agent console or event stream checks that its login still stands:
+    /// a sign-out, an expired session, a disabled user or a revoked key ends it within this
+    /// time (a console command checks at once).
+    pub stream_recheck_seconds: u32,
 }
 
 impl Default for AuthConfig {
@@ -141,6 +145,7 @@ impl Default for AuthConfig {
             session_ttl_hours: 168,
             login_max_failures: 5,
             login_window_seconds: 900,
+            stream_recheck_seconds: 30,
         }
     }
 }

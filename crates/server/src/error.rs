@@ -3,6 +3,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use outdial_storage::{DatabaseError, StorageError};
+use outdial_twilio::{CarrierError, ErrorKind};
 use serde_json::json;
 
 /// Everything a handler can answer with instead of success.
@@ -150,6 +151,20 @@ impl From<outdial_import::ImportError> for AppError {
                 AppError::Internal(anyhow::Error::new(io).context("while reading an uploaded file"))
             }
             E::Storage(s) => s.into(),
+        }
+    }
+}
+
+/// The carrier's refusals as answers: refused credentials are the tenant's to fix (409 naming
+/// where), anything else is the carrier's failure (502). Callers handle the kinds that mean
+/// something particular to them (an invalid number, a missing recording) before this.
+impl From<CarrierError> for AppError {
+    fn from(e: CarrierError) -> Self {
+        match e.kind {
+            ErrorKind::Authentication => {
+                AppError::Conflict(format!("{e}; check the Twilio credentials in the settings"))
+            }
+            _ => AppError::Upstream(e.to_string()),
         }
     }
 }

@@ -102,6 +102,12 @@ impl Application {
         if !problems.is_empty() {
             anyhow::bail!("invalid dialer settings: {}", problems.join("; "));
         }
+        if !(1..=3600).contains(&config.auth.stream_recheck_seconds) {
+            anyhow::bail!(
+                "auth.stream_recheck_seconds must be between 1 and 3600, not {}",
+                config.auth.stream_recheck_seconds
+            );
+        }
         let local_hours = crate::dialer::local_hours(config.dialer.local_hours_file.as_deref())?;
         let sqlite_lock = single_writer(&url)?;
         let store = Store::connect(&url, config.database.max_connections)

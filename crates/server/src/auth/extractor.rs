@@ -99,33 +99,64 @@ impl Auth {
     /// Authenticates a session token or API key given some other way than the Authorization
     /// header (a WebSocket's subprotocol, which browsers can set).
     pub async fn from_token(state: &AppState, token: &str) -> Result<Auth, AppError> {
-        let token_hash = tokens::hash(token);
+        let kind = if token.starts_with(SESSION_PREFIX) {
+            Kind::Session
+        } else if token.starts_with(API_KEY_PREFIX) {
+            Kind::ApiKey
+        } else {
+            return Err(invalid());
+        };
+        Auth::look_up(state, kind, tokens::hash(token)).await
+    }
+
+    /// The same credentials, as they stand now: a long-lived connection (the agent console,
+    /// the event stream) asks again now and then, so that a sign-out, an expired session, a
+    /// disabled user or a revoked key ends it, and a changed role applies. 401 when they no
+    /// longer hold.
+    pub async fn recheck(&self, state: &AppState) -> Result<Auth, AppError> {
+        let kind = match self.principal {
+            Principal::User(_) => Kind::Session,
+            Principal::ApiKey(_) => Kind::ApiKey,
+        };
+        Auth::look_up(state, kind, self.token_hash.clone()).await
+    }
+
+    async fn look_up(state: &AppState, kind: Kind, token_hash: String) -> Result<Auth, AppError> {
         let now = state.clock.now_ms();
         let mut conn = state.store.conn().await?;
-        let invalid =
-            || AppError::Unauthorized(format!("the token is invalid, expired or revoked: {HOW}"));
-        if token.starts_with(SESSION_PREFIX) {
-            let user = sessions::find_user(&mut conn, &token_hash, now)
-                .await?
-                .ok_or_else(invalid)?;
-            Ok(Auth {
-                tenant: user.tenant_id,
-                role: user.role,
-                principal: Principal::User(user),
-                token_hash,
-            })
-        } else if token.starts_with(API_KEY_PREFIX) {
-            let key = api_keys::authenticate(&mut conn, &token_hash, now)
-                .await?
-                .ok_or_else(invalid)?;
-            Ok(Auth {
-                tenant: key.tenant_id,
-                role: key.role,
-                principal: Principal::ApiKey(key),
-                token_hash,
-            })
-        } else {
-            Err(invalid())
+        match kind {
+            Kind::Session => {
+                let user = sessions::find_user(&mut conn, &token_hash, now)
+                    .await?
+                    .ok_or_else(invalid)?;
+                Ok(Auth {
+                    tenant: user.tenant_id,
+                    role: user.role,
+                    principal: Principal::User(user),
+                    token_hash,
+                })
+            }
+            Kind::ApiKey => {
+                let key = api_keys::authenticate(&mut conn, &token_hash, now)
+                    .await?
+                    .ok_or_else(invalid)?;
+                Ok(Auth {
+                    tenant: key.tenant_id,
+                    role: key.role,
+                    principal: Principal::ApiKey(key),
+                    token_hash,
+                })
+            }
         }
     }
+}
+
+/// What a token is, by its prefix.
+enum Kind {
+    Session,
+    ApiKey,
+}
+
+fn invalid() -> AppError {
+    AppError::Unauthorized(format!("the token is invalid, expired or revoked: {HOW}"))
 }

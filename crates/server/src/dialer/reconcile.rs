@@ -46,12 +46,11 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppEr
         .telephony
         .account_for(&ctx.store, call.tenant_id)
         .await?;
-    let upstream = |e: outdial_twilio::CarrierError| AppError::Upstream(e.to_string());
     let found: Option<CallInfo> = match &call.call_sid {
         Some(sid) => match account.carrier.fetch_call(&account.creds, sid).await {
             Ok(info) => Some(info),
             Err(e) if e.kind == ErrorKind::NotFound => None,
-            Err(e) => return Err(upstream(e)),
+            Err(e) => return Err(e.into()),
         },
         None => {
             // Created at the carrier but never recorded? Look for a call to that number from
@@ -60,7 +59,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppEr
                 .carrier
                 .find_calls(&account.creds, &call.to, &call.from)
                 .await
-                .map_err(upstream)?;
+                .map_err(AppError::from)?;
             let sids: Vec<&str> = listed.iter().map(|c| c.sid.as_str()).collect();
             let known = dialing::known_sids(&mut *ctx.store.conn().await?, &sids).await?;
             listed.into_iter().find(|c| !known.contains(&c.sid))

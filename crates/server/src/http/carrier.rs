@@ -12,7 +12,6 @@ use axum::routing::get;
 use axum::{Json, Router};
 use outdial_domain::Permission;
 use outdial_storage::carrier_accounts::{self, CarrierAccount};
-use outdial_twilio::ErrorKind;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -65,12 +64,7 @@ async fn numbers(
         .await
         .map_err(|e| {
             tracing::warn!(tenant_id = %auth.tenant, error = %e, "the account's numbers could not be listed");
-            match e.kind {
-                ErrorKind::Authentication => AppError::Conflict(format!(
-                    "{e}; check the Twilio credentials in the settings"
-                )),
-                _ => AppError::Upstream(e.to_string()),
-            }
+            AppError::from(e)
         })?;
     let mut items: Vec<AccountNumber> = listed
         .into_iter()

@@ -4,7 +4,9 @@
 //!
 //! Authenticate with `Authorization: Bearer <token>`, or from a browser, which cannot set
 //! headers on a WebSocket, with the subprotocols `["outdial.bearer", "<token>"]` or the web UI's
-//! session cookie (from Outdial's own pages only: the `Origin` is checked).
+//! session cookie (from Outdial's own pages only: the `Origin` is checked). The login is checked
+//! again before every command and every `auth.stream_recheck_seconds`; once it no longer holds,
+//! the console gets an error with `"request":"session"` and is closed with code 4401.
 
 use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
@@ -14,7 +16,7 @@ use crate::http::dispositions::{Disposition, dispose};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
@@ -23,10 +25,15 @@ use outdial_domain::agent::AgentStatus;
 use outdial_storage::{agent_legs, agents, transfers};
 use serde::Deserialize;
 use serde_json::{Value, json};
+use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::MissedTickBehavior;
 
 /// The subprotocol that carries a token for browsers.
 const BEARER_PROTOCOL: &str = "outdial.bearer";
+
+/// The close code of a console whose login has ended (4000–4999 are the application's own).
+pub const SIGNED_OUT: u16 = 4401;
 
 /// The console route.
 pub fn router() -> Router<AppState> {
@@ -112,7 +119,7 @@ enum Command {
     },
 }
 
-async fn serve(state: AppState, auth: Auth, user: UserId, mut socket: WebSocket) {
+async fn serve(state: AppState, mut auth: Auth, user: UserId, mut socket: WebSocket) {
     // Subscribe first, then read the state: nothing announced in between is missed.
     let mut events = state.events.subscribe();
     if send(&mut socket, snapshot(&state, &auth, user).await)
@@ -121,6 +128,9 @@ async fn serve(state: AppState, auth: Auth, user: UserId, mut socket: WebSocket)
     {
         return;
     }
+    let period = Duration::from_secs(state.config.auth.stream_recheck_seconds.into());
+    let mut recheck = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    recheck.set_missed_tick_behavior(MissedTickBehavior::Delay);
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -130,10 +140,23 @@ async fn serve(state: AppState, auth: Auth, user: UserId, mut socket: WebSocket)
                     Message::Close(_) => break,
                     _ => continue,
                 };
+                // Every command acts on the login as it stands now, never as it was.
+                let Some(now) = still_signed_in(&state, &auth).await else {
+                    signed_out(&mut socket).await;
+                    break;
+                };
+                auth = now;
                 let answer = command(&state, &auth, user, &text).await;
                 if send(&mut socket, answer).await.is_err() {
                     break;
                 }
+            }
+            _ = recheck.tick() => {
+                let Some(now) = still_signed_in(&state, &auth).await else {
+                    signed_out(&mut socket).await;
+                    break;
+                };
+                auth = now;
             }
             event = events.recv() => {
                 let frame = match event {
@@ -150,6 +173,36 @@ async fn serve(state: AppState, auth: Auth, user: UserId, mut socket: WebSocket)
             }
         }
     }
+}
+
+/// The login as it stands now, or `None` once it no longer holds (signed out, expired, the
+/// user disabled, the key revoked). A database hiccup keeps the console open: the next check
+/// asks again.
+async fn still_signed_in(state: &AppState, auth: &Auth) -> Option<Auth> {
+    match auth.recheck(state).await {
+        Ok(now) => Some(now),
+        Err(AppError::Unauthorized(_)) => None,
+        Err(e) => {
+            tracing::warn!(tenant_id = %auth.tenant, error = %e, "could not check a console's login; it stays open");
+            Some(auth.clone())
+        }
+    }
+}
+
+/// Tells the console its login has ended, then closes with [`SIGNED_OUT`].
+async fn signed_out(socket: &mut WebSocket) {
+    let _ = send(
+        socket,
+        json!({"type": "error", "request": "session",
+            "message": "your login has ended (signed out, expired or revoked): sign in again"}),
+    )
+    .await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code: SIGNED_OUT,
+            reason: "signed out".into(),
+        })))
+        .await;
 }
 
 /// Whether this agent's console shows `event`.

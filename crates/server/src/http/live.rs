@@ -1,6 +1,7 @@
 //! The live event stream (Server-Sent Events) for dashboards: the tenant's current state on
 //! connecting, then every change as it is announced. A client that reconnects gets the state
-//! again, not a gap; one that falls behind is told to read it again (`resync`).
+//! again, not a gap; one that falls behind is told to read it again (`resync`). The stream ends
+//! within `auth.stream_recheck_seconds` of its login ending (sign-out, expiry, revocation).
 
 use crate::auth::Auth;
 use crate::error::AppError;
@@ -17,6 +18,7 @@ use std::convert::Infallible;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::broadcast::error::RecvError;
+use tokio::time::Instant;
 
 /// The live routes.
 pub fn router() -> Router<AppState> {
@@ -46,29 +48,55 @@ async fn events(
             .collect();
         serde_json::json!({ "agents": agents, "campaigns": campaigns })
     };
-    let tenant = auth.tenant;
     let first = stream::once(async move {
         Ok(SseEvent::default()
             .event("snapshot")
             .data(snapshot.to_string()))
     });
-    let rest = stream::unfold(receiver, move |mut rx| async move {
+    let period = Duration::from_secs(state.config.auth.stream_recheck_seconds.into());
+    let watch = Watch {
+        rx: receiver,
+        next_check: Instant::now() + period,
+        auth,
+        state,
+    };
+    let rest = stream::unfold(watch, move |mut w| async move {
         loop {
-            match rx.recv().await {
-                Ok(event) if event.is_for(tenant) => return Some((Ok(to_sse(&event)), rx)),
-                Ok(_) => continue,
-                Err(RecvError::Lagged(missed)) => {
-                    let note = Event {
-                        data: serde_json::json!({ "missed": missed }),
-                        ..Event::resync()
-                    };
-                    return Some((Ok(to_sse(&Arc::new(note))), rx));
+            tokio::select! {
+                received = w.rx.recv() => match received {
+                    Ok(event) if event.is_for(w.auth.tenant) => return Some((Ok(to_sse(&event)), w)),
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(missed)) => {
+                        let note = Event {
+                            data: serde_json::json!({ "missed": missed }),
+                            ..Event::resync()
+                        };
+                        return Some((Ok(to_sse(&Arc::new(note))), w));
+                    }
+                    Err(RecvError::Closed) => return None,
+                },
+                // The login is checked again now and then: once it no longer holds, the stream
+                // ends, and the client's reconnect is refused with 401.
+                _ = tokio::time::sleep_until(w.next_check) => {
+                    match w.auth.recheck(&w.state).await {
+                        Ok(now) => w.auth = now,
+                        Err(AppError::Unauthorized(_)) => return None,
+                        Err(e) => tracing::warn!(tenant_id = %w.auth.tenant, error = %e, "could not check an event stream's login; it stays open"),
+                    }
+                    w.next_check = Instant::now() + period;
                 }
-                Err(RecvError::Closed) => return None,
             }
         }
     });
     Ok(Sse::new(first.chain(rest)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15))))
+}
+
+/// An open stream's state: where its events come from, and whose login it serves.
+struct Watch {
+    rx: tokio::sync::broadcast::Receiver<Arc<Event>>,
+    auth: Auth,
+    state: AppState,
+    next_check: Instant,
 }
 
 fn to_sse(event: &Event) -> SseEvent {

@@ -65,7 +65,7 @@ async fn recording(
                 ErrorKind::Authentication => AppError::Conflict(format!(
                     "{e}; the recording belongs to the Twilio account the call was made with: check the credentials in the settings"
                 )),
-                _ => AppError::Upstream(e.to_string()),
+                _ => e.into(),
             });
         }
     };

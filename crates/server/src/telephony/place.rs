@@ -216,10 +216,7 @@ pub async fn dispatch(
             tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier refused the call");
             Err(match err.kind {
                 ErrorKind::InvalidNumber => AppError::invalid("to", err.to_string()),
-                ErrorKind::Authentication => AppError::Conflict(format!(
-                    "{err}; check the Twilio credentials in the settings"
-                )),
-                _ => AppError::Upstream(err.to_string()),
+                _ => err.into(),
             })
         }
     }

@@ -421,7 +421,7 @@ impl Transfers {
             .await
             .map_err(|e| {
                 tracing::warn!(call_sid = %sid, error = %e, "could not change the agent's call");
-                AppError::Upstream(e.to_string())
+                AppError::from(e)
             })?;
         Ok(())
     }

@@ -169,3 +169,40 @@ async fn on_postgresql_every_instance_delivers_the_same_events() {
         assert_eq!(event["status"], "available");
     }
 }
+
+#[tokio::test]
+async fn a_stream_whose_login_ends_is_closed_and_not_reopened() {
+    let app = spawn_with(|mut c| {
+        c.auth.stream_recheck_seconds = 1;
+        c
+    })
+    .await;
+    let admin = app.member("Stream ends", Role::Admin).await;
+    let mut stream = Stream::open(&app.base, &admin.token).await;
+    stream.expect("snapshot").await;
+    let (code, _) = app
+        .post("/api/v1/auth/logout", &admin.token, json!({}))
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    // The stream ends (not merely falls quiet) within the check period.
+    let ended = tokio::time::timeout(Duration::from_secs(5), async {
+        loop {
+            match stream.response.chunk().await {
+                Ok(Some(_)) => continue,
+                Ok(None) | Err(_) => return,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream of a signed-out login ends");
+    let (code, _) = read(
+        reqwest::Client::new()
+            .get(format!("{}/api/v1/events", app.base))
+            .bearer_auth(&admin.token)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(code, StatusCode::UNAUTHORIZED, "and is not opened again");
+}

@@ -756,3 +756,94 @@ async fn an_answering_machine_put_on_hold_never_reaches_an_agent() {
     );
     assert_eq!(agent_status(&app, &agents[0].0).await, "available");
 }
+
+/// The frame after a refused command: the close, with the code the page reads as "signed out".
+async fn closed_as_signed_out(ws: &mut Console) {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    loop {
+        match tokio::time::timeout_at(deadline, ws.next())
+            .await
+            .expect("the console closes within 10 s")
+        {
+            Some(Ok(Message::Close(Some(frame)))) => {
+                assert_eq!(u16::from(frame.code), 4401, "{frame:?}");
+                return;
+            }
+            Some(Ok(Message::Text(_) | Message::Ping(_) | Message::Pong(_))) => continue,
+            other => panic!("expected a close frame with 4401, got {other:?}"),
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_console_whose_login_ends_refuses_commands_and_closes() {
+    let app = spawn_with(|mut c| {
+        c.auth.stream_recheck_seconds = 1;
+        c
+    })
+    .await;
+    let admin = app
+        .member("Console ends", outdial_domain::Role::Admin)
+        .await;
+    let (anna, anna_id) = registered_agent(&app, &admin, "8134893262").await;
+
+    // Signed out elsewhere: the next command is refused, changes nothing, and the console closes.
+    let mut ws = console(&app.base, &anna.token, true).await;
+    next(&mut ws, |v| v["type"] == "snapshot").await;
+    let (code, _) = app
+        .post("/api/v1/auth/logout", &anna.token, json!({}))
+        .await;
+    assert_eq!(code, StatusCode::NO_CONTENT);
+    let answer = command(&mut ws, json!({ "type": "status", "status": "available" })).await;
+    assert_eq!(
+        (answer["type"].as_str(), answer["request"].as_str()),
+        (Some("error"), Some("session")),
+        "{answer}"
+    );
+    assert!(
+        answer["message"]
+            .as_str()
+            .unwrap()
+            .contains("sign in again")
+    );
+    closed_as_signed_out(&mut ws).await;
+    let (_, agents) = app.get("/api/v1/agents", &admin.token).await;
+    let listed = agents
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["user_id"] == anna_id)
+        .unwrap();
+    assert_eq!(
+        listed["status"], "offline",
+        "the refused command changed nothing"
+    );
+
+    // A session that expires while the console is open and quiet: closed by the periodic check.
+    let (_, login) = app.login(&anna.email, PASSWORD).await;
+    let token = login["token"].as_str().unwrap();
+    let mut ws = console(&app.base, token, false).await;
+    next(&mut ws, |v| v["type"] == "snapshot").await;
+    app.clock.advance(169 * 3_600_000);
+    let told = next(&mut ws, |v| v["type"] == "error").await;
+    assert_eq!(told["request"], "session", "{told}");
+    closed_as_signed_out(&mut ws).await;
+    assert!(
+        tokio_tungstenite::connect_async(
+            format!(
+                "{}/api/v1/agents/me/console",
+                app.base.replace("http://", "ws://")
+            )
+            .into_client_request()
+            .map(|mut r| {
+                r.headers_mut()
+                    .insert("authorization", format!("Bearer {token}").parse().unwrap());
+                r
+            })
+            .unwrap()
+        )
+        .await
+        .is_err(),
+        "the expired session cannot open it again"
+    );
+}

@@ -1,11 +1,14 @@
 // The agent console: the agent's status switch; a call offered to them appears with the
 // lead's details to accept or decline; the disposition form afterwards. Everything arrives
 // over the console WebSocket; after each event the page asks for the state again and draws
-// it, so it never shows a half-updated state. The socket reconnects by itself.
+// it, so it never shows a half-updated state. The socket reconnects by itself, unless the
+// login has ended: then the sign-in page shows.
 
 import { get } from '../api.js';
 import { h, mount, badge, notice, field, leadName, when } from '../dom.js';
 
+/** The close code the server uses when the agent's login has ended. */
+const SIGNED_OUT = 4401;
 const DISPOSITIONS = ['interested', 'not_interested', 'call_back', 'appointment_booked', 'wrong_number', 'do_not_call', 'other'];
 
 export async function render(main, { session }) {
@@ -122,10 +125,18 @@ export async function render(main, { session }) {
         send({ type: 'snapshot' });
       }
     });
-    socket.addEventListener('close', () => {
+    socket.addEventListener('close', (ev) => {
+      if (closed) return;
       link.textContent = 'reconnecting…'; link.className = 'badge paused';
-      if (!closed) setTimeout(connect, retry);
+      // Before reconnecting, ask whether the login still holds (the server closes with 4401
+      // when it ended; a refused reconnect gives no reason): a 401 shows the sign-in page.
+      const wait = ev.code === SIGNED_OUT ? 0 : retry;
       retry = Math.min(retry * 2, 10000);
+      setTimeout(async () => {
+        if (closed) return;
+        try { await get('/api/v1/me'); } catch (e) { if (e.status === 401) return; }
+        if (!closed) connect();
+      }, wait);
     });
   }
   connect();
