@@ -167,6 +167,7 @@ pub async fn round(
                 if let Err(e) = dispatch(
                     &ctx.store,
                     &ctx.telephony,
+                    &ctx.events,
                     &campaign,
                     Some(&lead),
                     call,

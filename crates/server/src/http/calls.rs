@@ -302,6 +302,7 @@ async fn create(
     let call = place(
         &state.store,
         &state.telephony,
+        &state.events,
         CallRequest {
             campaign: &campaign,
             lead: None,
@@ -343,6 +344,7 @@ async fn call_lead(
     let call = place(
         &state.store,
         &state.telephony,
+        &state.events,
         CallRequest {
             campaign: &campaign,
             lead: Some(&lead),

@@ -3,6 +3,7 @@
 
 use super::Telephony;
 use crate::error::AppError;
+use crate::events::EventBus;
 use outdial_domain::PhoneNumber;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::campaign::{CampaignSettings, CampaignStatus, VoicemailAction};
@@ -31,6 +32,7 @@ pub struct CallRequest<'a> {
 pub async fn place(
     store: &Store,
     telephony: &Telephony,
+    events: &EventBus,
     req: CallRequest<'_>,
     now: i64,
 ) -> Result<Call, AppError> {
@@ -79,7 +81,7 @@ pub async fn place(
     tx.commit()
         .await
         .map_err(outdial_storage::StorageError::from)?;
-    dispatch(store, telephony, campaign, req.lead, call, now).await
+    dispatch(store, telephony, events, campaign, req.lead, call, now).await
 }
 
 /// The campaign's caller ID for a call at `now` (several numbers are rotated).
@@ -102,6 +104,7 @@ pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<String, AppErr
 pub async fn dispatch(
     store: &Store,
     telephony: &Telephony,
+    events: &EventBus,
     campaign: &Campaign,
     lead: Option<&Lead>,
     call: Call,
@@ -201,7 +204,9 @@ pub async fn dispatch(
                 let reason = format!(
                     "Twilio refused the account's credentials ({err}); fix them in the Twilio settings, then resume the campaign"
                 );
-                let _ = campaigns::set_status(
+                // Only the first refused call pauses it (the others find it paused already);
+                // that one tells the pages watching the campaign.
+                if campaigns::set_status(
                     &mut conn,
                     tenant,
                     campaign.id,
@@ -210,9 +215,18 @@ pub async fn dispatch(
                     Some(&reason),
                     now,
                 )
-                .await;
-                tracing::warn!(tenant_id = %tenant, campaign_id = %campaign.id, "campaign paused: carrier authentication failed");
+                .await
+                .is_ok()
+                {
+                    events.campaign_status(tenant, campaign.id, CampaignStatus::Paused);
+                    tracing::warn!(tenant_id = %tenant, campaign_id = %campaign.id, "campaign paused: carrier authentication failed");
+                }
             }
+            events.announce(
+                tenant,
+                "call.status",
+                serde_json::json!({ "calls": [{ "call_id": call.id, "status": CallStatus::Failed.as_str() }] }),
+            );
             tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier refused the call");
             Err(match err.kind {
                 ErrorKind::InvalidNumber => AppError::invalid("to", err.to_string()),

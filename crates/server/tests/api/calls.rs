@@ -659,6 +659,8 @@ async fn twilio_credentials_are_validated_and_never_returned() {
         )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
+    let mut live = crate::live::Stream::open(&app.base, &owner.token).await;
+    live.expect("snapshot").await;
     let (status, body) = app
         .post(
             &format!("/api/v1/leads/{lead_id}/call"),
@@ -672,6 +674,20 @@ async fn twilio_credentials_are_validated_and_never_returned() {
         .get(&format!("/api/v1/campaigns/{campaign}"), &owner.token)
         .await;
     assert_eq!(c["status"], "paused");
+    // Pages watching the campaign and the call log hear both at once. (On PostgreSQL the
+    // announcement of the start may arrive after the stream opened: skip it.)
+    let paused = loop {
+        let e = live.expect("campaign.status").await;
+        if e["status"] != "running" {
+            break e;
+        }
+    };
+    assert_eq!(
+        (paused["campaign_id"].as_i64(), paused["status"].as_str()),
+        (Some(campaign), Some("paused"))
+    );
+    let failed = live.expect("call.status").await;
+    assert_eq!(failed["calls"][0]["status"], "failed", "{failed}");
     assert!(c["status_reason"].as_str().unwrap().contains("credentials"));
     let (_, lead) = app
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)

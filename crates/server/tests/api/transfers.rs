@@ -341,9 +341,14 @@ async fn agents_who_miss_or_let_the_whisper_pass_are_skipped_and_the_next_one_ta
 #[tokio::test]
 async fn a_caller_who_hangs_up_during_the_whisper_ends_the_offer_and_the_agent_is_told() {
     let mut sim = with_agents(&[("+18134893214", AgentAct::Accept)]);
-    // The agent hears the whisper for 30 s without pressing; the caller gives up after 3 s.
+    // The agent answers 0.3 s after being called and hears the whisper for 30 s without
+    // pressing; the caller gives up 8 s into the hold. Detection (2.5 s) and the agent's
+    // answer are over long before that: at 10× the whisper has about half a real second to
+    // start, even on a loaded machine (3 s at 20× left 25 ms, and CI once missed it).
+    sim.speed = 10.0;
+    sim.agents.answer_seconds = [0.3, 0.3];
     sim.agents.accept_seconds = [30.0, 30.0];
-    sim.hold_patience_seconds = [3, 3];
+    sim.hold_patience_seconds = [8, 8];
     let (app, _sim, owner) = start(sim).await;
     let t = &owner.token;
     let id = campaign(
