@@ -5,12 +5,18 @@
 // in the console and records an appointment; the dashboard's figures are checked against the
 // API. Every main page is saved as a screenshot in e2e/screenshots/ (git-ignored).
 //
+// The server's clock is the suite's, never the machine's: it starts at a fixed moment, 02:00
+// in Berlin (17:00 in Los Angeles, where the suite's leads live), so German numbers are outside
+// their hours and the suite checks that they wait; a second, short server starts at 23:30 in New
+// York, when neither New York nor Berlin may be called. The suite passes at any hour it runs.
+//
 //   node e2e/run.mjs            (after `cargo build -p outdial`; OUTDIAL_BIN and CHROMIUM
-//                                 override the binary and the browser)
+//                                 override the binary and the browser; OUTDIAL_E2E_PIDFILE
+//                                 names a file to write the server's process id to)
 
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,13 +26,24 @@ const here = dirname(fileURLToPath(import.meta.url));
 const BIN = process.env.OUTDIAL_BIN || join(here, '..', 'target', 'debug', 'outdial');
 const BROWSER = process.env.CHROMIUM || '/usr/bin/chromium';
 const SHOTS = join(here, 'screenshots');
-const TZ = 'America/New_York';
+const TZ = 'America/Los_Angeles';
+/** 02:00 in Berlin on a Tuesday: 17:00 in Los Angeles, 20:00 in New York. */
+const START = '2026-11-17T02:00:00+01:00';
+/** 23:30 in New York on a Monday: 05:30 in Berlin, 20:30 in Los Angeles. */
+const LATE_NEW_YORK = '2026-11-16T23:30:00-05:00';
 mkdirSync(SHOTS, { recursive: true });
 
 // ---------------------------------------------------------------- the server under test
 
-/** Starts Outdial in simulation on a free port; resolves to its URL, password and process. */
-function startOutdial() {
+const children = new Set();
+/** Whatever happens to the suite, the servers it started end with it. */
+function stopChildren() { for (const c of children) { try { c.kill('SIGKILL'); } catch { /* gone */ } } children.clear(); }
+process.on('exit', stopChildren);
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => { stopChildren(); process.exit(130); });
+
+/** Starts Outdial in simulation on a free port with its clock at `start`; resolves to its URL,
+ * password and process. */
+function startOutdial(start) {
   const dir = mkdtempSync(join(tmpdir(), 'outdial-e2e-'));
   const env = {
     ...process.env,
@@ -48,8 +65,13 @@ function startOutdial() {
     // Open consoles and event streams check their login every 2 s (30 by default).
     OUTDIAL_AUTH__STREAM_RECHECK_SECONDS: '2',
     OUTDIAL_LOG__LEVEL: 'warn',
+    // The suite's time, not the machine's.
+    OUTDIAL_CLOCK__START: start,
   };
   const child = spawn(BIN, ['serve', '--bind', '127.0.0.1:0'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  children.add(child);
+  child.on('exit', () => children.delete(child));
+  if (process.env.OUTDIAL_E2E_PIDFILE) writeFileSync(process.env.OUTDIAL_E2E_PIDFILE, `${child.pid}\n`, { flag: 'a' });
   let out = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`Outdial did not start in 60 s:\n${out}`)), 60000);
@@ -116,15 +138,16 @@ async function signIn(page, base, email, password) {
 /** The number shown in a dashboard or campaign tile. */
 const tile = (page, key) => page.locator(`[data-stat="${key}"] .value`).innerText();
 
-// The leads are in Berlin: Germany has no statutory calling hours, so with this window the
-// dialer may call them whenever the suite runs (US numbers wait for 8:00 local time).
+// The campaigns' own window is the whole week; the called person's local hours (08:00–21:00,
+// built in) still apply, and the suite's clock makes them certain: its Los Angeles leads are
+// called, its Berlin lead waits.
 const ALL_DAY = { start: '00:00', end: '23:59', days: ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] };
 
 // ---------------------------------------------------------------- the run
 
-const server = await startOutdial();
+const server = await startOutdial(START);
 const base = server.url;
-const browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+let browser;
 const errors = [];
 const pages = [];
 const watch = (page, who) => {
@@ -138,6 +161,7 @@ const watch = (page, who) => {
 };
 let failed = false;
 try {
+  browser = await chromium.launch({ executablePath: BROWSER, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
   const adminCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ });
   const page = await adminCtx.newPage();
   watch(page, 'manager');
@@ -205,19 +229,20 @@ try {
     await page.getByRole('heading', { name: 'Upload leads' }).waitFor();
     const csv = [
       'first_name,last_name,phone,company',
-      'Ava,Stone,+49 30 23125301,Stone Realty',
-      'Ben,Ortiz,+49 (30) 23125302,',
-      'Cleo,Park,+493023125303,Park Dental',
-      'Dan,Ruiz,+49-30-23125304,',
-      'Eve,Lane,+49 30 231 253 05,Lane Motors',
-      'Finn,Wu,+49 30 23125306,',
+      'Ava,Stone,+1 415 231 2531,Stone Realty',
+      'Ben,Ortiz,(415) 231-2532,',
+      'Cleo,Park,+14152312533,Park Dental',
+      'Dan,Ruiz,415-231-2534,',
+      'Eve,Lane,415.231.2535,Lane Motors',
+      'Finn,Wu,+1 415 231 2536,',
+      'Greta,Berg,+49 30 23125307,Berg Bau',
       'Gus,Bad,12ab,',
-      'Hal,Twice,+49 30 23125301,',
+      'Hal,Twice,+1 (415) 231-2531,',
       'Ivy,Empty,,',
     ].join('\n');
     await page.getByLabel('CSV file', { exact: true }).setInputFiles({ name: 'spring.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
     await page.getByRole('button', { name: 'Upload' }).click();
-    await page.getByText('6 of 9 rows imported; 3 rejected').waitFor();
+    await page.getByText('7 of 10 rows imported; 3 rejected').waitFor();
     // The summary comes with the upload's answer; the rejected rows are a page fetched after it.
     const rows = page.locator('#report tbody tr');
     await rows.nth(2).waitFor();
@@ -228,7 +253,7 @@ try {
     await shot(page, '05-upload-report');
   });
 
-  await check('the campaign starts and its calls complete live on the page, without a reload', async () => {
+  await check('the campaign starts, its calls complete live on the page; the Berlin lead waits for its hours', async () => {
     await page.goto(`${base}/#/campaigns/${campaignId}`);
     await page.getByRole('heading', { name: 'E2E spring list' }).waitFor();
     await page.evaluate(() => { window.__sameDocument = true; });
@@ -243,6 +268,11 @@ try {
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page updated in place');
     const progress = await api('GET', `/api/v1/campaigns/${campaignId}/progress`);
     assert.equal(progress.callsMade, 6);
+    // 02:00 in Berlin: the German number is outside its hours (08:00–21:00 built in) and waits.
+    await page.locator('#waiting', { hasText: "outside the called person's hours (Europe/Berlin)" }).waitFor();
+    const berlin = (await api('GET', `/api/v1/leads?campaign_id=${campaignId}&q=Berg`)).items[0];
+    assert.equal(berlin.status, 'new');
+    assert.equal(berlin.attempts, 0);
     await shot(page, '06-campaign-live');
   });
 
@@ -251,7 +281,7 @@ try {
     await page.goto(`${base}/#/leads?campaign_id=${campaignId}`);
     await page.getByRole('heading', { name: 'Leads' }).waitFor();
     await page.getByRole('link', { name: 'Ava Stone' }).waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 6);
+    assert.equal(await page.locator('tbody tr').count(), 7);
     await shot(page, '07-leads');
     await page.getByRole('link', { name: 'Ava Stone' }).click();
     await page.getByRole('heading', { name: 'Ava Stone' }).waitFor();
@@ -326,7 +356,7 @@ try {
     await page.getByLabel('Call the leads of', { exact: true }).selectOption('new');
     await page.getByLabel('Campaign name', { exact: true }).fill('E2E quick list');
     await page.getByLabel('Caller ID', { exact: true }).fill('+18134893200');
-    await page.getByLabel('Add numbers (optional)', { exact: true }).fill('Mia, +49 30 23125320\n+49 30 23125321\nnot a number');
+    await page.getByLabel('Add numbers (optional)', { exact: true }).fill('Mia, +1 415 231 2540\n+1 415 231 2541\nnot a number');
     await page.getByRole('button', { name: 'Start calling' }).click();
     await page.getByText('2 numbers added, 1 rejected').waitFor();
     await page.locator('#watch .badge.running').waitFor();
@@ -343,7 +373,7 @@ try {
     name: 'E2E agent calls', type: 'sales_outreach',
     settings: { caller_ids: ['+18134893200'], calling_window: ALL_DAY, script: { message: 'Hi {first_name}, one moment please.', voicemail_message: 'Please call us back.' }, pacing: { mode: 'progressive' }, transfer: { accept_seconds: 30, agent_ring_seconds: 20 } },
   });
-  await api('POST', `/api/v1/campaigns/${agentCampaign.id}/imports?filename=agent.csv`, 'first_name,last_name,phone,company\nPat,Quinn,+49 30 23125310,Quinn Roofing\n', 'text/csv');
+  await api('POST', `/api/v1/campaigns/${agentCampaign.id}/imports?filename=agent.csv`, 'first_name,last_name,phone,company\nPat,Quinn,+1 415 231 2550,Quinn Roofing\n', 'text/csv');
   await check("a campaign's agent group is ticked in its form, and it starts", async () => {
     await page.goto(`${base}/#/campaigns/${agentCampaign.id}/edit`);
     await page.getByRole('checkbox', { name: /Demo team/ }).check();
@@ -429,24 +459,40 @@ try {
       return shown.calls === String(d.today.calls) && shown.reached === String(d.today.reached) && shown.voicemails === String(d.today.voicemails)
         && shown.appointments === String(d.today.appointments) && shown.success_rate === `${d.today.success_rate}%` ? true : shown;
     }, 10000);
-    const hourNow = Number(new Intl.DateTimeFormat('en-US', { timeZone: TZ, hour: 'numeric', hourCycle: 'h23' }).format(new Date()));
+    // The server's clock, not the machine's: the hour the calls were placed in.
+    const serverNow = (await (await fetch(`${base}/healthz`)).json()).now;
+    const hourNow = Number(new Intl.DateTimeFormat('en-US', { timeZone: TZ, hour: 'numeric', hourCycle: 'h23' }).format(new Date(serverNow)));
     assert.ok(d.calls_per_hour[hourNow] + d.calls_per_hour[(hourNow + 23) % 24] >= 7, 'the calls are in the current local hour');
     await shot(page, '17-dashboard');
   });
 
   await check('pages fit a phone screen and the menu opens from the keyboard', async () => {
-    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, timezoneId: TZ, isMobile: true });
+    const PHONE_WIDTH = 390;
+    const phone = await browser.newContext({ viewport: { width: PHONE_WIDTH, height: 844 }, timezoneId: TZ, isMobile: true });
     const p = await phone.newPage();
     watch(p, 'phone');
+    // How far the page reaches past the phone's screen. A phone widens its layout viewport to
+    // fit wide content (innerWidth grows with it), so the page is held against the screen's
+    // width, the one thing that does not grow.
+    const overflow = () => p.evaluate((w) => document.documentElement.scrollWidth - w, PHONE_WIDTH);
     await signIn(p, base, 'admin@demo.outdial.local', server.password);
-    for (const [hash, name] of [['#/', '18-phone-dashboard'], [`#/campaigns/${campaignId}`, '19-phone-campaign'], ['#/calls', '20-phone-calls'], [`#/leads?campaign_id=${campaignId}`, '21-phone-leads']]) {
+    const phonePages = [['#/', '18-phone-dashboard'], [`#/campaigns/${campaignId}`, '19-phone-campaign'], ['#/calls', '20-phone-calls'],
+      [`#/leads?campaign_id=${campaignId}`, '21-phone-leads'], ['#/campaigns', '22-phone-campaigns'], ['#/dnc', '23-phone-dnc'],
+      ['#/settings', '24-phone-settings'], ['#/quick', '25-phone-quick-start'], [`#/leads/${leadId}`, '26-phone-lead']];
+    for (const [hash, name] of phonePages) {
       await p.goto(base + '/' + hash);
       await p.locator('main h1').waitFor();
       await p.waitForTimeout(300);
-      const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      assert.ok(overflow <= 1, `${hash} is ${overflow}px wider than the phone`);
+      const over = await overflow();
       await shot(p, name);
+      assert.ok(over <= 1, `${hash} is ${over}px wider than the phone`);
     }
+    // The check can fail: a deliberately wide element is caught.
+    await p.evaluate(() => { const d = document.createElement('div'); d.id = 'too-wide'; d.style.width = '600px'; d.textContent = 'wide'; document.querySelector('main').append(d); });
+    await p.waitForTimeout(100);
+    const caught = await overflow();
+    assert.ok(caught >= 150, `a 600px element in a ${PHONE_WIDTH}px screen is caught (measured ${caught}px over)`);
+    await p.evaluate(() => document.getElementById('too-wide').remove());
     const toggle = p.getByRole('button', { name: 'Menu' });
     await toggle.focus();
     await p.keyboard.press('Enter');
@@ -471,6 +517,36 @@ try {
     await dashboard.close();
   });
 
+  await check('at 23:30 in New York nobody in New York or Berlin is called; the page says until when', async () => {
+    const late = await startOutdial(LATE_NEW_YORK);
+    try {
+      const token = (await (await fetch(late.url + '/api/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'admin@demo.outdial.local', password: late.password }) })).json()).token;
+      const lateApi = apiClient(late.url, token);
+      const now = (await (await fetch(`${late.url}/healthz`)).json()).now;
+      assert.ok(Math.abs(now - Date.parse(LATE_NEW_YORK)) < 10 * 60_000, `the server's clock starts at the suite's moment (${new Date(now).toISOString()})`);
+      const c = await lateApi('POST', '/api/v1/campaigns', {
+        name: 'E2E late list', type: 'sales_outreach',
+        settings: { caller_ids: ['+18134893200'], calling_window: ALL_DAY, script: { message: 'Hi {first_name}, this is Lane Motors. Press 1 to talk to us, or 2 to stop these calls.', voicemail_message: 'Please call us back.' }, pacing: { mode: 'unattended', max_concurrent: 2 } },
+      });
+      await lateApi('POST', `/api/v1/campaigns/${c.id}/imports?filename=late.csv`, 'first_name,last_name,phone\nNora,York,+1 212 231 2561\nBert,Linde,+49 30 23125362\n', 'text/csv');
+      await lateApi('PUT', `/api/v1/campaigns/${c.id}/status`, { status: 'running' });
+      const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'America/New_York' })).newPage();
+      watch(p, 'late-manager');
+      await signIn(p, late.url, 'admin@demo.outdial.local', late.password);
+      await p.goto(`${late.url}/#/campaigns/${c.id}`);
+      await p.locator('#waiting', { hasText: "outside the called person's hours" }).waitFor();
+      await shot(p, '27-late-waiting');
+      const progress = await lateApi('GET', `/api/v1/campaigns/${c.id}/progress`);
+      assert.equal(progress.callsMade, 0, 'nothing is dialed at 23:30 in New York or 05:30 in Berlin');
+      // The first lead that may be called is the Berlin one, at 08:00 there (07:00 UTC).
+      assert.equal(progress.nextCallAt, '2026-11-17T07:00:00Z');
+      await p.context().close();
+    } finally {
+      late.child.kill('SIGKILL');
+      rmSync(late.dir, { recursive: true, force: true });
+    }
+  });
+
   assert.deepEqual(errors, [], 'no script errors on any page');
   console.log(`\nAll ${step} checks passed. Screenshots: ${SHOTS}`);
 } catch (e) {
@@ -486,8 +562,8 @@ try {
   if (errors.length) console.error('Page errors:\n' + errors.join('\n'));
   console.error('\nOutdial log (tail):\n' + server.log().split('\n').slice(-40).join('\n'));
 } finally {
-  await browser.close();
-  server.child.kill('SIGTERM');
+  if (browser) await browser.close().catch(() => {});
+  stopChildren();
   rmSync(server.dir, { recursive: true, force: true });
 }
 process.exit(failed ? 1 : 0);

@@ -51,6 +51,45 @@ pub struct Config {
     pub simulator: outdial_simulator::SimConfig,
     /// The dialer that runs campaigns by itself.
     pub dialer: DialerConfig,
+    /// Where Outdial's time starts (demos and end-to-end tests).
+    pub clock: ClockConfig,
+}
+
+/// Outdial's clock. By default it is the system's; a demo or an end-to-end test can start it at
+/// a chosen moment instead, so that calling hours, retry times and "today" are the same whatever
+/// the hour it runs at.
+#[derive(Debug, Clone, Serialize, Deserialize, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct ClockConfig {
+    /// The moment Outdial's clock starts at, as RFC 3339 with an offset
+    /// (`2026-11-17T02:00:00+01:00`) or with a zone (`2026-11-17T02:00[Europe/Berlin]`). From
+    /// there it runs at real speed, or as fast as the simulator's `speed`. Unset: the system clock.
+    pub start: Option<String>,
+}
+
+impl ClockConfig {
+    /// The start as milliseconds since the epoch, when one is set.
+    pub fn start_ms(&self) -> Result<Option<i64>, String> {
+        let Some(text) = self
+            .start
+            .as_deref()
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+        else {
+            return Ok(None);
+        };
+        if let Ok(ts) = text.parse::<jiff::Timestamp>() {
+            return Ok(Some(ts.as_millisecond()));
+        }
+        text.parse::<jiff::Zoned>()
+            .map(|z| Some(z.timestamp().as_millisecond()))
+            .map_err(|_| {
+                format!(
+                    "clock.start must be a moment such as 2026-11-17T02:00:00+01:00 or \
+                     2026-11-17T02:00[Europe/Berlin], not '{text}'"
+                )
+            })
+    }
 }
 
 /// The server-wide Twilio account. Leave both credentials unset to use the simulator.
@@ -136,6 +175,8 @@ pub struct AuthConfig {
     /// a sign-out, an expired session, a disabled user or a revoked key ends it within this
     /// time (a console command checks at once).
     pub stream_recheck_seconds: u32,
+    /// Sessions a user may hold at once; a new login ends the oldest beyond it.
+    pub max_sessions_per_user: u32,
 }
 
 impl Default for AuthConfig {
@@ -146,6 +187,7 @@ impl Default for AuthConfig {
             login_max_failures: 5,
             login_window_seconds: 900,
             stream_recheck_seconds: 30,
+            max_sessions_per_user: 20,
         }
     }
 }

@@ -44,6 +44,9 @@ pub enum AppError {
         /// Seconds until the next attempt is allowed.
         retry_after_secs: u64,
     },
+    /// 503: the server is too busy for this now (a flood of sign-ins); try again in a moment.
+    #[error("{0}")]
+    Busy(String),
     /// 502: the carrier failed or could not be reached; try again later.
     #[error("{0}")]
     Upstream(String),
@@ -78,6 +81,7 @@ impl AppError {
                 (StatusCode::TOO_MANY_REQUESTS, "too_many_requests")
             }
             AppError::Upstream(_) => (StatusCode::BAD_GATEWAY, "carrier_unavailable"),
+            AppError::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, "busy"),
             AppError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
         }
     }
@@ -100,6 +104,11 @@ impl IntoResponse for AppError {
             && let Ok(v) = HeaderValue::from_str(&retry_after_secs.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+        if matches!(self, AppError::Busy(_)) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
         }
         response
     }

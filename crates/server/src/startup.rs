@@ -63,8 +63,21 @@ impl Application {
     /// simulator runs with time acceleration (resuming from the latest moment recorded, so a
     /// restart never sets the clock back).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let speed = config.simulator.speed;
-        let clock: Arc<dyn Clock> = if !Telephony::has_server_account(&config) && speed != 1.0 {
+        let simulated = !Telephony::has_server_account(&config);
+        let speed = if simulated {
+            config.simulator.speed
+        } else {
+            1.0
+        };
+        let pinned = config.clock.start_ms().map_err(anyhow::Error::msg)?;
+        let clock: Arc<dyn Clock> = if let Some(start) = pinned {
+            tracing::info!(
+                start,
+                speed,
+                "Outdial's clock starts at the configured moment"
+            );
+            Arc::new(ScaledClock::starting_at(start, speed))
+        } else if speed != 1.0 {
             let url = config.database.url.expose().clone();
             let latest = match Store::connect(&url, 1).await {
                 Ok(store) => {

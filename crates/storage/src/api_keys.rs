@@ -24,9 +24,13 @@ pub struct ApiKey {
     pub last_used_at: Option<i64>,
     /// Revoked, epoch ms; a revoked key no longer works.
     pub revoked_at: Option<i64>,
+    /// When it stops working by itself, epoch ms; `null`: never.
+    pub expires_at: Option<i64>,
+    /// The user who created it; the key stops working while that user is disabled.
+    pub created_by: Option<i64>,
 }
 
-const COLUMNS: &str = "id, tenant_id, name, prefix, role, created_at, last_used_at, revoked_at";
+const COLUMNS: &str = "id, tenant_id, name, prefix, role, created_at, last_used_at, revoked_at, expires_at, created_by";
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiKey> {
     let role: String = get(row, "role")?;
@@ -39,6 +43,8 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<ApiKey> {
         created_at: get(row, "created_at")?,
         last_used_at: get(row, "last_used_at")?,
         revoked_at: get(row, "revoked_at")?,
+        expires_at: get(row, "expires_at")?,
+        created_by: get(row, "created_by")?,
     })
 }
 
@@ -52,11 +58,12 @@ pub async fn create(
     key_hash: &str,
     role: Role,
     created_by: Option<i64>,
+    expires_at: Option<i64>,
     now: i64,
 ) -> Result<ApiKey> {
     let sql = format!(
-        "INSERT INTO api_keys (tenant_id, name, prefix, key_hash, role, created_by, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING {COLUMNS}"
+        "INSERT INTO api_keys (tenant_id, name, prefix, key_hash, role, created_by, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING {COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)
@@ -66,15 +73,20 @@ pub async fn create(
         .bind(role.as_str())
         .bind(created_by)
         .bind(now)
+        .bind(expires_at)
         .fetch_one(conn)
         .await?;
     from_row(&row)
 }
 
-/// The live key with this hash, marking it used.
+/// The live key with this hash, marking it used: not revoked, not expired, and not created by
+/// a user who is now disabled.
 pub async fn authenticate(conn: &mut Conn, key_hash: &str, now: i64) -> Result<Option<ApiKey>> {
     let sql = format!(
-        "UPDATE api_keys SET last_used_at = $1 WHERE key_hash = $2 AND revoked_at IS NULL RETURNING {COLUMNS}"
+        "UPDATE api_keys SET last_used_at = $1 WHERE key_hash = $2 AND revoked_at IS NULL \
+         AND (expires_at IS NULL OR expires_at > $1) \
+         AND NOT EXISTS (SELECT 1 FROM users u WHERE u.id = api_keys.created_by AND u.disabled <> 0) \
+         RETURNING {COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(now)

@@ -15,6 +15,7 @@ pub mod dnc;
 mod error;
 pub mod imports;
 pub mod leads;
+pub mod login_limits;
 mod migrate;
 pub mod reports;
 mod row;

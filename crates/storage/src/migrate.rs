@@ -47,6 +47,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0006_dashboard.sql"),
         postgres: include_str!("../migrations/postgres/0006_dashboard.sql"),
     },
+    Migration {
+        version: 7,
+        name: "security",
+        sqlite: include_str!("../migrations/sqlite/0007_security.sql"),
+        postgres: include_str!("../migrations/postgres/0007_security.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

@@ -5,13 +5,15 @@ use crate::{Conn, Result};
 use outdial_domain::{TenantId, UserId};
 
 /// Stores a new session for `user` under the hash of its token, and removes that user's
-/// expired sessions so the table does not grow with every login. Returns how many it removed.
+/// expired sessions so the table does not grow with every login, and the oldest beyond the
+/// newest `keep` (a user has at most `keep` sessions). Returns how many it removed.
 pub async fn create(
     conn: &mut Conn,
     user: &User,
     token_hash: &str,
     now: i64,
     expires_at: i64,
+    keep: u32,
 ) -> Result<u64> {
     let purged = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND expires_at <= $2")
         .bind(user.id.0)
@@ -25,9 +27,18 @@ pub async fn create(
         .bind(user.tenant_id.0)
         .bind(now)
         .bind(expires_at)
-        .execute(conn)
+        .execute(&mut *conn)
         .await?;
-    Ok(purged)
+    let beyond = sqlx::query(
+        "DELETE FROM sessions WHERE user_id = $1 AND token_hash NOT IN \
+         (SELECT token_hash FROM sessions WHERE user_id = $1 ORDER BY created_at DESC, token_hash LIMIT $2)",
+    )
+    .bind(user.id.0)
+    .bind(i64::from(keep.max(1)))
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(purged + beyond)
 }
 
 /// The enabled user behind an unexpired session token hash.

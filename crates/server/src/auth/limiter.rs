@@ -1,120 +1,83 @@
-//! Limits failed logins per email and per client address within a sliding window.
+//! Limits login attempts per email and per client address within a window. Each attempt is
+//! reserved in the database before its password is checked (see
+//! [`outdial_storage::login_limits`]), so guesses sent at once, or spread over instances sharing
+//! the database, are counted one by one: no more than the limit are ever checked per window.
 
-use std::collections::{HashMap, VecDeque};
-use std::sync::Mutex;
+use crate::error::AppError;
+use outdial_storage::{Conn, login_limits};
 
-/// Keys tracked at most; beyond that the stalest are forgotten (memory stays bounded).
-const MAX_KEYS: usize = 100_000;
-
-/// Failed-login bookkeeping. In memory: each instance limits on its own.
-#[derive(Debug)]
+/// The limits: attempts per email (4× that per address) within a window.
+#[derive(Debug, Clone)]
 pub struct LoginLimiter {
-    max_per_email: usize,
-    max_per_address: usize,
+    max_per_email: i64,
+    max_per_address: i64,
     window_ms: i64,
-    failures: Mutex<HashMap<String, VecDeque<i64>>>,
+}
+
+/// A reserved attempt: counts as a failure unless [`LoginLimiter::succeeded`] gives it back.
+#[must_use = "a reserved attempt counts as a failure unless given back on success"]
+pub struct Attempt {
+    keys: [String; 2],
 }
 
 impl LoginLimiter {
     /// `max_failures` per email (4× per address) within `window_secs`.
     pub fn new(max_failures: u32, window_secs: u32) -> Self {
-        let max = max_failures.max(1) as usize;
+        let max = i64::from(max_failures.max(1));
         LoginLimiter {
             max_per_email: max,
             max_per_address: max * 4,
             window_ms: i64::from(window_secs) * 1000,
-            failures: Mutex::new(HashMap::new()),
         }
     }
 
-    fn keys(email: &str, address: &str) -> [(String, bool); 2] {
+    fn keys(email: &str, address: &str) -> [String; 2] {
         [
-            (format!("email:{}", email.trim().to_lowercase()), true),
-            (format!("addr:{address}"), false),
+            format!("email:{}", email.trim().to_lowercase()),
+            format!("addr:{address}"),
         ]
     }
 
-    /// `Err(seconds)` when this email or address must wait before trying again.
-    pub fn check(&self, email: &str, address: &str, now: i64) -> Result<(), u64> {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
+    /// Reserves an attempt for this email and address, or answers 429 with the seconds until
+    /// the window ends when either is at its limit (a refused attempt is not counted).
+    pub async fn reserve(
+        &self,
+        conn: &mut Conn,
+        email: &str,
+        address: &str,
+        now: i64,
+    ) -> Result<Attempt, AppError> {
+        let keys = Self::keys(email, address);
         let mut wait = 0i64;
-        for (key, is_email) in Self::keys(email, address) {
-            if let Some(times) = map.get_mut(&key) {
-                while times.front().is_some_and(|t| *t <= now - self.window_ms) {
-                    times.pop_front();
-                }
-                let max = if is_email {
-                    self.max_per_email
-                } else {
-                    self.max_per_address
-                };
-                if times.len() >= max {
-                    let oldest = times.front().copied().unwrap_or(now);
-                    wait = wait.max(oldest + self.window_ms - now);
-                }
+        for (key, max) in keys.iter().zip([self.max_per_email, self.max_per_address]) {
+            let r = login_limits::reserve(conn, key, now, self.window_ms).await?;
+            if r.attempts > max {
+                wait = wait.max(r.window_started_at + self.window_ms - now);
             }
         }
         if wait > 0 {
-            Err(((wait + 999) / 1000) as u64)
-        } else {
-            Ok(())
+            for key in &keys {
+                login_limits::release(conn, key).await?;
+            }
+            return Err(AppError::TooManyRequests {
+                retry_after_secs: ((wait + 999) / 1000) as u64,
+            });
         }
+        Ok(Attempt { keys })
     }
 
-    /// Records a failed attempt.
-    pub fn failed(&self, email: &str, address: &str, now: i64) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        if map.len() >= MAX_KEYS {
-            let cutoff = now - self.window_ms;
-            map.retain(|_, times| times.back().is_some_and(|t| *t > cutoff));
+    /// The attempt's password was right: it gives its place back, and windows that ended are
+    /// forgotten.
+    pub async fn succeeded(
+        &self,
+        conn: &mut Conn,
+        attempt: Attempt,
+        now: i64,
+    ) -> Result<(), AppError> {
+        for key in &attempt.keys {
+            login_limits::release(conn, key).await?;
         }
-        for (key, _) in Self::keys(email, address) {
-            map.entry(key).or_default().push_back(now);
-        }
-    }
-
-    /// Forgets an email's failures after a successful login.
-    pub fn succeeded(&self, email: &str) {
-        let mut map = self.failures.lock().unwrap_or_else(|p| p.into_inner());
-        map.remove(&format!("email:{}", email.trim().to_lowercase()));
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn an_email_locks_after_the_limit_and_unlocks_after_the_window() {
-        let l = LoginLimiter::new(3, 60);
-        for t in 0..3 {
-            assert!(l.check("a@x", "1.1.1.1", t * 1000).is_ok());
-            l.failed("A@x", "1.1.1.1", t * 1000);
-        }
-        assert_eq!(l.check("a@x", "2.2.2.2", 3000), Err(57));
-        assert!(
-            l.check("b@x", "2.2.2.2", 3000).is_ok(),
-            "other emails are unaffected"
-        );
-        assert!(l.check("a@x", "2.2.2.2", 60_001).is_ok());
-    }
-
-    #[test]
-    fn one_address_trying_many_emails_is_limited_too() {
-        let l = LoginLimiter::new(2, 60);
-        for i in 0..8 {
-            l.failed(&format!("user{i}@x"), "9.9.9.9", 0);
-        }
-        assert!(l.check("new@x", "9.9.9.9", 1).is_err());
-        assert!(l.check("new@x", "8.8.8.8", 1).is_ok());
-    }
-
-    #[test]
-    fn success_clears_the_emails_failures() {
-        let l = LoginLimiter::new(2, 60);
-        l.failed("a@x", "1", 0);
-        l.succeeded("a@x");
-        l.failed("a@x", "1", 0);
-        assert!(l.check("a@x", "1", 1).is_ok());
+        login_limits::purge(conn, now - self.window_ms).await?;
+        Ok(())
     }
 }

@@ -28,6 +28,10 @@ pub struct CreateKey {
     pub name: String,
     /// What it may do (default manager); at most the creator's own role.
     pub role: Option<Role>,
+    /// Days until it stops working by itself (1–3650); omitted, it works until revoked. A key
+    /// also stops working while the user who created it is disabled.
+    #[schema(minimum = 1, maximum = 3650)]
+    pub expires_in_days: Option<u32>,
 }
 
 /// A created key. `key` is shown only in this answer; store it now.
@@ -65,6 +69,17 @@ async fn create(
         )));
     }
     let name = required("name", &body.name, 100)?;
+    let now = state.clock.now_ms();
+    let expires_at = match body.expires_in_days {
+        None => None,
+        Some(days @ 1..=3650) => Some(now + i64::from(days) * 86_400_000),
+        Some(_) => {
+            return Err(AppError::invalid(
+                "expires_in_days",
+                "must be between 1 and 3650 days, or left out for a key that works until revoked",
+            ));
+        }
+    };
     let key = tokens::generate(tokens::API_KEY_PREFIX);
     let created_by = auth.user().map(|u| u.id.0);
     let record = api_keys::create(
@@ -75,7 +90,8 @@ async fn create(
         &tokens::hash(&key),
         role,
         created_by,
-        state.clock.now_ms(),
+        expires_at,
+        now,
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, key_id = %record.id, by = %auth.actor(), "api key created");

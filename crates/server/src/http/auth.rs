@@ -71,7 +71,15 @@ async fn new_session(
     let now = state.clock.now_ms();
     let token = tokens::generate(tokens::SESSION_PREFIX);
     let expires_at = now + i64::from(state.config.auth.session_ttl_hours) * 3_600_000;
-    sessions::create(conn, &user, &tokens::hash(&token), now, expires_at).await?;
+    sessions::create(
+        conn,
+        &user,
+        &tokens::hash(&token),
+        now,
+        expires_at,
+        state.config.auth.max_sessions_per_user,
+    )
+    .await?;
     let tenant = tenants::get_by_id(conn, user.tenant_id).await?;
     Ok(Session {
         token,
@@ -103,32 +111,37 @@ pub(crate) async fn log_in(
     body: LoginRequest,
 ) -> Result<Session, AppError> {
     let now = state.clock.now_ms();
-    state
-        .limiter
-        .check(&body.email, address, now)
-        .map_err(|retry_after_secs| AppError::TooManyRequests { retry_after_secs })?;
-    let mut conn = state.store.conn().await?;
-    let user = users::find_by_email(&mut conn, &body.email).await?;
+    // Reserved before the password is checked: guesses sent at once are counted one by one.
+    // No connection is held while the password is checked (that waits for a hashing slot).
+    let (attempt, user) = {
+        let mut conn = state.store.conn().await?;
+        let attempt = state
+            .limiter
+            .reserve(&mut conn, &body.email, address, now)
+            .await?;
+        (attempt, users::find_by_email(&mut conn, &body.email).await?)
+    };
     let ok = passwords::verify(
         body.password,
         user.as_ref().map(|u| u.password_hash.clone()),
     )
-    .await;
+    .await?;
     let user = match user {
         Some(u) if ok => u,
         _ => {
-            state.limiter.failed(&body.email, address, now);
+            // The reserved attempt stays counted: it is the failure.
             metrics::counter!("outdial_logins_total", "result" => "failed").increment(1);
             tracing::info!(address = %address, "failed login");
             return Err(AppError::Unauthorized("wrong email or password".into()));
         }
     };
+    let mut conn = state.store.conn().await?;
+    state.limiter.succeeded(&mut conn, attempt, now).await?;
     if user.disabled {
         return Err(AppError::Unauthorized(
             "this account is disabled; ask an administrator of your organisation".into(),
         ));
     }
-    state.limiter.succeeded(&body.email);
     metrics::counter!("outdial_logins_total", "result" => "ok").increment(1);
     new_session(state, &mut conn, user).await
 }
@@ -245,7 +258,7 @@ async fn change_password(
         .user()
         .cloned()
         .ok_or_else(|| AppError::BadRequest("API keys have no password".into()))?;
-    if !passwords::verify(body.current_password, Some(user.password_hash.clone())).await {
+    if !passwords::verify(body.current_password, Some(user.password_hash.clone())).await? {
         return Err(AppError::Unauthorized(
             "the current password is wrong".into(),
         ));

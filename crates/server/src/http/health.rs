@@ -16,10 +16,13 @@ pub fn router() -> Router<AppState> {
         .route("/metrics", get(metrics_text))
 }
 
-/// The process is up.
+/// The process is up; `now` is Outdial's clock (epoch ms), the moment calling hours and
+/// "today" are judged at (the system's time unless `clock.start` set another).
 #[utoipa::path(get, path = "/healthz", tag = "operations", responses((status = 200)))]
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION") }))
+async fn healthz(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(
+        json!({ "status": "ok", "version": env!("CARGO_PKG_VERSION"), "now": state.clock.now_ms() }),
+    )
 }
 
 /// The database answers; 503 when it does not.

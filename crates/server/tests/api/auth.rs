@@ -195,3 +195,129 @@ async fn changing_the_password_ends_every_old_session() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn guesses_sent_at_once_to_two_instances_never_pass_the_limit() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    // On PostgreSQL, a second instance shares the database and takes half the guesses (SQLite
+    // has one instance per file: there the guesses all go to the one).
+    let second_base = if app.store.backend() == outdial_storage::Backend::Postgres {
+        let second = build(&app.db_url, app.clock.clone(), |c| c).await.unwrap();
+        let base = format!("http://127.0.0.1:{}", second.port());
+        tokio::spawn(second.run_until_stopped(std::future::pending()));
+        base
+    } else {
+        app.base.clone()
+    };
+
+    let mut guesses = Vec::new();
+    for i in 0..99 {
+        let base = if i % 2 == 0 {
+            app.base.clone()
+        } else {
+            second_base.clone()
+        };
+        let (client, email) = (app.client.clone(), m.email.clone());
+        guesses.push(tokio::spawn(async move {
+            client
+                .post(format!("{base}/api/v1/auth/login"))
+                .json(&json!({ "email": email, "password": "wrong guess, again" }))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    let mut checked = 0;
+    for g in guesses {
+        match g.await.unwrap() {
+            StatusCode::UNAUTHORIZED => checked += 1,
+            StatusCode::TOO_MANY_REQUESTS => {}
+            other => panic!("a guess was answered {other}"),
+        }
+    }
+    assert_eq!(
+        checked, 5,
+        "exactly the limit of guesses was checked, the rest refused unchecked"
+    );
+    let (status, _) = app.login(&m.email, PASSWORD).await;
+    assert_eq!(
+        status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the right password after 99 guesses is refused too"
+    );
+}
+
+#[tokio::test]
+async fn a_login_that_succeeds_does_not_use_up_the_limit() {
+    let app = spawn_app().await;
+    let m = app.member("Acme", Role::Admin).await;
+    for _ in 0..8 {
+        assert_eq!(app.login(&m.email, PASSWORD).await.0, StatusCode::OK);
+    }
+    for _ in 0..4 {
+        assert_eq!(
+            app.login(&m.email, "wrong guess, again").await.0,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        app.login(&m.email, PASSWORD).await.0,
+        StatusCode::OK,
+        "four failures leave one try"
+    );
+}
+
+#[tokio::test]
+async fn api_keys_expire_and_stop_with_their_disabled_creator() {
+    let app = spawn_app().await;
+    let owner = app.member("Acme", Role::Owner).await;
+    let admin = app.colleague(&owner, Role::Admin).await;
+    let (status, created) = app
+        .post(
+            "/api/v1/api-keys",
+            &admin.token,
+            json!({ "name": "week", "expires_in_days": 7 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{created}");
+    assert_eq!(created["api_key"]["expires_at"], START + 7 * 86_400_000);
+    let key = created["key"].as_str().unwrap().to_string();
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK);
+
+    let (_, me) = app.get("/api/v1/me", &admin.token).await;
+    let id = me["user"]["id"].as_i64().unwrap();
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &owner.token,
+        json!({ "disabled": true }),
+    )
+    .await;
+    assert_eq!(
+        app.get("/api/v1/me", &key).await.0,
+        StatusCode::UNAUTHORIZED,
+        "its creator is disabled"
+    );
+    app.patch(
+        &format!("/api/v1/users/{id}"),
+        &owner.token,
+        json!({ "disabled": false }),
+    )
+    .await;
+    assert_eq!(app.get("/api/v1/me", &key).await.0, StatusCode::OK);
+    let (status, body) = app
+        .post(
+            "/api/v1/api-keys",
+            &owner.token,
+            json!({ "name": "never", "expires_in_days": 0 }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    app.clock.advance(7 * 86_400_000);
+    assert_eq!(
+        app.get("/api/v1/me", &key).await.0,
+        StatusCode::UNAUTHORIZED,
+        "it expired"
+    );
+}
