@@ -45,8 +45,9 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => {
  * password and process. */
 function startOutdial(start) {
   const dir = mkdtempSync(join(tmpdir(), 'outdial-e2e-'));
+  const { OUTDIAL_E2E_PIDFILE: _pidfile, ...inherited } = process.env;
   const env = {
-    ...process.env,
+    ...inherited,
     // Calls play 4x faster than life; every callee is a person (so the agent's call is
     // certain) who presses 1, 2 or nothing; agents' phones let the whisper run so the
     // console's Accept is what connects them.
@@ -268,12 +269,15 @@ try {
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page updated in place');
     const progress = await api('GET', `/api/v1/campaigns/${campaignId}/progress`);
     assert.equal(progress.callsMade, 6);
-    // 02:00 in Berlin: the German number is outside its hours (08:00–21:00 built in) and waits.
-    await page.locator('#waiting', { hasText: "outside the called person's hours (Europe/Berlin)" }).waitFor();
+    await shot(page, '06-campaign-live');
+    // 02:00 in Berlin: the German number is outside its hours (08:00–21:00 built in) and waits;
+    // its page says why.
     const berlin = (await api('GET', `/api/v1/leads?campaign_id=${campaignId}&q=Berg`)).items[0];
     assert.equal(berlin.status, 'new');
     assert.equal(berlin.attempts, 0);
-    await shot(page, '06-campaign-live');
+    await page.goto(`${base}/#/leads/${berlin.id}`);
+    await page.getByText("outside the called person's hours (Europe/Berlin)").waitFor();
+    await shot(page, '06b-lead-waiting-for-berlin');
   });
 
   let leadId;
@@ -485,7 +489,11 @@ try {
       await p.waitForTimeout(300);
       const over = await overflow();
       await shot(p, name);
-      assert.ok(over <= 1, `${hash} is ${over}px wider than the phone`);
+      const offenders = over <= 1 ? [] : await p.evaluate((w) => [...document.querySelectorAll('main *')]
+        .filter((e) => e.getBoundingClientRect().right > w + 1)
+        .map((e) => `${e.tagName.toLowerCase()}${e.id ? '#' + e.id : ''}${e.className ? '.' + String(e.className).split(' ').join('.') : ''} (${Math.round(e.getBoundingClientRect().right)}px)`)
+        .slice(0, 8), PHONE_WIDTH);
+      assert.ok(over <= 1, `${hash} is ${over}px wider than the phone: ${offenders.join(', ')}`);
     }
     // The check can fail: a deliberately wide element is caught.
     await p.evaluate(() => { const d = document.createElement('div'); d.id = 'too-wide'; d.style.width = '600px'; d.textContent = 'wide'; document.querySelector('main').append(d); });

@@ -15,6 +15,7 @@ pub mod lead;
 pub mod pacing;
 pub mod phone;
 pub mod role;
+pub mod text;
 pub mod transfer;
 
 pub use country::Country;

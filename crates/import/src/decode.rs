@@ -34,6 +34,11 @@ pub fn sniff(reader: &mut impl Read) -> Result<Sniffed, ImportError> {
             "this is a PDF, not a CSV file; export the list as CSV".into(),
         ));
     }
+    if sample.starts_with(&[0xFF, 0xFE, 0, 0]) || sample.starts_with(&[0, 0, 0xFE, 0xFF]) {
+        return Err(ImportError::NotCsv(
+            "this file is UTF-32 text, which Outdial does not read; save it as CSV UTF-8 and upload that".into(),
+        ));
+    }
     let (encoding, bom_len) = if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
         (UTF_8, 3)
     } else if sample.starts_with(&[0xFF, 0xFE]) {

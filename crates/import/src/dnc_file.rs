@@ -7,7 +7,7 @@ use outdial_domain::{Country, TenantId};
 use outdial_storage::Store;
 use outdial_storage::dnc::{self, Origin};
 use serde::Serialize;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Seek, SeekFrom};
 
 /// What a do-not-call file import did.
 #[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
@@ -33,27 +33,51 @@ pub struct RejectedLine {
     pub reason: String,
 }
 
-/// Adds every number in `reader` to `tenant`'s list, all or nothing.
+/// Adds every number in `file` to `tenant`'s list, all or nothing. The file is read like a lead
+/// list (see [`crate::decode::sniff`]): binary files, PDFs, workbooks and UTF-32 are refused, and
+/// UTF-16 or Windows-1252 text is decoded.
 pub async fn import_dnc_file(
     store: &Store,
     tenant: TenantId,
-    reader: impl Read,
+    mut file: impl Read + Seek,
     country: Country,
     origin: &Origin<'_>,
     now: i64,
 ) -> Result<DncImportReport, ImportError> {
+    let sniffed = crate::decode::sniff(&mut file)?;
+    file.seek(SeekFrom::Start(0))?;
+    let text: Box<dyn Read + '_> = if sniffed.encoding == encoding_rs::UTF_8 {
+        let mut r = BufReader::new(file);
+        std::io::copy(
+            &mut (&mut r).take(sniffed.bom_len as u64),
+            &mut std::io::sink(),
+        )?;
+        Box::new(r)
+    } else {
+        Box::new(
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(sniffed.encoding))
+                .build(file),
+        )
+    };
     let mut report = DncImportReport::default();
     let mut phones = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (i, line) in BufReader::new(reader).split(b'\n').enumerate() {
+    for (i, line) in BufReader::new(text).split(b'\n').enumerate() {
         let bytes = line?;
-        if i == 0 && bytes.contains(&0) {
-            return Err(ImportError::NotCsv(
-                "the file contains binary data; upload a text file with one number per line".into(),
-            ));
-        }
         report.lines_read += 1;
         let text = String::from_utf8_lossy(&bytes);
+        if let Some(c) = outdial_domain::text::control_character(&text) {
+            report.rejected.push(RejectedLine {
+                line: i as u64 + 1,
+                reason: format!(
+                    "the line holds the control character U+{:04X}: '{}'",
+                    c as u32,
+                    outdial_domain::text::printable(text.trim())
+                ),
+            });
+            continue;
+        }
         match parse_dnc_line(&text, country) {
             Ok(Some(p)) => {
                 if seen.insert(p.as_u64()) {

@@ -159,6 +159,18 @@ fn parse(
         if header.iter().all(|h| h.trim().is_empty()) {
             continue;
         }
+        if let Some(c) = header
+            .iter()
+            .find_map(|h| outdial_domain::text::control_character(h))
+        {
+            return Err(ImportError::Malformed {
+                line,
+                detail: format!(
+                    "the header holds the control character U+{:04X}; is this a text file?",
+                    c as u32
+                ),
+            });
+        }
         break ColumnMap::from_headers(&header)?;
     };
 
@@ -184,10 +196,10 @@ fn parse(
         if fields.iter().all(|f| f.trim().is_empty()) {
             continue; // A row with no values at all is a blank line.
         }
-        let raw = raw_text(&fields, sniffed.delimiter);
-        let phone_cell = map
-            .get(&fields, outdial_domain::import::Field::Phone)
-            .to_string();
+        // Kept as read, but never with a character the database refuses (NUL).
+        let raw = outdial_domain::text::printable(&raw_text(&fields, sniffed.delimiter));
+        let phone_cell =
+            outdial_domain::text::printable(map.get(&fields, outdial_domain::import::Field::Phone));
         let reject = |r: RowRejection, raw: String, phone: String| {
             Row::Rejected(Rejection {
                 line: line as i64,

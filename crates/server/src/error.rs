@@ -65,6 +65,39 @@ impl AppError {
         }
     }
 
+    /// A 422 about a part of the body read on its own, its fields named from the whole body's
+    /// root (`mode` under `settings` becomes `settings.mode`); other errors pass unchanged.
+    pub fn under(self, prefix: &str) -> AppError {
+        match self {
+            AppError::Validation { details, .. } => {
+                let mut items = details.as_array().cloned().unwrap_or_default();
+                for item in &mut items {
+                    let field = match item["field"].as_str() {
+                        Some(f) if !f.is_empty() => format!("{prefix}.{f}"),
+                        _ => prefix.to_string(),
+                    };
+                    item["field"] = json!(field);
+                }
+                let message = items
+                    .iter()
+                    .map(|i| {
+                        format!(
+                            "{}: {}",
+                            i["field"].as_str().unwrap_or(prefix),
+                            i["message"].as_str().unwrap_or_default()
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join("; ");
+                AppError::Validation {
+                    message,
+                    details: serde_json::Value::Array(items),
+                }
+            }
+            other => other,
+        }
+    }
+
     fn status_and_code(&self) -> (StatusCode, &'static str) {
         match self {
             AppError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),

@@ -63,6 +63,17 @@ pub fn parse_row(
     row: &[&str],
     default_country: Country,
 ) -> Result<NewLead, RowRejection> {
+    if let Some((i, c)) = row
+        .iter()
+        .enumerate()
+        .find_map(|(i, cell)| crate::text::control_character(cell).map(|c| (i, c)))
+    {
+        return Err(field_error(format!(
+            "column {} holds the control character U+{:04X}, which has no place in a lead; remove it",
+            i + 1,
+            c as u32
+        )));
+    }
     let country_cell = map.get(row, Field::Country);
     let country = if country_cell.is_empty() {
         default_country

@@ -414,7 +414,7 @@ async fn dnc_files_accept_both_registry_formats_and_report_bad_lines() {
     let report = import_dnc_file(
         &s.db.store,
         s.campaign.tenant_id,
-        &file[..],
+        std::io::Cursor::new(&file[..]),
         Country::US,
         &ORIGIN,
         NOW,
@@ -429,7 +429,7 @@ async fn dnc_files_accept_both_registry_formats_and_report_bad_lines() {
     let again = import_dnc_file(
         &s.db.store,
         s.campaign.tenant_id,
-        &b"8134893222\n"[..],
+        std::io::Cursor::new(&b"8134893222\n"[..]),
         Country::US,
         &ORIGIN,
         NOW,
@@ -437,4 +437,129 @@ async fn dnc_files_accept_both_registry_formats_and_report_bad_lines() {
     .await
     .unwrap();
     assert_eq!((again.added, again.already_listed), (0, 1));
+}
+
+#[tokio::test]
+async fn dnc_files_that_are_not_text_are_refused_and_add_nothing() {
+    let s = setup().await;
+    let junk: Vec<u8> = (0..4096u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
+        .collect();
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "8134893222\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    for (what, file) in [
+        (
+            "a PDF",
+            b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n8134893222\n".to_vec(),
+        ),
+        ("binary junk", junk),
+        ("UTF-32", utf32),
+    ] {
+        let err = import_dnc_file(
+            &s.db.store,
+            s.campaign.tenant_id,
+            std::io::Cursor::new(file),
+            Country::US,
+            &ORIGIN,
+            NOW,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, ImportError::NotCsv(_)), "{what}: {err:?}");
+    }
+    let listed = outdial_storage::dnc::listed_among(
+        &mut *s.db.store.conn().await.unwrap(),
+        s.campaign.tenant_id,
+        &["+18134893222"],
+    )
+    .await
+    .unwrap();
+    assert!(listed.is_empty(), "nothing was listed");
+}
+
+#[tokio::test]
+async fn dnc_files_in_utf16_are_read_and_lines_with_control_characters_are_reported() {
+    let s = setup().await;
+    let utf16: Vec<u8> = [0xFF, 0xFE]
+        .into_iter()
+        .chain(
+            "phone\n8134893222\n"
+                .encode_utf16()
+                .flat_map(|u| u.to_le_bytes()),
+        )
+        .collect();
+    let report = import_dnc_file(
+        &s.db.store,
+        s.campaign.tenant_id,
+        std::io::Cursor::new(utf16),
+        Country::US,
+        &ORIGIN,
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.added, 1);
+    let report = import_dnc_file(
+        &s.db.store,
+        s.campaign.tenant_id,
+        std::io::Cursor::new(&b"8134893223\n813489\x1b3224\n"[..]),
+        Country::US,
+        &ORIGIN,
+        NOW,
+    )
+    .await
+    .unwrap();
+    assert_eq!(report.added, 1);
+    assert_eq!(report.rejected.len(), 1);
+    assert!(
+        report.rejected[0].reason.contains("U+001B"),
+        "{:?}",
+        report.rejected
+    );
+}
+
+#[tokio::test]
+async fn a_lead_row_with_a_nul_is_rejected_and_kept_readable_and_utf32_is_refused() {
+    let s = setup().await;
+    let report = s
+        .import(b"first_name,phone\nAda,8134893222\nNu\x00l,8134893223\n")
+        .await;
+    // A NUL in the sample is taken for a binary file.
+    assert!(matches!(report, Err(ImportError::NotCsv(_))), "{report:?}");
+    let mut big = b"first_name,phone\n".to_vec();
+    for i in 0..5000 {
+        big.extend_from_slice(format!("Lead{i},81348{:05}\n", 10000 + i).as_bytes());
+    }
+    big.extend_from_slice(b"Nu\x00l,8134893223\n");
+    let report = s.import(&big).await.unwrap();
+    assert_eq!(report.counts.imported, 5000);
+    let rejected: Vec<_> = report
+        .rejected_rows
+        .iter()
+        .filter(|r| r.reason.contains("U+0000"))
+        .collect();
+    assert_eq!(rejected.len(), 1, "{:?}", report.rejected_rows);
+    assert!(
+        rejected[0].raw.contains('\u{FFFD}'),
+        "kept without the NUL: {:?}",
+        rejected[0].raw
+    );
+    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(
+            "first_name,phone\nAda,8134893222\n"
+                .chars()
+                .flat_map(|c| (c as u32).to_le_bytes()),
+        )
+        .collect();
+    assert!(matches!(
+        s.import(&utf32).await,
+        Err(ImportError::NotCsv(_))
+    ));
 }

@@ -113,6 +113,7 @@ async fn register(
 /// A requested agent status.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = AgentStatusChange)]
 pub struct StatusChange {
     /// `available` (log in, or end wrap-up early), `paused` or `offline` (log out).
     pub status: AgentStatus,

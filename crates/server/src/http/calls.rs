@@ -29,6 +29,7 @@ pub fn router() -> Router<AppState> {
 
 /// Filters and paging for the call log.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallQuery {
     /// Only this campaign.
     pub campaign_id: Option<i64>,

@@ -49,8 +49,24 @@ pub struct CreateCampaign {
     #[serde(rename = "type", default)]
     pub campaign_type: CampaignType,
     /// Settings; anything left out takes its default.
-    #[serde(default)]
+    #[serde(default, deserialize_with = "settings_object")]
     pub settings: CampaignSettings,
+}
+
+/// Campaign settings from a JSON object only: serde would also read a struct from a list
+/// (`"settings": []` gave every default).
+fn settings_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<CampaignSettings, D::Error> {
+    struct Settings;
+    impl<'de> serde::de::Visitor<'de> for Settings {
+        type Value = CampaignSettings;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of settings")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+            CampaignSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))
+        }
+    }
+    d.deserialize_map(Settings)
 }
 
 /// Changes to a campaign. `settings` is merged into the current settings (JSON merge patch:
@@ -71,6 +87,7 @@ pub struct UpdateCampaign {
 /// A requested status.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CampaignStatusChange)]
 pub struct StatusChange {
     /// The status to move to.
     pub status: CampaignStatus,
@@ -88,6 +105,7 @@ pub struct CampaignDetail {
 
 /// Filters for listing campaigns.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CampaignQuery {
     /// Only campaigns in this status.
     pub status: Option<CampaignStatus>,
@@ -232,10 +250,7 @@ async fn update(
                 .map_err(|e| AppError::Internal(e.into()))?;
             merge(&mut value, patch);
             let settings: CampaignSettings =
-                serde_path_to_error::deserialize(value).map_err(|e| {
-                    let field = format!("settings.{}", e.path());
-                    AppError::invalid(&field, e.into_inner().to_string())
-                })?;
+                crate::http::fields::parse(value).map_err(|e| e.under("settings"))?;
             check(&settings)?;
             settings
         }

@@ -23,6 +23,7 @@ pub fn router() -> Router<AppState> {
 
 /// Whose day, and of what.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DashboardQuery {
     /// IANA time zone the day and hours are counted in (default `UTC`), e.g. `America/New_York`.
     pub tz: Option<String>,

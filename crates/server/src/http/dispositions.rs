@@ -57,6 +57,7 @@ async fn read(
 /// What the agent records about a call.
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = DispositionRecord)]
 pub struct Disposition {
     /// How the call went.
     pub disposition: AgentDisposition,

@@ -63,6 +63,7 @@ pub struct Check {
 
 /// Paging and search.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DncQuery {
     /// Numbers containing these digits.
     pub q: Option<String>,
@@ -85,6 +86,7 @@ pub struct DncPage {
 
 /// Options of a file import.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DncImportQuery {
     /// Country of numbers written without `+` (default US).
     pub country: Option<String>,

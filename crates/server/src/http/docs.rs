@@ -26,6 +26,9 @@ use utoipa_swagger_ui::SwaggerUi;
         super::calls::list, super::calls::read, super::calls::export, super::calls::create, super::calls::call_lead, super::recordings::recording, super::dashboard::dashboard,
         super::carrier::read, super::carrier::update, super::carrier::remove, super::carrier::numbers,
         super::health::healthz, super::health::readyz, super::health::metrics_text,
+        super::twilio::voice, super::twilio::gather, super::twilio::voicemail, super::twilio::amd, super::twilio::status, super::twilio::recording,
+        super::twilio_transfer::agent_voice, super::twilio_transfer::agent_accept, super::twilio_transfer::agent_pass, super::twilio_transfer::agent_told,
+        super::twilio_transfer::agent_status, super::twilio_transfer::conference, super::twilio_transfer::safe_harbour, super::twilio_transfer::fallback,
     ),
     modifiers(&BearerAuth),
     tags(
@@ -39,6 +42,8 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "calls", description = "Placing calls and the call log"),
         (name = "agents", description = "People who take the calls, their status and groups"),
         (name = "settings", description = "Your Twilio account"),
+        (name = "twilio-webhooks", description = "What Twilio calls while a call runs. Not for clients: every request must carry Twilio's signature (X-Twilio-Signature) of its URL and form with the tenant's Auth Token; anything else is refused with 403."),
+        (name = "operations", description = "Health, readiness and metrics"),
     )
 )]
 pub struct ApiDoc;

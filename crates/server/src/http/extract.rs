@@ -1,46 +1,67 @@
 //! Request extractors whose failures answer in the API's error format, naming what to fix.
 
 use crate::error::AppError;
+use crate::http::fields;
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 
-/// A JSON body. Type errors become 422 with the field path; a missing content type, 415.
+/// A URL path with its %-escapes decoded (bytes that are not UTF-8 replaced).
+fn percent_decoded(path: &str) -> String {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(b) = u8::from_str_radix(&path[i + 1..i + 3], 16)
+        {
+            out.push(b);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// A JSON body. Every wrong field is named at once in one 422, in words (never a parser's line
+/// and column); a string holding a control character (NUL and the like) is refused here, at the
+/// boundary, the same on every database; a missing content type is a 415.
 pub struct ApiJson<T>(pub T);
 
 impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        match Json::<T>::from_request(req, state).await {
-            Ok(Json(value)) => Ok(ApiJson(value)),
-            Err(JsonRejection::JsonDataError(e)) => {
-                let text = e.body_text();
-                let message = text
-                    .trim_start_matches(
-                        "Failed to deserialize the JSON body into the target type: ",
-                    )
-                    .to_string();
-                // serde's message is "path: problem"; the details name the field once.
-                let (field, problem) = match message.split_once(": ") {
-                    Some((f, p)) if !f.contains(' ') => (Some(f.to_string()), p.to_string()),
-                    _ => (None, message.clone()),
-                };
-                Err(AppError::Validation {
-                    details: serde_json::json!([{ "field": field, "message": problem }]),
-                    message,
-                })
+        let value = match Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(Json(value)) => value,
+            Err(JsonRejection::MissingJsonContentType(_)) => {
+                return Err(AppError::UnsupportedMediaType(
+                    "send the body as JSON with 'Content-Type: application/json'".into(),
+                ));
             }
-            Err(JsonRejection::MissingJsonContentType(_)) => Err(AppError::UnsupportedMediaType(
-                "send the body as JSON with 'Content-Type: application/json'".into(),
-            )),
-            Err(other) => Err(AppError::BadRequest(format!(
-                "the body is not valid JSON: {}",
-                other.body_text()
-            ))),
-        }
+            Err(JsonRejection::JsonSyntaxError(e)) => {
+                let text = e.body_text();
+                let text = text
+                    .trim_start_matches("Failed to parse the request body as JSON: ")
+                    .trim_start_matches("Failed to parse the request body as JSON");
+                return Err(AppError::BadRequest(format!(
+                    "the body is not valid JSON: {}",
+                    fields::without_position(text)
+                )));
+            }
+            Err(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "the body could not be read: {}",
+                    fields::without_position(&other.body_text())
+                )));
+            }
+        };
+        fields::parse(value).map(ApiJson)
     }
 }
 
@@ -51,6 +72,12 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let raw = parts.uri.query().unwrap_or_default();
+        for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+            if let Some(c) = fields::control_character(&value) {
+                return Err(AppError::invalid(&name, fields::control_message(c)));
+            }
+        }
         Query::<T>::from_request_parts(parts, state)
             .await
             .map(|Query(v)| ApiQuery(v))
@@ -70,6 +97,10 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let decoded = percent_decoded(parts.uri.path());
+        if let Some(c) = fields::control_character(&decoded) {
+            return Err(AppError::invalid("path", fields::control_message(c)));
+        }
         Path::<T>::from_request_parts(parts, state)
             .await
             .map(|Path(v)| ApiPath(v))

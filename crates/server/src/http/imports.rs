@@ -36,6 +36,7 @@ pub fn router() -> Router<AppState> {
 
 /// Options of an upload.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UploadQuery {
     /// The file's name, for raw (non-multipart) uploads.
     pub filename: Option<String>,
@@ -132,6 +133,7 @@ async fn upload(
 
 /// Filters for listing imports.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ImportQuery {
     /// Only imports into this campaign.
     pub campaign_id: Option<i64>,
@@ -172,6 +174,7 @@ async fn read(
 
 /// Paging through rejected rows.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RejectionQuery {
     /// Rows after this line (the previous page's `next_cursor`).
     pub cursor: Option<i64>,

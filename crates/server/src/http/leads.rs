@@ -27,6 +27,7 @@ pub fn router() -> Router<AppState> {
 
 /// Filters and paging for the lead list.
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct LeadQuery {
     /// Only this campaign.
     pub campaign_id: Option<i64>,

@@ -13,6 +13,7 @@ mod dispositions;
 mod dnc;
 pub mod docs;
 pub mod extract;
+pub(crate) mod fields;
 mod health;
 mod imports;
 mod leads;

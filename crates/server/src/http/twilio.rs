@@ -48,9 +48,18 @@ pub(crate) struct Verified {
     pub(crate) call_id: i64,
     pub(crate) form: Vec<(String, String)>,
     pub(crate) account: Account,
+    /// The URL's query, signed with the rest: read by [`Verified::query`] only after the check.
+    query: String,
 }
 
 impl Verified {
+    /// The URL's query parameters as `T`, read after the signature check (a forged request
+    /// with a broken query is refused as forged, never told what is missing).
+    pub(crate) fn query<T: serde::de::DeserializeOwned>(&self) -> Result<T, Refusal> {
+        serde_urlencoded::from_str(&self.query)
+            .map_err(|e| Refusal::BadRequest(format!("bad query parameter: {e}")))
+    }
+
     /// The call the webhook is about; 404 when it no longer exists.
     pub(crate) async fn call(&self, state: &AppState) -> Result<Call, Refusal> {
         let mut conn = state.store.conn().await.map_err(AppError::from)?;
@@ -156,6 +165,7 @@ async fn verify(
         call_id,
         form,
         account,
+        query: uri.query().unwrap_or_default().to_string(),
     })
 }
 
@@ -196,7 +206,8 @@ pub(crate) async fn context(
 
 /// The voice URL: the call was answered. A person hears the message and the menu; a machine
 /// detected synchronously gets the voicemail message.
-async fn voice(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/voice", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn voice(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     events::apply_status(
@@ -266,7 +277,11 @@ async fn machine_answer(
 }
 
 /// The menu's answer: 1 connects onwards, 2 adds the number to the do-not-call list at once.
-async fn gather(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/gather", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn gather(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     let call = v.call(&state).await?;
@@ -354,7 +369,11 @@ pub(crate) async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(
 }
 
 /// Where a call is redirected once a machine's greeting is over: the voicemail message.
-async fn voicemail(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/voicemail", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn voicemail(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let now = state.clock.now_ms();
     let call = v.call(&state).await?;
     let Ok((campaign, lead)) = context(&state, &call).await else {
@@ -367,7 +386,8 @@ async fn voicemail(State(state): State<AppState>, v: Verified) -> Result<Respons
 
 /// The asynchronous answering-machine result. For a machine whose greeting is over the call is
 /// redirected to the voicemail message (or hung up, if the campaign leaves none).
-async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/amd", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 204, description = "Nothing to change"), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
     let result = AmdResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     let Some(call) = events::apply_detection(
@@ -426,7 +446,11 @@ async fn amd(State(state): State<AppState>, v: Verified) -> Result<Response, Ref
 }
 
 /// A call-progress event: applied in sequence, repeats ignored, never backwards.
-async fn status(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/status", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 204, description = "Applied"), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn status(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let ended = event.status.is_final();
     let applied = state
@@ -444,7 +468,11 @@ async fn status(State(state): State<AppState>, v: Verified) -> Result<Response, 
 }
 
 /// A recording is ready.
-async fn recording(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/recording", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 204, description = "Applied"), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn recording(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let event = RecordingEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     events::apply_recording(
         &state.store,

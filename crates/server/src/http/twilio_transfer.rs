@@ -8,7 +8,7 @@ use crate::state::AppState;
 use crate::telephony::{events, flows as call_flows};
 use crate::transfer::flows::{self, AgentNotice};
 use axum::Router;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -37,21 +37,23 @@ struct LegRef {
 }
 
 /// The agent answered: the whisper.
-async fn agent_voice(
+#[utoipa::path(post, path = "/twilio/agent/voice", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("leg" = i64, Query, description = "The agent leg"), ("why" = Option<String>, Query, description = "Why the agent is told (`caller_hung_up`, `too_late`)"), ("console" = Option<u8>, Query, description = "1 when the agent accepted in the console"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn agent_voice(
     State(state): State<AppState>,
-    Query(r): Query<LegRef>,
     v: Verified,
 ) -> Result<Response, Refusal> {
+    let r: LegRef = v.query()?;
     let doc = state.transfers.agent_answered(v.tenant, r.leg).await?;
     Ok(twiml_response(doc))
 }
 
 /// The agent pressed a key during the whisper (or accepted in the console).
-async fn agent_accept(
+#[utoipa::path(post, path = "/twilio/agent/accept", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("leg" = i64, Query, description = "The agent leg"), ("why" = Option<String>, Query, description = "Why the agent is told (`caller_hung_up`, `too_late`)"), ("console" = Option<u8>, Query, description = "1 when the agent accepted in the console"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn agent_accept(
     State(state): State<AppState>,
-    Query(r): Query<LegRef>,
     v: Verified,
 ) -> Result<Response, Refusal> {
+    let r: LegRef = v.query()?;
     let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     if input.digits.is_none() && r.console != Some(1) {
         return Ok(twiml_response(
@@ -64,22 +66,24 @@ async fn agent_accept(
 }
 
 /// The whisper ended without a key.
-async fn agent_pass(
+#[utoipa::path(post, path = "/twilio/agent/pass", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("leg" = i64, Query, description = "The agent leg"), ("why" = Option<String>, Query, description = "Why the agent is told (`caller_hung_up`, `too_late`)"), ("console" = Option<u8>, Query, description = "1 when the agent accepted in the console"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn agent_pass(
     State(state): State<AppState>,
-    Query(r): Query<LegRef>,
     v: Verified,
 ) -> Result<Response, Refusal> {
+    let r: LegRef = v.query()?;
     Ok(twiml_response(
         state.transfers.agent_passed(v.tenant, r.leg).await?,
     ))
 }
 
 /// The agent is told why the call they were hearing about is gone.
-async fn agent_told(
+#[utoipa::path(post, path = "/twilio/agent/told", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("leg" = i64, Query, description = "The agent leg"), ("why" = Option<String>, Query, description = "Why the agent is told (`caller_hung_up`, `too_late`)"), ("console" = Option<u8>, Query, description = "1 when the agent accepted in the console"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn agent_told(
     State(state): State<AppState>,
-    Query(r): Query<LegRef>,
     v: Verified,
 ) -> Result<Response, Refusal> {
+    let r: LegRef = v.query()?;
     let call = v.call(&state).await?;
     let Ok((campaign, _)) = context(&state, &call).await else {
         return Ok(twiml_response(call_flows::hang_up()));
@@ -92,11 +96,12 @@ async fn agent_told(
 }
 
 /// A status event of the agent's leg.
-async fn agent_status(
+#[utoipa::path(post, path = "/twilio/agent/status", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("leg" = i64, Query, description = "The agent leg"), ("why" = Option<String>, Query, description = "Why the agent is told (`caller_hung_up`, `too_late`)"), ("console" = Option<u8>, Query, description = "1 when the agent accepted in the console"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 204, description = "Applied"), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn agent_status(
     State(state): State<AppState>,
-    Query(r): Query<LegRef>,
     v: Verified,
 ) -> Result<Response, Refusal> {
+    let r: LegRef = v.query()?;
     let event = CallEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     state
         .transfers
@@ -106,7 +111,11 @@ async fn agent_status(
 }
 
 /// A conference event: kept in the caller's call timeline.
-async fn conference(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/conference", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 204, description = "Applied"), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn conference(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let event = ConferenceEvent::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     // The call must be the signing tenant's own.
     v.call(&state).await?;
@@ -126,7 +135,11 @@ async fn conference(State(state): State<AppState>, v: Verified) -> Result<Respon
 }
 
 /// No agent within 2 s: the safe-harbour message; a 2 pressed during it opts the number out.
-async fn safe_harbour(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/safe-harbour", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn safe_harbour(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let call = v.call(&state).await?;
     let Ok((campaign, _)) = context(&state, &call).await else {
         return Ok(twiml_response(call_flows::hang_up()));
@@ -157,7 +170,11 @@ async fn safe_harbour(State(state): State<AppState>, v: Verified) -> Result<Resp
 }
 
 /// Nobody took the call within the wait limit: the campaign's fallback.
-async fn fallback(State(state): State<AppState>, v: Verified) -> Result<Response, Refusal> {
+#[utoipa::path(post, path = "/twilio/fallback", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn fallback(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
     let call = v.call(&state).await?;
     let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(call_flows::hang_up()));

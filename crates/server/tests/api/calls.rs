@@ -547,6 +547,21 @@ async fn forged_unsigned_and_unknown_webhooks_are_refused_and_change_nothing() {
     assert_eq!(r.status(), StatusCode::FORBIDDEN);
     let (_, dnc) = app.get("/api/v1/dnc/%2B18134893225", &owner.token).await;
     assert_eq!(dnc["listed"], false, "a forged press 2 lists nothing");
+    // The agent-leg webhooks check the signature before reading their own query: a forged
+    // request missing `leg` is refused as forged, not told what it lacks.
+    for path in ["voice", "accept", "pass", "told", "status"] {
+        let r = app
+            .client
+            .post(format!(
+                "{}/twilio/agent/{path}?tenant={}&call={id}",
+                app.base, owner.tenant.0
+            ))
+            .form(&[("CallSid", sid.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::FORBIDDEN, "/twilio/agent/{path}");
+    }
 
     let (_, now) = app.get(&format!("/api/v1/calls/{id}"), &owner.token).await;
     assert_ne!(now["status"], "completed");
