@@ -30,7 +30,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::twilio_transfer::agent_voice, super::twilio_transfer::agent_accept, super::twilio_transfer::agent_pass, super::twilio_transfer::agent_told,
         super::twilio_transfer::agent_status, super::twilio_transfer::conference, super::twilio_transfer::safe_harbour, super::twilio_transfer::fallback,
     ),
-    modifiers(&BearerAuth),
+    modifiers(&BearerAuth, &StandardErrors),
     tags(
         (name = "auth", description = "Log in, sign up, who am I"),
         (name = "users", description = "People in your organisation"),
@@ -62,6 +62,105 @@ impl Modify for BearerAuth {
                     .build(),
             ),
         );
+    }
+}
+
+/// The errors every API operation may answer, in the one error format, added where an
+/// operation does not declare them itself: 400 (a malformed request), 401 and 403 (credentials
+/// and roles), 404 (an id in the path that is not the tenant's), 409 (a change the current
+/// state does not allow), 413 and 415 (bodies), 422 (values that are not acceptable), 429 and
+/// 503 (too many attempts, too busy). Generated clients see every status the server sends.
+struct StandardErrors;
+
+impl Modify for StandardErrors {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+        use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        let detail = ObjectBuilder::new()
+            .property("code", ObjectBuilder::new().schema_type(Type::String).description(Some("What went wrong, for programs: `validation_failed`, `not_found`, …")))
+            .required("code")
+            .property("message", ObjectBuilder::new().schema_type(Type::String).description(Some("What went wrong and what to do, for people")))
+            .required("message")
+            .property("details", ObjectBuilder::new().schema_type(utoipa::openapi::schema::SchemaType::AnyValue).description(Some("For 422: the fields, each `{\"field\", \"message\"}`; otherwise null or what the error names (e.g. the next allowed moment)")))
+            .build();
+        components.schemas.insert(
+            "Error".into(),
+            RefOr::T(Schema::Object(
+                ObjectBuilder::new()
+                    .property("error", detail)
+                    .required("error")
+                    .description(Some("Every error answer of the API"))
+                    .build(),
+            )),
+        );
+        let answer = |what: &str| {
+            ResponseBuilder::new()
+                .description(what)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(utoipa::openapi::Ref::from_schema_name("Error")))
+                        .build(),
+                )
+                .build()
+        };
+        for (path, item) in openapi.paths.paths.iter_mut() {
+            if !path.starts_with("/api/v1/") || path == "/api/v1/openapi.json" {
+                continue;
+            }
+            // An id in the path, or "me" (the caller as an agent, who may not be one).
+            let has_path_id = path.contains('{') || path.contains("/me/") || path.ends_with("/me");
+            for op in [
+                item.get.as_mut(),
+                item.put.as_mut(),
+                item.post.as_mut(),
+                item.delete.as_mut(),
+                item.patch.as_mut(),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                let secured = op.security.as_ref().is_some_and(|s| !s.is_empty());
+                let has_body = op.request_body.is_some();
+                let mut add = |code: &str, what: &str| {
+                    op.responses
+                        .responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| RefOr::T(answer(what)));
+                };
+                add(
+                    "400",
+                    "The request is malformed (a body that is not JSON, a bad query parameter)",
+                );
+                add("422", "Values that are not acceptable, each field named");
+                if secured {
+                    add(
+                        "401",
+                        "No credentials, or ones that are wrong, expired or revoked",
+                    );
+                    add(
+                        "403",
+                        "The role does not allow this (or a change without the CSRF token)",
+                    );
+                }
+                if has_path_id {
+                    add("404", "No such record in this tenant");
+                }
+                if has_body {
+                    add("413", "The body is over the limit");
+                    add("415", "The body is not of a type this operation reads");
+                }
+                if op.request_body.is_some() || has_path_id {
+                    add("409", "The change conflicts with the current state");
+                }
+                add("429", "Too many attempts; wait for Retry-After seconds");
+                add(
+                    "503",
+                    "Too busy for this now; try again after Retry-After seconds",
+                );
+            }
+        }
     }
 }
 

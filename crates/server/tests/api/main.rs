@@ -9,6 +9,7 @@ mod dialer;
 mod dnc;
 mod helpers;
 mod imports;
+mod input;
 mod leads;
 mod live;
 mod operations;
