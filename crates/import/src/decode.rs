@@ -70,6 +70,29 @@ pub fn sniff(reader: &mut impl Read) -> Result<Sniffed, ImportError> {
     })
 }
 
+/// `reader` as UTF-8 text: a UTF-8 file past its byte-order mark, anything else decoded from
+/// the sniffed encoding.
+pub fn decoded<'a>(
+    reader: impl Read + 'a,
+    sniffed: Sniffed,
+) -> std::io::Result<Box<dyn Read + 'a>> {
+    if sniffed.encoding == UTF_8 {
+        let mut r = std::io::BufReader::with_capacity(256 * 1024, reader);
+        std::io::copy(
+            &mut (&mut r).take(sniffed.bom_len as u64),
+            &mut std::io::sink(),
+        )?;
+        Ok(Box::new(r))
+    } else {
+        Ok(Box::new(std::io::BufReader::with_capacity(
+            256 * 1024,
+            encoding_rs_io::DecodeReaderBytesBuilder::new()
+                .encoding(Some(sniffed.encoding))
+                .build(reader),
+        )))
+    }
+}
+
 /// Streams the sample and then the rest of the file through a UTF-8 check. `None` when all of
 /// it is UTF-8; otherwise the bytes around the first invalid sequence, for the detector.
 fn first_non_utf8(sample: &[u8], rest: &mut impl Read) -> Result<Option<Vec<u8>>, ImportError> {

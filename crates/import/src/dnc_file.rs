@@ -46,20 +46,7 @@ pub async fn import_dnc_file(
 ) -> Result<DncImportReport, ImportError> {
     let sniffed = crate::decode::sniff(&mut file)?;
     file.seek(SeekFrom::Start(0))?;
-    let text: Box<dyn Read + '_> = if sniffed.encoding == encoding_rs::UTF_8 {
-        let mut r = BufReader::new(file);
-        std::io::copy(
-            &mut (&mut r).take(sniffed.bom_len as u64),
-            &mut std::io::sink(),
-        )?;
-        Box::new(r)
-    } else {
-        Box::new(
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(sniffed.encoding))
-                .build(file),
-        )
-    };
+    let text = crate::decode::decoded(file, sniffed)?;
     let mut report = DncImportReport::default();
     let mut phones = Vec::new();
     let mut seen = std::collections::HashSet::new();

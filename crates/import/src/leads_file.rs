@@ -12,7 +12,7 @@ use outdial_storage::{Store, Tx, dnc, leads};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fs::File;
-use std::io::{BufReader, Read, Seek, SeekFrom};
+use std::io::{Read, Seek, SeekFrom};
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -126,21 +126,7 @@ fn parse(
         inner: file,
         progress,
     };
-    let text: Box<dyn Read> = if sniffed.encoding == encoding_rs::UTF_8 {
-        let mut r = BufReader::with_capacity(256 * 1024, counted);
-        std::io::copy(
-            &mut (&mut r).take(sniffed.bom_len as u64),
-            &mut std::io::sink(),
-        )?;
-        Box::new(r)
-    } else {
-        Box::new(BufReader::with_capacity(
-            256 * 1024,
-            encoding_rs_io::DecodeReaderBytesBuilder::new()
-                .encoding(Some(sniffed.encoding))
-                .build(counted),
-        ))
-    };
+    let text = crate::decode::decoded(counted, sniffed)?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)

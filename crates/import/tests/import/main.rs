@@ -474,7 +474,7 @@ async fn dnc_files_that_are_not_text_are_refused_and_add_nothing() {
         assert!(matches!(err, ImportError::NotCsv(_)), "{what}: {err:?}");
     }
     let listed = outdial_storage::dnc::listed_among(
-        &mut *s.db.store.conn().await.unwrap(),
+        &mut s.db.store.conn().await.unwrap(),
         s.campaign.tenant_id,
         &["+18134893222"],
     )
