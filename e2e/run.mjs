@@ -268,7 +268,7 @@ try {
     }, 90000);
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page updated in place');
     const progress = await api('GET', `/api/v1/campaigns/${campaignId}/progress`);
-    assert.equal(progress.callsMade, 6);
+    assert.equal(progress.calls_made, 6);
     await shot(page, '06-campaign-live');
     // 02:00 in Berlin: the German number is outside its hours (08:00–21:00 built in) and waits;
     // its page says why.
@@ -545,9 +545,9 @@ try {
       await p.locator('#waiting', { hasText: "outside the called person's hours" }).waitFor();
       await shot(p, '27-late-waiting');
       const progress = await lateApi('GET', `/api/v1/campaigns/${c.id}/progress`);
-      assert.equal(progress.callsMade, 0, 'nothing is dialed at 23:30 in New York or 05:30 in Berlin');
+      assert.equal(progress.calls_made, 0, 'nothing is dialed at 23:30 in New York or 05:30 in Berlin');
       // The first lead that may be called is the Berlin one, at 08:00 there (07:00 UTC).
-      assert.equal(progress.nextCallAt, '2026-11-17T07:00:00Z');
+      assert.equal(progress.next_call_at, '2026-11-17T07:00:00Z');
       await p.context().close();
     } finally {
       late.child.kill('SIGKILL');

@@ -382,7 +382,6 @@ pub async fn dispose(
 /// A campaign's transfer figures since `since`: callers put on hold, connected to an agent,
 /// abandoned (safe-harbour message), and sent to the fallback.
 #[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct Figures {
     /// Callers handed to agents.
     pub handed: i64,

@@ -27,7 +27,6 @@ pub fn router() -> Router<AppState> {
 
 /// Where a campaign stands.
 #[derive(Serialize, ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct Progress {
     /// The dialer is calling its leads (status `running`).
     pub is_running: bool,

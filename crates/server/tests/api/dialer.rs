@@ -213,8 +213,8 @@ async fn a_campaign_calls_within_each_callees_hours_skips_do_not_call_and_comple
         p["leads"]["completed"] == 2
     })
     .await;
-    assert_eq!(p["isRunning"], true);
-    assert_eq!(p["totalLeads"], 4);
+    assert_eq!(p["is_running"], true);
+    assert_eq!(p["total_leads"], 4);
     let la = lead(&app, t, los_angeles).await;
     assert_eq!(la["status"], "new", "07:00 in Los Angeles: not yet");
     let eight_in_la = NY_MORNING + HOUR;
@@ -223,17 +223,17 @@ async fn a_campaign_calls_within_each_callees_hours_skips_do_not_call_and_comple
         "rescheduled, not dropped"
     );
     let p = wait_for(&app, t, id, "the reason to wait", |p| {
-        p["waitingReason"].is_string()
+        p["waiting_reason"].is_string()
     })
     .await;
     assert!(
-        p["waitingReason"]
+        p["waiting_reason"]
             .as_str()
             .unwrap()
             .contains("America/Los_Angeles"),
         "{p}"
     );
-    assert_eq!(ms(&p["nextCallAt"]), eight_in_la);
+    assert_eq!(ms(&p["next_call_at"]), eight_in_la);
     assert_eq!(p["remaining"], 1);
     let dnc = lead(&app, t, listed).await;
     assert_eq!(dnc["do_not_call"], true);
@@ -241,12 +241,12 @@ async fn a_campaign_calls_within_each_callees_hours_skips_do_not_call_and_comple
 
     app.clock.advance(HOUR);
     let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
-    assert_eq!(p["isRunning"], false);
-    assert_eq!(p["callsMade"], 3);
-    assert_eq!(p["inFlight"], 0);
+    assert_eq!(p["is_running"], false);
+    assert_eq!(p["calls_made"], 3);
+    assert_eq!(p["in_flight"], 0);
     assert_eq!(p["remaining"], 0);
     assert_eq!(p["outcomes"]["answered"], 3);
-    assert!(p["statusReason"].as_str().unwrap().contains("every lead"));
+    assert!(p["status_reason"].as_str().unwrap().contains("every lead"));
     for (lead_id, phone) in [
         (new_york, "+12124893222"),
         (florida, "+18134893227"),
@@ -287,7 +287,7 @@ async fn busy_numbers_are_retried_after_their_delay_until_their_attempts_run_out
         "not before its delay"
     );
     let p = progress(&app, t, id).await;
-    assert_eq!(ms(&p["nextCallAt"]), NY_MORNING + 10 * MINUTE, "{p}");
+    assert_eq!(ms(&p["next_call_at"]), NY_MORNING + 10 * MINUTE, "{p}");
 
     app.clock.advance(MINUTE);
     let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
@@ -314,7 +314,7 @@ async fn busy_numbers_are_retried_after_their_delay_until_their_attempts_run_out
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     set_status(&app, t, id, "running").await;
-    wait_for(&app, t, id, "the recycled call", |p| p["callsMade"] == 3).await;
+    wait_for(&app, t, id, "the recycled call", |p| p["calls_made"] == 3).await;
 }
 
 #[tokio::test]
@@ -337,20 +337,20 @@ async fn concurrency_and_the_daily_limit_hold() {
     let mut most = 0;
     for _ in 0..400 {
         let p = progress(&app, t, id).await;
-        most = most.max(p["inFlight"].as_i64().unwrap());
-        if p["callsMade"] == 5 && p["inFlight"] == 0 {
+        most = most.max(p["in_flight"].as_i64().unwrap());
+        if p["calls_made"] == 5 && p["in_flight"] == 0 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert_eq!(most, 2, "never more than two calls at once");
     let p = wait_for(&app, t, id, "the daily limit", |p| {
-        p["waitingReason"] == "daily limit reached"
+        p["waiting_reason"] == "daily limit reached"
     })
     .await;
-    assert_eq!(p["callsMade"], 5);
+    assert_eq!(p["calls_made"], 5);
     tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(progress(&app, t, id).await["callsMade"], 5);
+    assert_eq!(progress(&app, t, id).await["calls_made"], 5);
 
     // The next day (past midnight in New York) lifts it.
     app.clock.advance(24 * HOUR);
@@ -358,7 +358,7 @@ async fn concurrency_and_the_daily_limit_hold() {
         p["status"] == "completed"
     })
     .await;
-    assert_eq!(p["callsMade"], 8);
+    assert_eq!(p["calls_made"], 8);
 }
 
 #[tokio::test]
@@ -386,15 +386,15 @@ async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
 
     app.clock.advance(HOUR);
     // The clock stands still: two calls in this second, then the rate holds them back.
-    let p = wait_for(&app, t, id, "the first two calls", |p| p["callsMade"] == 2).await;
+    let p = wait_for(&app, t, id, "the first two calls", |p| p["calls_made"] == 2).await;
     assert_eq!(p["status"], "running");
     tokio::time::sleep(Duration::from_millis(200)).await;
     let p = progress(&app, t, id).await;
-    assert_eq!(p["callsMade"], 2, "{p}");
-    assert_eq!(p["waitingReason"], "calls-per-second limit");
+    assert_eq!(p["calls_made"], 2, "{p}");
+    assert_eq!(p["waiting_reason"], "calls-per-second limit");
     app.clock.advance(1000);
     wait_for(&app, t, id, "the next second's calls", |p| {
-        p["callsMade"] == 4
+        p["calls_made"] == 4
     })
     .await;
 }
@@ -415,13 +415,13 @@ async fn a_campaign_that_may_call_but_has_no_lead_due_says_why_not_blames_the_ra
     add_lead(&app, t, id, "+12124893250").await;
     set_status(&app, t, id, "running").await;
     let p = wait_for(&app, t, id, "the reason to wait", |p| {
-        p["waitingReason"].is_string()
+        p["waiting_reason"].is_string()
     })
     .await;
-    let why = p["waitingReason"].as_str().unwrap();
+    let why = p["waiting_reason"].as_str().unwrap();
     assert!(why.starts_with("outside"), "{p}");
-    assert_eq!(ms(&p["nextCallAt"]), NY_MORNING - 2 * HOUR);
-    assert_eq!(p["callsMade"], 0);
+    assert_eq!(ms(&p["next_call_at"]), NY_MORNING - 2 * HOUR);
+    assert_eq!(p["calls_made"], 0);
 }
 
 #[tokio::test]
@@ -434,13 +434,13 @@ async fn paused_and_stopped_campaigns_place_no_calls() {
     set_status(&app, t, id, "paused").await;
     // Anything placed between the two requests is at most one call.
     tokio::time::sleep(Duration::from_millis(200)).await;
-    let before = progress(&app, t, id).await["callsMade"].as_i64().unwrap();
+    let before = progress(&app, t, id).await["calls_made"].as_i64().unwrap();
     add_lead(&app, t, id, "+12124893223").await;
     tokio::time::sleep(Duration::from_millis(200)).await;
     let p = progress(&app, t, id).await;
-    assert_eq!(p["callsMade"], before);
-    assert_eq!(p["isRunning"], false);
-    assert!(p["waitingReason"].is_null());
+    assert_eq!(p["calls_made"], before);
+    assert_eq!(p["is_running"], false);
+    assert!(p["waiting_reason"].is_null());
     set_status(&app, t, id, "running").await;
     wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
     assert_eq!(calls_to(&app, "+12124893223").await, 1);
@@ -505,7 +505,10 @@ async fn after_a_crash_calls_are_reconciled_with_the_carrier_never_blindly_redia
         p["status"] == "completed"
     })
     .await;
-    assert_eq!(p["callsMade"], 3, "two from before the crash, one new: {p}");
+    assert_eq!(
+        p["calls_made"], 3,
+        "two from before the crash, one new: {p}"
+    );
     // The call the carrier never made ended as never placed; its lead was called afresh, once.
     let (_, call) = app.get(&format!("/api/v1/calls/{lost_call}"), t).await;
     assert_eq!(call["status"], "failed", "{call}");
@@ -554,7 +557,7 @@ async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_sh
     let mut most = 0;
     for _ in 0..600 {
         let p = progress(&app, t, id).await;
-        most = most.max(p["inFlight"].as_i64().unwrap());
+        most = most.max(p["in_flight"].as_i64().unwrap());
         if p["status"] == "completed" {
             break;
         }
@@ -565,7 +568,7 @@ async fn a_second_server_on_one_sqlite_file_is_refused_and_postgres_instances_sh
         "the cap holds across both instances: {most} at once"
     );
     let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
-    assert_eq!(p["callsMade"], 40, "{p}");
+    assert_eq!(p["calls_made"], 40, "{p}");
     let doubles: Vec<(String, i64)> = sqlx::query_as(
         "SELECT to_number, COUNT(*) FROM calls GROUP BY to_number HAVING COUNT(*) > 1",
     )
@@ -898,10 +901,10 @@ async fn agents_drive(pacing: Value) {
     set_status(&app, t, id, "running").await;
     // Nobody logged in: it waits.
     let p = wait_for(&app, t, id, "no agent", |p| {
-        p["waitingReason"] == "no agent free"
+        p["waiting_reason"] == "no agent free"
     })
     .await;
-    assert_eq!(p["callsMade"], 0);
+    assert_eq!(p["calls_made"], 0);
 
     // Two of the three log in: two calls ring at a time, never more.
     for (a, _) in &agents[..2] {
@@ -915,8 +918,8 @@ async fn agents_drive(pacing: Value) {
     let mut most = 0;
     for _ in 0..120 {
         let p = progress(&app, t, id).await;
-        most = most.max(p["inFlight"].as_i64().unwrap());
-        if p["callsMade"].as_i64().unwrap() >= 4 {
+        most = most.max(p["in_flight"].as_i64().unwrap());
+        if p["calls_made"].as_i64().unwrap() >= 4 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
@@ -932,12 +935,12 @@ async fn agents_drive(pacing: Value) {
         )
         .await;
     }
-    let p = wait_for(&app, t, id, "the calls to end", |p| p["inFlight"] == 0).await;
-    let made = p["callsMade"].as_i64().unwrap();
+    let p = wait_for(&app, t, id, "the calls to end", |p| p["in_flight"] == 0).await;
+    let made = p["calls_made"].as_i64().unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
     let p = progress(&app, t, id).await;
-    assert_eq!(p["callsMade"], made, "{p}");
-    assert_eq!(p["waitingReason"], "no agent free");
+    assert_eq!(p["calls_made"], made, "{p}");
+    assert_eq!(p["waiting_reason"], "no agent free");
 }
 
 #[tokio::test]
@@ -947,12 +950,12 @@ async fn a_campaign_started_before_its_list_waits_for_leads() {
     let id = campaign(&app, t, json!({})).await;
     set_status(&app, t, id, "running").await;
     let p = wait_for(&app, t, id, "the reason", |p| {
-        p["waitingReason"].is_string()
+        p["waiting_reason"].is_string()
     })
     .await;
     assert_eq!(p["status"], "running", "not completed: it never had a lead");
     assert!(
-        p["waitingReason"]
+        p["waiting_reason"]
             .as_str()
             .unwrap()
             .contains("no leads yet")

@@ -293,7 +293,7 @@ async fn an_answered_call_is_bridged_to_the_agent_who_accepts_and_the_dispositio
     assert_eq!(code, StatusCode::OK, "the number is on the list");
     let p = progress(&app, t, id).await;
     assert_eq!(p["transfers"]["connected"], 1, "{p}");
-    assert_eq!(p["abandonPercent"], 0.0);
+    assert_eq!(p["abandon_percent"], 0.0);
 }
 
 #[tokio::test]
@@ -432,7 +432,7 @@ async fn with_no_agent_within_two_seconds_the_safe_harbour_message_plays_and_cou
         (p["transfers"]["abandoned"] == 2).then_some(p)
     })
     .await;
-    assert_eq!(p["abandonPercent"], 100.0, "{p}");
+    assert_eq!(p["abandon_percent"], 100.0, "{p}");
     for c in calls_of(&app, t, id).await {
         let call_id = c["id"].as_i64().unwrap();
         let (_, detail) = eventually("the message to play and the call to end", || async {

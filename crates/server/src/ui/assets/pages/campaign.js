@@ -35,20 +35,20 @@ export async function render(main, { args, can }) {
       h('div', { class: 'bar' }, h('h1', {}, c.name), badge(c.status), buttons,
         can.manage ? h('a', { class: 'button', href: `#/campaigns/${id}/edit` }, 'Edit') : null,
         can.manage ? h('a', { class: 'button', href: `#/leads/upload?campaign=${id}` }, 'Upload leads') : null),
-      p.statusReason ? notice('info', p.statusReason) : null,
-      p.isRunning && p.waitingReason ? h('div', { class: 'alert info', id: 'waiting' }, `Waiting: ${p.waitingReason}` + (p.nextCallAt ? ` — next call expected ${when(p.nextCallAt)}` : '')) : null);
+      p.status_reason ? notice('info', p.status_reason) : null,
+      p.is_running && p.waiting_reason ? h('div', { class: 'alert info', id: 'waiting' }, `Waiting: ${p.waiting_reason}` + (p.next_call_at ? ` — next call expected ${when(p.next_call_at)}` : '')) : null);
     const t = p.transfers;
     mount(figures,
       h('div', { class: 'grid', id: 'progress' },
-        stat('Leads', p.totalLeads), stat('Still to call', p.remaining), stat('Calls made', p.callsMade, 'calls-made'), stat('In progress', p.inFlight),
-        stat('Do-not-call', p.doNotCall), stat('Abandoned (30 days)', `${p.abandonPercent}%`)),
+        stat('Leads', p.total_leads), stat('Still to call', p.remaining), stat('Calls made', p.calls_made, 'calls-made'), stat('In progress', p.in_flight),
+        stat('Do-not-call', p.do_not_call), stat('Abandoned (30 days)', `${p.abandon_percent}%`)),
       h('div', { class: 'grid two' },
         h('div', { class: 'panel' }, breakdown('Outcomes', p.outcomes, 'No finished calls yet.')),
         h('div', { class: 'panel' }, breakdown('Leads by status', p.leads, 'No leads yet.')),
         h('div', { class: 'panel' }, h('h2', {}, 'Handed to agents (30 days)'), h('dl', { class: 'facts' },
           h('dt', {}, 'Handed'), h('dd', {}, t.handed), h('dt', {}, 'Connected'), h('dd', {}, t.connected),
           h('dt', {}, 'Abandoned'), h('dd', {}, t.abandoned), h('dt', {}, 'Fallback'), h('dd', {}, t.fallback),
-          h('dt', {}, 'Caller hung up'), h('dd', {}, t.callerHungUp))),
+          h('dt', {}, 'Caller hung up'), h('dd', {}, t.caller_hung_up))),
         h('div', { class: 'panel' }, h('h2', {}, 'Settings'), h('dl', { class: 'facts' },
           h('dt', {}, 'Pacing'), h('dd', {}, c.settings.pacing.mode.replace(/_/g, ' ')),
           h('dt', {}, 'Hours'), h('dd', {}, `${c.settings.calling_window.start}–${c.settings.calling_window.end} ${c.settings.calling_window.days.join(' ')}`),
@@ -61,7 +61,7 @@ export async function render(main, { args, can }) {
         ['Call', (x) => h('a', { href: `#/calls/${x.id}` }, `#${x.id}`)],
         ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)],
         ['Talk', (x) => duration(x.talk_seconds), { optional: true }], ['Placed', (x) => when(x.created_at), { optional: true }],
-      ], recent.items, h('p', { class: 'muted' }, p.totalLeads ? 'No calls yet: start the campaign to call its leads.' : 'No leads yet: upload a list first.')));
+      ], recent.items, h('p', { class: 'muted' }, p.total_leads ? 'No calls yet: start the campaign to call its leads.' : 'No leads yet: upload a list first.')));
   }
   mount(main, head, out, figures, calls);
   await refresh();

@@ -29,9 +29,9 @@ export async function render(main, { can }) {
     const running = c.status === 'running';
     mount(watch, h('div', { class: 'panel' },
       h('div', { class: 'bar' }, h('h2', {}, c.name), badge(c.status), h('a', { href: `#/campaigns/${id}` }, 'Campaign details')),
-      h('p', {}, `${p.callsMade} calls made · ${p.inFlight} in progress · ${p.remaining} leads still to call`),
-      running && p.waitingReason ? notice('info', `Waiting: ${p.waitingReason}`) : null,
-      p.statusReason ? notice('info', p.statusReason) : null,
+      h('p', {}, `${p.calls_made} calls made · ${p.in_flight} in progress · ${p.remaining} leads still to call`),
+      running && p.waiting_reason ? notice('info', `Waiting: ${p.waiting_reason}`) : null,
+      p.status_reason ? notice('info', p.status_reason) : null,
       running ? action(h('button', { class: 'danger', id: 'stop' }, 'Stop calling'), out, async () => { await put(`/api/v1/campaigns/${id}/status`, { status: 'paused' }); await show(id); }) : null,
       table([['Call', (x) => h('a', { href: `#/calls/${x.id}` }, `#${x.id}`)], ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)], ['Talk', (x) => duration(x.talk_seconds)], ['Placed', (x) => when(x.created_at), { optional: true }]],
         calls.items, h('p', { class: 'muted' }, running ? 'The first calls start within a few seconds (in calling hours).' : 'No calls yet.'))));
