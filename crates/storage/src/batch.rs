@@ -27,7 +27,7 @@ impl Batch {
     /// The dialect of `conn`.
     pub(crate) fn of(conn: &Conn) -> Batch {
         Batch {
-            sqlite: conn.backend_name() == "SQLite",
+            sqlite: crate::dialect::Dialect::of(conn) == crate::dialect::Dialect::Sqlite,
         }
     }
 

@@ -3,6 +3,7 @@
 //! once as an event, so a repeated report is recognised and ignored.
 
 use crate::batch::{self, Batch};
+use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
@@ -196,11 +197,7 @@ pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Cal
 /// Reads a call of `tenant` to change it. Inside a transaction it also locks the row on
 /// PostgreSQL (SQLite's write transaction already excludes other writers).
 pub async fn lock(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
-    let lock = if conn.backend_name() == "PostgreSQL" {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
+    let lock = Dialect::of(conn).lock_rows();
     let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1 AND tenant_id = $2{lock}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(id)
@@ -365,11 +362,7 @@ pub struct NewEvent {
 /// deadlock. Ids that do not exist are left out.
 pub async fn lock_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Call>> {
     let batch = Batch::of(conn);
-    let lock = if conn.backend_name() == "PostgreSQL" {
-        " FOR UPDATE"
-    } else {
-        ""
-    };
+    let lock = Dialect::of(conn).lock_rows();
     let sql = format!(
         "SELECT {COLUMNS} FROM calls WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) ORDER BY id{lock}",
         batch.texts("$1", "w")

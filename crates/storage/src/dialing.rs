@@ -8,6 +8,7 @@
 use crate::batch::{self, Batch};
 use crate::calls::{self, Call};
 use crate::campaigns::{self, Campaign};
+use crate::dialect::Dialect;
 use crate::leads::{self, Lead};
 use crate::row::get;
 use crate::{Conn, Result};
@@ -32,11 +33,7 @@ pub async fn active_campaigns(conn: &mut Conn) -> Result<Vec<Campaign>> {
 /// SQLite's write transaction already excludes every other writer. `None` also when the
 /// campaign is no longer running.
 pub async fn lock_running(conn: &mut Conn, id: CampaignId) -> Result<Option<Campaign>> {
-    let lock = if conn.backend_name() == "PostgreSQL" {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let lock = Dialect::of(conn).lock_free_rows();
     let sql = format!(
         "SELECT {} FROM campaigns WHERE id = $1 AND status = 'running'{lock}",
         campaigns::COLUMNS
@@ -116,11 +113,7 @@ pub async fn due_leads(
     now: i64,
     limit: usize,
 ) -> Result<Vec<Lead>> {
-    let lock = if conn.backend_name() == "PostgreSQL" {
-        " FOR UPDATE SKIP LOCKED"
-    } else {
-        ""
-    };
+    let lock = Dialect::of(conn).lock_free_rows();
     let sql = format!(
         "SELECT {} FROM leads WHERE campaign_id = $1 AND priority = $2 AND status IN ('new', 'retry') \
          AND do_not_call = 0 AND next_attempt_at <= $3 ORDER BY next_attempt_at, id LIMIT $4{lock}",
@@ -379,7 +372,7 @@ const PG_TENANT_LOCK: i32 = 0x6f64;
 /// (a transaction-scoped advisory lock), so the tenant's calls-per-second rate holds across
 /// instances. SQLite's write transaction already does.
 pub async fn serialize_tenant(conn: &mut Conn, tenant: TenantId) -> Result<()> {
-    if conn.backend_name() == "PostgreSQL" {
+    if Dialect::of(conn) == Dialect::Postgres {
         sqlx::query("SELECT pg_advisory_xact_lock($1, CAST($2 AS INTEGER))")
             .bind(PG_TENANT_LOCK)
             .bind(tenant.0)

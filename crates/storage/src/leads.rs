@@ -1,6 +1,7 @@
 //! Leads: stored one row each, unique per campaign and number.
 
 use crate::batch::{self, Batch};
+use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::lead::{LeadStatus, NewLead, Priority};
@@ -148,7 +149,7 @@ pub async fn insert_many(
     // Under SQLite's write lock, with numbers already in the campaign filtered out by the
     // caller (`exclusive`), no conflict can happen: a plain INSERT skips returning a row per
     // lead, and an impossible conflict fails loudly instead of being skipped.
-    let conflict = if exclusive && conn.backend_name() == "SQLite" {
+    let conflict = if exclusive && Dialect::of(conn) == Dialect::Sqlite {
         ""
     } else {
         "ON CONFLICT (campaign_id, phone) DO NOTHING RETURNING phone"

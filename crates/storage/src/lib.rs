@@ -10,6 +10,7 @@ pub mod calls;
 pub mod campaigns;
 pub mod carrier_accounts;
 mod db;
+mod dialect;
 pub mod dialing;
 pub mod dnc;
 mod error;
