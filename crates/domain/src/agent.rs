@@ -4,8 +4,22 @@
 use serde::{Deserialize, Serialize};
 
 /// Where an agent is.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AgentStatus {
     /// Logged out: never offered a call, not counted by the pacer.
     Offline,
@@ -48,18 +62,12 @@ impl AgentStatus {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AgentStatus::Offline => "offline",
-            AgentStatus::Available => "available",
-            AgentStatus::OnCall => "on_call",
-            AgentStatus::WrapUp => "wrap_up",
-            AgentStatus::Paused => "paused",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
     }
 
     /// Logged in (any status but offline): counted by the pacer.

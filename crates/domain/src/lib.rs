@@ -12,6 +12,8 @@ pub mod hours;
 pub mod ids;
 pub mod import;
 pub mod lead;
+#[cfg(test)]
+mod names;
 pub mod pacing;
 pub mod phone;
 pub mod role;

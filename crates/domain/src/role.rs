@@ -15,8 +15,12 @@ use serde::{Deserialize, Serialize};
     Hash,
     Serialize,
     Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Role {
     /// Calls leads and records outcomes; reads campaigns and leads; adds do-not-call requests.
     Agent,
@@ -62,17 +66,12 @@ impl Role {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Agent => "agent",
-            Role::Manager => "manager",
-            Role::Admin => "admin",
-            Role::Owner => "owner",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        s.parse().ok()
     }
 }
 

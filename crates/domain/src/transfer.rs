@@ -11,8 +11,22 @@ use serde::{Deserialize, Serialize};
 pub const SAFE_HARBOUR_MS: i64 = 2_000;
 
 /// Where a transfer is.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TransferStatus {
     /// The caller is in the conference; agents are being offered the call.
     Waiting,
@@ -23,8 +37,22 @@ pub enum TransferStatus {
 }
 
 /// How a transfer ended.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum TransferEnd {
     /// An agent talked with the caller and the call is over.
     Completed,
@@ -40,8 +68,22 @@ pub enum TransferEnd {
 }
 
 /// Where one agent's leg of a transfer is.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LegStatus {
     /// The agent's phone rings.
     Ringing,
@@ -60,8 +102,22 @@ pub enum LegStatus {
 }
 
 /// Which deadline a waiting caller runs against.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum DeadlineKind {
     /// Answering-machine detection has not reported yet: no agent is called for a machine, and
     /// the 2-second rule counts from the end of the greeting. When detection stays silent past
@@ -73,16 +129,17 @@ pub enum DeadlineKind {
     MaxWait,
 }
 
+/// `as_str`, `parse` and `Display` from the names strum derives (the same as serde's).
 macro_rules! names {
-    ($t:ty { $($v:ident => $s:literal),+ $(,)? }) => {
+    ($($t:ty),+ $(,)?) => {$(
         impl $t {
             /// The name used in the API and the database.
             pub fn as_str(self) -> &'static str {
-                match self { $(Self::$v => $s),+ }
+                self.into()
             }
             /// Reads [`Self::as_str`].
             pub fn parse(s: &str) -> Option<Self> {
-                match s { $($s => Some(Self::$v),)+ _ => None }
+                s.parse().ok()
             }
         }
         impl std::fmt::Display for $t {
@@ -90,27 +147,16 @@ macro_rules! names {
                 f.write_str(self.as_str())
             }
         }
-    };
+    )+};
 }
 
-names!(TransferStatus { Waiting => "waiting", Connected => "connected", Ended => "ended" });
-names!(TransferEnd {
-    Completed => "completed",
-    CallerHungUp => "caller_hung_up",
-    Abandoned => "abandoned",
-    Fallback => "fallback",
-    Machine => "machine",
-});
-names!(LegStatus {
-    Ringing => "ringing",
-    Whisper => "whisper",
-    Connected => "connected",
-    Declined => "declined",
-    Missed => "missed",
-    Canceled => "canceled",
-    Ended => "ended",
-});
-names!(DeadlineKind { Detection => "detection", SafeHarbour => "safe_harbour", MaxWait => "max_wait" });
+names!(
+    TransferStatus,
+    TransferEnd,
+    LegStatus,
+    DeadlineKind,
+    AgentDisposition
+);
 
 impl LegStatus {
     /// Still able to become the call's agent (ringing or hearing the whisper).
@@ -168,8 +214,22 @@ pub fn detection_deadline(answered_at: i64, detection_timeout_seconds: u32) -> i
 }
 
 /// What an agent records about a call they took.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AgentDisposition {
     /// Wants to go ahead.
     Interested,
@@ -187,16 +247,6 @@ pub enum AgentDisposition {
     /// Anything else; say what in the notes.
     Other,
 }
-
-names!(AgentDisposition {
-    Interested => "interested",
-    NotInterested => "not_interested",
-    CallBack => "call_back",
-    AppointmentBooked => "appointment_booked",
-    WrongNumber => "wrong_number",
-    DoNotCall => "do_not_call",
-    Other => "other",
-});
 
 impl AgentDisposition {
     /// Every disposition.

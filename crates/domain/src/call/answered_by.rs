@@ -3,8 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 /// Twilio's `AnsweredBy` values.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum AnsweredBy {
     /// A person.
     Human,
@@ -36,20 +50,12 @@ impl AnsweredBy {
 
     /// Twilio's name.
     pub fn as_str(self) -> &'static str {
-        match self {
-            AnsweredBy::Human => "human",
-            AnsweredBy::MachineStart => "machine_start",
-            AnsweredBy::MachineEndBeep => "machine_end_beep",
-            AnsweredBy::MachineEndSilence => "machine_end_silence",
-            AnsweredBy::MachineEndOther => "machine_end_other",
-            AnsweredBy::Fax => "fax",
-            AnsweredBy::Unknown => "unknown",
-        }
+        self.into()
     }
 
     /// Reads Twilio's name.
     pub fn parse(s: &str) -> Option<AnsweredBy> {
-        AnsweredBy::ALL.into_iter().find(|a| a.as_str() == s)
+        s.parse().ok()
     }
 
     /// An answering machine of any kind.

@@ -8,8 +8,22 @@ use serde::{Deserialize, Serialize};
 pub const INVALID_NUMBER_ERROR: i64 = 21211;
 
 /// How an ended call attempt turned out; what retry policies and reports go by.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Outcome {
     /// A person answered (or detection could not tell and nobody hung up on the message).
     Answered,
@@ -41,20 +55,12 @@ impl Outcome {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Outcome::Answered => "answered",
-            Outcome::Voicemail => "voicemail",
-            Outcome::Busy => "busy",
-            Outcome::NoAnswer => "no_answer",
-            Outcome::Failed => "failed",
-            Outcome::Canceled => "canceled",
-            Outcome::Invalid => "invalid",
-        }
+        self.into()
     }
 
     /// Reads [`Outcome::as_str`].
     pub fn parse(s: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.as_str() == s)
+        s.parse().ok()
     }
 
     /// The outcome of a call that ended with `status`, given who answered and the carrier's
@@ -105,8 +111,22 @@ impl std::fmt::Display for Outcome {
 }
 
 /// What happened inside an answered call, as the voice flow records it.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Disposition {
     /// The message played; the person pressed nothing.
     NoInput,
@@ -140,20 +160,12 @@ impl Disposition {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Disposition::NoInput => "no_input",
-            Disposition::Transferred => "transferred",
-            Disposition::TransferUnavailable => "transfer_unavailable",
-            Disposition::OptedOut => "opted_out",
-            Disposition::VoicemailLeft => "voicemail_left",
-            Disposition::MachineHungUp => "machine_hung_up",
-            Disposition::Abandoned => "abandoned",
-        }
+        self.into()
     }
 
     /// Reads [`Disposition::as_str`].
     pub fn parse(s: &str) -> Option<Disposition> {
-        Disposition::ALL.into_iter().find(|d| d.as_str() == s)
+        s.parse().ok()
     }
 }
 

@@ -3,8 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a call is. The names are Twilio's `CallStatus` values.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "kebab-case")]
+#[strum(serialize_all = "kebab-case")]
 pub enum CallStatus {
     /// Accepted by the carrier, waiting for capacity (over the calls-per-second limit).
     Queued,
@@ -52,17 +66,7 @@ impl CallStatus {
 
     /// Twilio's name, also used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CallStatus::Queued => "queued",
-            CallStatus::Initiated => "initiated",
-            CallStatus::Ringing => "ringing",
-            CallStatus::InProgress => "in-progress",
-            CallStatus::Completed => "completed",
-            CallStatus::Busy => "busy",
-            CallStatus::Failed => "failed",
-            CallStatus::NoAnswer => "no-answer",
-            CallStatus::Canceled => "canceled",
-        }
+        self.into()
     }
 
     /// Reads Twilio's name (`answered` is how status-callback events call `in-progress`).
@@ -70,7 +74,7 @@ impl CallStatus {
         if s == "answered" {
             return Some(CallStatus::InProgress);
         }
-        CallStatus::ALL.into_iter().find(|c| c.as_str() == s)
+        s.parse().ok()
     }
 
     /// Whether the call is over.

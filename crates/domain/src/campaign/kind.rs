@@ -4,9 +4,22 @@ use serde::{Deserialize, Serialize};
 
 /// What a campaign's calls are for.
 #[derive(
-    Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default, utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    Default,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CampaignType {
     /// Remind people of an appointment they already have.
     AppointmentReminder,
@@ -36,18 +49,11 @@ impl CampaignType {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CampaignType::AppointmentReminder => "appointment_reminder",
-            CampaignType::ServiceFollowUp => "service_follow_up",
-            CampaignType::SalesOutreach => "sales_outreach",
-            CampaignType::CustomerSatisfaction => "customer_satisfaction",
-            CampaignType::PaymentReminder => "payment_reminder",
-            CampaignType::General => "general",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
     }
 }

@@ -4,8 +4,22 @@ use super::settings::{CampaignSettings, SettingsProblem};
 use serde::{Deserialize, Serialize};
 
 /// Where a campaign is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum CampaignStatus {
     /// Being set up; never calls.
     Draft,
@@ -55,19 +69,12 @@ impl CampaignStatus {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            CampaignStatus::Draft => "draft",
-            CampaignStatus::Scheduled => "scheduled",
-            CampaignStatus::Running => "running",
-            CampaignStatus::Paused => "paused",
-            CampaignStatus::Completed => "completed",
-            CampaignStatus::Stopped => "stopped",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
     }
 
     /// The statuses reachable in one step.

@@ -16,8 +16,19 @@ pub struct RowRejection {
 }
 
 /// Categories of rejected rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum RejectKind {
     /// The phone number is missing, malformed, invalid or reserved.
     InvalidPhone,
@@ -30,11 +41,7 @@ pub enum RejectKind {
 impl RejectKind {
     /// The name used in reports.
     pub fn as_str(self) -> &'static str {
-        match self {
-            RejectKind::InvalidPhone => "invalid_phone",
-            RejectKind::Duplicate => "duplicate",
-            RejectKind::InvalidField => "invalid_field",
-        }
+        self.into()
     }
 }
 

@@ -17,8 +17,12 @@ use serde::{Deserialize, Serialize};
     Serialize,
     Deserialize,
     Default,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
 )]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum Priority {
     /// After everything else.
     Low,
@@ -47,12 +51,7 @@ impl Priority {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            Priority::Low => "low",
-            Priority::Normal => "normal",
-            Priority::High => "high",
-            Priority::Urgent => "urgent",
-        }
+        self.into()
     }
 
     /// Sort key stored with the lead (higher dials first).

@@ -3,8 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 /// Where a lead is in its campaign.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(
+    utoipa::ToSchema,
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    Serialize,
+    Deserialize,
+    strum::IntoStaticStr,
+    strum::EnumString,
+    strum::VariantArray,
+)]
 #[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
 pub enum LeadStatus {
     /// Not called yet.
     New,
@@ -50,19 +64,12 @@ impl LeadStatus {
 
     /// The name used in the API and the database.
     pub fn as_str(self) -> &'static str {
-        match self {
-            LeadStatus::New => "new",
-            LeadStatus::Dialing => "dialing",
-            LeadStatus::Retry => "retry",
-            LeadStatus::Completed => "completed",
-            LeadStatus::Exhausted => "exhausted",
-            LeadStatus::Invalid => "invalid",
-        }
+        self.into()
     }
 
     /// Parses the stored name.
     pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|t| t.as_str() == s)
+        s.parse().ok()
     }
 
     /// Whether the dialer may still call this lead (do-not-call and limits are checked apart).
