@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 /// Where an agent is.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -18,6 +17,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum AgentStatus {

@@ -6,9 +6,9 @@ macro_rules! id_type {
     ($(#[$doc:meta])* $name:ident) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[derive(utoipa::ToSchema)]
+        #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         #[serde(transparent)]
-        #[schema(value_type = i64)]
+        #[cfg_attr(feature = "openapi", schema(value_type = i64))]
         pub struct $name(pub i64);
 
         impl std::fmt::Display for $name {

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 /// A user's (or API key's) role within its tenant.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -19,6 +18,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Role {

@@ -12,7 +12,6 @@ pub const SAFE_HARBOUR_MS: i64 = 2_000;
 
 /// Where a transfer is.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -25,6 +24,7 @@ pub const SAFE_HARBOUR_MS: i64 = 2_000;
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum TransferStatus {
@@ -38,7 +38,6 @@ pub enum TransferStatus {
 
 /// How a transfer ended.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -51,6 +50,7 @@ pub enum TransferStatus {
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum TransferEnd {
@@ -69,7 +69,6 @@ pub enum TransferEnd {
 
 /// Where one agent's leg of a transfer is.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -82,6 +81,7 @@ pub enum TransferEnd {
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum LegStatus {
@@ -103,7 +103,6 @@ pub enum LegStatus {
 
 /// Which deadline a waiting caller runs against.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -116,6 +115,7 @@ pub enum LegStatus {
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum DeadlineKind {
@@ -215,7 +215,6 @@ pub fn detection_deadline(answered_at: i64, detection_timeout_seconds: u32) -> i
 
 /// What an agent records about a call they took.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -228,6 +227,7 @@ pub fn detection_deadline(answered_at: i64, detection_timeout_seconds: u32) -> i
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum AgentDisposition {
@@ -301,7 +301,8 @@ pub fn check_disposition(
 
 /// What a campaign does with answered calls it hands to agents: how long each agent's phone
 /// rings, how long a caller waits, and what happens when nobody takes the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct TransferSettings {
     /// Seconds an agent's phone rings before the next agent is tried (5 to 60).
@@ -323,7 +324,8 @@ pub struct TransferSettings {
 }
 
 /// What happens to a caller who waited past the limit.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Fallback {
     /// An apology and a promise to call back; the lead is retried after `callback_delay_minutes`.

@@ -4,7 +4,6 @@ use serde::{Deserialize, Serialize};
 
 /// Twilio's `AnsweredBy` values.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -17,6 +16,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum AnsweredBy {

@@ -9,7 +9,6 @@ pub const INVALID_NUMBER_ERROR: i64 = 21211;
 
 /// How an ended call attempt turned out; what retry policies and reports go by.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -22,6 +21,7 @@ pub const INVALID_NUMBER_ERROR: i64 = 21211;
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Outcome {
@@ -112,7 +112,6 @@ impl std::fmt::Display for Outcome {
 
 /// What happened inside an answered call, as the voice flow records it.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -125,6 +124,7 @@ impl std::fmt::Display for Outcome {
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Disposition {

@@ -13,11 +13,11 @@ use serde::{Deserialize, Serialize};
     Serialize,
     Deserialize,
     Default,
-    utoipa::ToSchema,
     strum::IntoStaticStr,
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum CampaignType {

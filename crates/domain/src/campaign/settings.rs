@@ -7,16 +7,17 @@ use crate::{Country, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 /// A campaign's complete configuration. Every field has a default, so `{}` is a valid draft.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct CampaignSettings {
     /// Numbers the calls come from (E.164). Several numbers are rotated.
-    #[schema(value_type = Vec<String>, example = json!(["+18134893222"]))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["+18134893222"])))]
     pub caller_ids: Vec<PhoneNumber>,
     /// IANA time zone of the campaign's calling window, e.g. `America/New_York`.
     pub timezone: String,
     /// Country assumed for lead numbers written without a country code.
-    #[schema(value_type = String, example = "US")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "US"))]
     pub default_country: Country,
     /// Hours and days the campaign may call, in `timezone`.
     pub calling_window: CallingWindow,
@@ -48,7 +49,7 @@ pub struct CampaignSettings {
     /// How answered calls are handed to agents (agent modes and press 1).
     pub transfer: crate::transfer::TransferSettings,
     /// When a scheduled campaign starts (RFC 3339), or `null`.
-    #[schema(value_type = Option<String>, format = DateTime)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub scheduled_start_at: Option<jiff::Timestamp>,
 }
 
@@ -78,7 +79,8 @@ impl Default for CampaignSettings {
 }
 
 /// How the dialer decides when to place the next call.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Pacing {
     /// One call every `interval_seconds`.
@@ -140,7 +142,8 @@ impl Pacing {
 }
 
 /// When to try a lead again after one outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RetryRule {
     /// Minutes to wait before the next attempt.
@@ -150,7 +153,8 @@ pub struct RetryRule {
 }
 
 /// Retry rules for each outcome that leaves a lead uncontacted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct RetryPolicy {
     /// The line was busy.
@@ -187,7 +191,8 @@ impl Default for RetryPolicy {
 }
 
 /// Twilio's answering-machine detection modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AmdMode {
     /// Report human or machine as soon as known.
@@ -197,7 +202,8 @@ pub enum AmdMode {
 }
 
 /// Answering-machine detection settings.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct MachineDetection {
     /// Detect machines at all.
@@ -219,7 +225,8 @@ impl Default for MachineDetection {
 }
 
 /// What to do when a machine answers.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum VoicemailAction {
     /// Leave the script's voicemail message after the beep.
@@ -230,7 +237,8 @@ pub enum VoicemailAction {
 }
 
 /// Voicemail behaviour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct VoicemailSettings {
     /// What to do when a machine answers.
@@ -238,7 +246,8 @@ pub struct VoicemailSettings {
 }
 
 /// What callers hear, and where they are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(default, deny_unknown_fields)]
 pub struct Script {
     /// Spoken to a person who answers. May use `{first_name}`, `{last_name}`, `{company}`.
@@ -246,7 +255,7 @@ pub struct Script {
     /// Left on an answering machine.
     pub voicemail_message: String,
     /// Where "press 1" sends the caller, until agents take over.
-    #[schema(value_type = Option<String>, example = "+18134893200")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "+18134893200"))]
     pub transfer_number: Option<PhoneNumber>,
     /// Language of speech and recognition, e.g. `en-US` or `de-DE`.
     pub language: String,
@@ -267,7 +276,8 @@ impl Default for Script {
 }
 
 /// One thing wrong with a campaign's settings: which field, and what to do about it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SettingsProblem {
     /// Dotted path of the field, e.g. `settings.calling_window.end`.
     pub field: String,

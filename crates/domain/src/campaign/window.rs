@@ -59,19 +59,8 @@ impl<'de> Deserialize<'de> for ClockTime {
 }
 
 /// A day of the week.
-#[derive(
-    Debug,
-    Clone,
-    Copy,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    Hash,
-    Serialize,
-    Deserialize,
-    utoipa::ToSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Weekday {
     /// Monday.
@@ -108,14 +97,15 @@ impl Weekday {
 
 /// When a campaign may call: from `start` (inclusive) to `end` (exclusive) on the listed days,
 /// in the campaign's time zone. The called person's own local hours are checked separately.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CallingWindow {
     /// First minute calls may start.
-    #[schema(value_type = String, example = "09:00")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "09:00"))]
     pub start: ClockTime,
     /// Calls may not start at or after this time.
-    #[schema(value_type = String, example = "20:00")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "20:00"))]
     pub end: ClockTime,
     /// Days calls may be made.
     pub days: Vec<Weekday>,

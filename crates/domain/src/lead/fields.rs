@@ -5,7 +5,6 @@ use serde::{Deserialize, Serialize};
 
 /// How urgently a lead should be called; higher priorities are dialed first.
 #[derive(
-    utoipa::ToSchema,
     Debug,
     Clone,
     Copy,
@@ -21,6 +20,7 @@ use serde::{Deserialize, Serialize};
     strum::EnumString,
     strum::VariantArray,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 #[strum(serialize_all = "snake_case")]
 pub enum Priority {
