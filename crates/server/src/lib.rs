@@ -9,6 +9,7 @@ pub mod demo;
 pub mod dialer;
 pub mod error;
 pub mod events;
+pub mod expiring;
 pub mod http;
 pub mod startup;
 pub mod state;

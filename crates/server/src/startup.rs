@@ -200,7 +200,9 @@ impl Application {
             config: Arc::new(config),
             clock,
             metrics: metrics_handle(),
-            dashboard_cache: Default::default(),
+            dashboard_cache: Arc::new(crate::expiring::Expiring::new(
+                crate::http::dashboard::MONTH_TTL_MS,
+            )),
             telephony,
             status_queue: crate::telephony::events::StatusQueue::start(
                 store.clone(),

@@ -29,5 +29,6 @@ pub struct AppState {
     /// Hands answered calls to agents.
     pub transfers: crate::transfer::Transfers,
     /// The dashboards' 30-day answer rates, read again every few minutes.
-    pub dashboard_cache: Arc<crate::http::dashboard::MonthCache>,
+    pub dashboard_cache:
+        Arc<crate::expiring::Expiring<(i64, i64), Vec<outdial_storage::reports::HourCount>>>,
 }

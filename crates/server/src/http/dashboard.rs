@@ -13,7 +13,7 @@ use outdial_domain::{CampaignId, Permission};
 use outdial_storage::calls::Call;
 use outdial_storage::reports::{self, HourCount};
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 
 /// The dashboard route.
@@ -88,32 +88,7 @@ const HOUR_MS: i64 = 3_600_000;
 /// How long a 30-day answer-rate chart is served before it is read again. Today's figures are
 /// read on every request; the month's shape barely moves in minutes, and reading it costs a
 /// scan of the month's calls (seconds on SQLite at a million calls: `bench --bin dashboard`).
-const MONTH_TTL_MS: i64 = 5 * 60_000;
-
-/// Whose chart: tenant, campaign filter (0 for all) and time zone.
-type MonthKey = (i64, i64, String);
-
-/// The 30-day answer rates by tenant, campaign filter and time zone, with when each was read.
-#[derive(Default)]
-pub struct MonthCache {
-    entries: std::sync::Mutex<HashMap<MonthKey, (i64, Vec<HourRate>)>>,
-}
-
-impl MonthCache {
-    fn get(&self, key: &MonthKey, now: i64) -> Option<Vec<HourRate>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries
-            .get(key)
-            .filter(|(at, _)| now >= *at && now - at < MONTH_TTL_MS)
-            .map(|(_, rates)| rates.clone())
-    }
-
-    fn put(&self, key: MonthKey, now: i64, rates: Vec<HourRate>) {
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.retain(|_, (at, _)| now - *at < MONTH_TTL_MS);
-        entries.insert(key, (now, rates));
-    }
-}
+pub const MONTH_TTL_MS: i64 = 5 * 60_000;
 
 /// The dashboard's figures for today in the given time zone.
 #[utoipa::path(get, path = "/api/v1/dashboard", tag = "calls", security(("bearer" = [])), params(DashboardQuery),
@@ -137,17 +112,18 @@ async fn dashboard(
     let month_start = now - 30 * 24 * HOUR_MS;
     let mut conn = state.store.conn().await?;
     let day = reports::calls_by_hour(&mut conn, auth.tenant, campaign, day_start).await?;
-    let key = (auth.tenant.0, q.campaign_id.unwrap_or(0), name.clone());
-    let answer_rate_by_hour = match state.dashboard_cache.get(&key, now) {
-        Some(rates) => rates,
+    // The month's counts are kept a few minutes (for every time zone: they are by UTC hour).
+    let key = (auth.tenant.0, q.campaign_id.unwrap_or(0));
+    let month = match state.dashboard_cache.get(&key, now) {
+        Some(counts) => counts,
         None => {
-            let month =
+            let counts =
                 reports::calls_by_hour(&mut conn, auth.tenant, campaign, month_start).await?;
-            let rates = answer_rate_by_hour(&month, &tz);
-            state.dashboard_cache.put(key, now, rates.clone());
-            rates
+            state.dashboard_cache.put(key, now, counts.clone());
+            counts
         }
     };
+    let answer_rate_by_hour = answer_rate_by_hour(&month, &tz);
     let appointments = reports::appointments(&mut conn, auth.tenant, campaign, day_start).await?;
     let live =
         reports::open_calls(&mut conn, auth.tenant, campaign, now - 4 * HOUR_MS, 100).await?;
