@@ -1,8 +1,9 @@
 //! Conference rooms (`<Dial><Conference>`): who is in each, whether it has started, and the
 //! status events Twilio posts as participants join and leave.
 
+use crate::Control;
 use crate::Shared;
-use crate::player::{Control, post};
+use crate::webhook::post;
 use std::sync::Arc;
 use tokio::sync::mpsc;
 

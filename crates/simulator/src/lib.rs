@@ -10,7 +10,9 @@ mod conference;
 mod config;
 mod player;
 mod recordings;
+mod rest;
 mod twiml;
+mod webhook;
 
 pub use config::{AgentAct, AgentSim, OutcomeWeights, SimConfig};
 
@@ -29,6 +31,17 @@ pub struct Simulator {
 }
 
 /// What the REST API and the call players share.
+/// A change requested through the REST API while the call plays.
+#[derive(Debug, Clone)]
+pub(crate) enum Control {
+    Hangup,
+    Redirect(String),
+    /// The conference this call waits in has started.
+    RoomStarted,
+    /// The conference this call is in has ended.
+    RoomEnded,
+}
+
 pub(crate) struct Shared {
     pub(crate) config: SimConfig,
     pub(crate) account: Credentials,
@@ -56,7 +69,7 @@ pub(crate) struct CallState {
     pub(crate) duration: Option<u64>,
     pub(crate) answered_by: Option<&'static str>,
     pub(crate) index: u64,
-    pub(crate) control: Option<mpsc::UnboundedSender<player::Control>>,
+    pub(crate) control: Option<mpsc::UnboundedSender<Control>>,
 }
 
 impl CallState {

@@ -4,8 +4,8 @@
 //! length: enough for a player to load, seek and show the duration.
 
 use crate::Shared;
-use crate::api::{authenticate, error};
-use crate::player::post;
+use crate::rest::{authenticate, error};
+use crate::webhook::post;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};

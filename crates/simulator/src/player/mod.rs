@@ -5,24 +5,13 @@ use crate::config::AgentAct;
 use crate::twiml::{self, Node};
 
 mod rooms;
-use crate::Shared;
-use outdial_twilio::signature::{Algorithm, sign};
+use crate::webhook::post;
+use crate::{Control, Shared};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
-
-/// A change requested through the REST API while the call plays.
-#[derive(Debug, Clone)]
-pub(crate) enum Control {
-    Hangup,
-    Redirect(String),
-    /// The conference this call waits in has started.
-    RoomStarted,
-    /// The conference this call is in has ended.
-    RoomEnded,
-}
 
 /// Starts queued calls no faster than the calls-per-second limit.
 pub(crate) async fn dispatch(shared: Arc<Shared>, mut queued: mpsc::UnboundedReceiver<String>) {
@@ -510,42 +499,6 @@ impl Player {
         {
             let rec = format!("RE{}", &self.sid[2..]);
             crate::recordings::recorded(&self.shared, &self.sid, &rec, duration, &url).await;
-        }
-    }
-}
-
-/// Posts signed form fields to a webhook; the answer's body when it succeeded.
-pub(crate) async fn post(
-    shared: &Shared,
-    url: &str,
-    fields: &[(String, String)],
-) -> Option<String> {
-    let signature = sign(
-        shared.account.auth_token.as_bytes(),
-        Algorithm::Sha1,
-        url,
-        fields,
-    );
-    let result = shared
-        .http
-        .post(url)
-        .header("X-Twilio-Signature", signature)
-        .header(
-            "I-Twilio-Idempotency-Token",
-            format!("{:x}", rand::random::<u64>()),
-        )
-        .form(fields)
-        .send()
-        .await;
-    match result {
-        Ok(r) if r.status().is_success() => r.text().await.ok(),
-        Ok(r) => {
-            tracing::warn!(%url, status = r.status().as_u16(), "simulator: webhook answered with an error (Twilio error 11200)");
-            None
-        }
-        Err(e) => {
-            tracing::warn!(%url, error = %e, "simulator: webhook unreachable (Twilio error 11200)");
-            None
         }
     }
 }
