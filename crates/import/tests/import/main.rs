@@ -72,6 +72,21 @@ impl Setup {
         import_leads(&self.db.store, &self.campaign, path, opts()).await
     }
 
+    async fn import_dnc(
+        &self,
+        bytes: Vec<u8>,
+    ) -> Result<outdial_import::DncImportReport, ImportError> {
+        import_dnc_file(
+            &self.db.store,
+            self.campaign.tenant_id,
+            std::io::Cursor::new(bytes),
+            Country::US,
+            &ORIGIN,
+            NOW,
+        )
+        .await
+    }
+
     async fn lead_count(&self) -> i64 {
         leads::count_in_campaign(&mut self.db.store.conn().await.unwrap(), self.campaign.id)
             .await
@@ -445,14 +460,7 @@ async fn dnc_files_that_are_not_text_are_refused_and_add_nothing() {
     let junk: Vec<u8> = (0..4096u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
         .collect();
-    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
-        .into_iter()
-        .chain(
-            "8134893222\n"
-                .chars()
-                .flat_map(|c| (c as u32).to_le_bytes()),
-        )
-        .collect();
+    let utf32 = utf32_with_bom("8134893222\n");
     for (what, file) in [
         (
             "a PDF",
@@ -461,16 +469,7 @@ async fn dnc_files_that_are_not_text_are_refused_and_add_nothing() {
         ("binary junk", junk),
         ("UTF-32", utf32),
     ] {
-        let err = import_dnc_file(
-            &s.db.store,
-            s.campaign.tenant_id,
-            std::io::Cursor::new(file),
-            Country::US,
-            &ORIGIN,
-            NOW,
-        )
-        .await
-        .unwrap_err();
+        let err = s.import_dnc(file).await.unwrap_err();
         assert!(matches!(err, ImportError::NotCsv(_)), "{what}: {err:?}");
     }
     let listed = outdial_storage::dnc::listed_among(
@@ -494,27 +493,12 @@ async fn dnc_files_in_utf16_are_read_and_lines_with_control_characters_are_repor
                 .flat_map(|u| u.to_le_bytes()),
         )
         .collect();
-    let report = import_dnc_file(
-        &s.db.store,
-        s.campaign.tenant_id,
-        std::io::Cursor::new(utf16),
-        Country::US,
-        &ORIGIN,
-        NOW,
-    )
-    .await
-    .unwrap();
+    let report = s.import_dnc(utf16).await.unwrap();
     assert_eq!(report.added, 1);
-    let report = import_dnc_file(
-        &s.db.store,
-        s.campaign.tenant_id,
-        std::io::Cursor::new(&b"8134893223\n813489\x1b3224\n"[..]),
-        Country::US,
-        &ORIGIN,
-        NOW,
-    )
-    .await
-    .unwrap();
+    let report = s
+        .import_dnc(b"8134893223\n813489\x1b3224\n"[..].to_vec())
+        .await
+        .unwrap();
     assert_eq!(report.added, 1);
     assert_eq!(report.rejected.len(), 1);
     assert!(
@@ -550,16 +534,17 @@ async fn a_lead_row_with_a_nul_is_rejected_and_kept_readable_and_utf32_is_refuse
         "kept without the NUL: {:?}",
         rejected[0].raw
     );
-    let utf32: Vec<u8> = [0xFF, 0xFE, 0, 0]
-        .into_iter()
-        .chain(
-            "first_name,phone\nAda,8134893222\n"
-                .chars()
-                .flat_map(|c| (c as u32).to_le_bytes()),
-        )
-        .collect();
+    let utf32 = utf32_with_bom("first_name,phone\nAda,8134893222\n");
     assert!(matches!(
         s.import(&utf32).await,
         Err(ImportError::NotCsv(_))
     ));
+}
+
+/// `text` as UTF-32 (little-endian) with its byte-order mark: a file Outdial refuses.
+fn utf32_with_bom(text: &str) -> Vec<u8> {
+    [0xFF, 0xFE, 0, 0]
+        .into_iter()
+        .chain(text.chars().flat_map(|c| (c as u32).to_le_bytes()))
+        .collect()
 }
