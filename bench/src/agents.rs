@@ -19,7 +19,7 @@ use anyhow::{Context, bail};
 use outdial_domain::campaign::{CampaignSettings, CampaignStatus, CampaignType, Pacing};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{Country, PhoneNumber, Role};
-use outdial_server::clock::{Clock, ScaledClock};
+use outdial_engine::clock::{Clock, ScaledClock};
 use outdial_server::{Application, Config};
 use outdial_simulator::{SimConfig, Simulator};
 use outdial_storage::users::NewUser;

@@ -10,8 +10,8 @@
 
 use anyhow::{Context, bail};
 use outdial_domain::Role;
+use outdial_engine::clock::SystemClock;
 use outdial_server::auth::passwords;
-use outdial_server::clock::SystemClock;
 use outdial_server::{Application, Config};
 use outdial_storage::users::NewUser;
 use outdial_storage::{Store, tenants, users};

@@ -210,3 +210,19 @@ impl From<CarrierError> for AppError {
         }
     }
 }
+
+/// The engine's errors as answers, in this one place: a missing record is 404, a conflict 409,
+/// a value that cannot be used 422 naming its field, the carrier's failure 502.
+impl From<outdial_engine::EngineError> for AppError {
+    fn from(e: outdial_engine::EngineError) -> Self {
+        use outdial_engine::EngineError as E;
+        match e {
+            E::NotFound(what) => AppError::NotFound(what),
+            E::Conflict(m) => AppError::Conflict(m),
+            E::Invalid { field, message } => AppError::invalid(field, message),
+            E::Upstream(m) => AppError::Upstream(m),
+            E::Storage(s) => s.into(),
+            E::Internal(e) => AppError::Internal(e),
+        }
+    }
+}

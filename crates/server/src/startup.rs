@@ -1,14 +1,14 @@
 //! Building and running the application: testable with a port-0 listener and a chosen clock.
 
 use crate::auth::LoginLimiter;
-use crate::clock::{Clock, ScaledClock, SystemClock};
 use crate::config::Config;
 use crate::demo::{self, DemoLogin};
 use crate::http;
 use crate::state::AppState;
-use crate::telephony::Telephony;
 use anyhow::Context;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use outdial_engine::clock::{Clock, ScaledClock, SystemClock};
+use outdial_engine::telephony::{SimulatorLink, Telephony};
 use outdial_simulator::Simulator;
 use outdial_storage::{Store, redact_url};
 use outdial_twilio::Credentials;
@@ -28,7 +28,7 @@ pub struct Application {
     /// The built-in Twilio simulator, when no Twilio account is configured.
     pub simulator: Option<Simulator>,
     /// The dialer, started with the server when enabled.
-    dialer: Option<crate::dialer::Context>,
+    dialer: Option<outdial_engine::dialer::Context>,
     /// Holds the SQLite database for this process (see [`single_writer`]).
     _sqlite_lock: Option<std::fs::File>,
 }
@@ -63,7 +63,7 @@ impl Application {
     /// simulator runs with time acceleration (resuming from the latest moment recorded, so a
     /// restart never sets the clock back).
     pub async fn build(config: Config) -> anyhow::Result<Application> {
-        let simulated = !Telephony::has_server_account(&config);
+        let simulated = !Telephony::has_server_account(&config.twilio);
         let speed = if simulated {
             config.simulator.speed
         } else {
@@ -121,7 +121,8 @@ impl Application {
                 config.auth.stream_recheck_seconds
             );
         }
-        let local_hours = crate::dialer::local_hours(config.dialer.local_hours_file.as_deref())?;
+        let local_hours =
+            outdial_engine::dialer::local_hours(config.dialer.local_hours_file.as_deref())?;
         let sqlite_lock = single_writer(&url)?;
         let store = Store::connect(&url, config.database.max_connections)
             .await
@@ -152,7 +153,7 @@ impl Application {
             };
             format!("http://{host}:{}", local.port())
         });
-        let simulator = if Telephony::has_server_account(&config) {
+        let simulator = if Telephony::has_server_account(&config.twilio) {
             None
         } else {
             let problems = config.simulator.problems();
@@ -169,27 +170,41 @@ impl Application {
             tracing::info!(url = %sim.base_url(), "no Twilio credentials configured: calls go to the built-in simulator");
             Some(sim)
         };
-        let telephony = Arc::new(Telephony::new(&config, simulator.as_ref(), public_base_url));
-        let events = crate::events::EventBus::start(store.clone(), &url);
-        let transfers = crate::transfer::Transfers::new(
+        let telephony = Arc::new(Telephony::new(
+            &config.twilio,
+            simulator.as_ref().map(|sim| {
+                let told = sim.clone();
+                SimulatorLink {
+                    base_url: sim.base_url().to_string(),
+                    account: sim.account().clone(),
+                    agent_phones: Arc::new(move |phone: &str| told.add_agent_number(phone)),
+                }
+            }),
+            public_base_url,
+        ));
+        let events = outdial_engine::events::EventBus::start(store.clone(), &url);
+        let transfers = outdial_engine::transfer::Transfers::new(
             store.clone(),
             telephony.clone(),
             clock.clone(),
             events.clone(),
         );
         transfers.start_sweeper(std::time::Duration::from_millis(config.dialer.tick_ms));
-        let dialer = config.dialer.enabled.then(|| crate::dialer::Context {
-            events: events.clone(),
-            store: store.clone(),
-            telephony: telephony.clone(),
-            clock: clock.clone(),
-            config: config.dialer.clone(),
-            rules: Arc::new(crate::dialer::turn::Rules {
-                local: local_hours,
-                calls_per_second: config.dialer.calls_per_second,
-                history: Default::default(),
-            }),
-        });
+        let dialer = config
+            .dialer
+            .enabled
+            .then(|| outdial_engine::dialer::Context {
+                events: events.clone(),
+                store: store.clone(),
+                telephony: telephony.clone(),
+                clock: clock.clone(),
+                config: config.dialer.clone(),
+                rules: Arc::new(outdial_engine::dialer::turn::Rules {
+                    local: local_hours,
+                    calls_per_second: config.dialer.calls_per_second,
+                    history: Default::default(),
+                }),
+            });
         let auth = &config.auth;
         let state = AppState {
             store: store.clone(),
@@ -204,7 +219,7 @@ impl Application {
                 crate::http::dashboard::MONTH_TTL_MS,
             )),
             telephony,
-            status_queue: crate::telephony::events::StatusQueue::start(
+            status_queue: outdial_engine::telephony::events::StatusQueue::start(
                 store.clone(),
                 events.clone(),
             )
@@ -240,7 +255,7 @@ impl Application {
             .into_make_service_with_connect_info::<SocketAddr>();
         let dialer = self.dialer.map(|ctx| {
             let drain = std::time::Duration::from_secs(u64::from(ctx.config.drain_seconds));
-            (crate::dialer::Dialer::start(ctx), drain)
+            (outdial_engine::dialer::Dialer::start(ctx), drain)
         });
         let store = self.store.clone();
         let stopping = async move {

@@ -1,9 +1,9 @@
 //! What every handler can reach.
 
 use crate::auth::LoginLimiter;
-use crate::clock::Clock;
 use crate::config::Config;
 use metrics_exporter_prometheus::PrometheusHandle;
+use outdial_engine::clock::Clock;
 use outdial_storage::Store;
 use std::sync::Arc;
 
@@ -21,13 +21,13 @@ pub struct AppState {
     /// Renders `/metrics`.
     pub metrics: PrometheusHandle,
     /// Carrier accounts and webhook URLs.
-    pub telephony: Arc<crate::telephony::Telephony>,
+    pub telephony: Arc<outdial_engine::telephony::Telephony>,
     /// Applies status callbacks, many to a transaction.
-    pub status_queue: crate::telephony::events::StatusQueue,
+    pub status_queue: outdial_engine::telephony::events::StatusQueue,
     /// Live events for dashboards and consoles.
-    pub events: crate::events::EventBus,
+    pub events: outdial_engine::events::EventBus,
     /// Hands answered calls to agents.
-    pub transfers: crate::transfer::Transfers,
+    pub transfers: outdial_engine::transfer::Transfers,
     /// The dashboards' 30-day answer rates, read again every few minutes.
     pub dashboard_cache:
         Arc<crate::expiring::Expiring<(i64, i64), Vec<outdial_storage::reports::HourCount>>>,

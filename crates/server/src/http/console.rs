@@ -10,7 +10,6 @@
 
 use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
-use crate::events::{Event, RESYNC};
 use crate::http::agents::{me_id, set_status};
 use crate::http::dispositions::{Disposition, dispose};
 use crate::state::AppState;
@@ -22,6 +21,7 @@ use axum::response::Response;
 use axum::routing::get;
 use outdial_domain::UserId;
 use outdial_domain::agent::AgentStatus;
+use outdial_engine::events::{Event, RESYNC};
 use outdial_storage::{agent_legs, agents, transfers};
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -260,6 +260,7 @@ async fn command(state: &AppState, auth: &Auth, user: UserId, text: &str) -> Val
                 .transfers
                 .accept(auth.tenant, user)
                 .await
+                .map_err(AppError::from)
                 .map(|()| json!({})),
         ),
         Command::Decline => (
@@ -268,6 +269,7 @@ async fn command(state: &AppState, auth: &Auth, user: UserId, text: &str) -> Val
                 .transfers
                 .decline(auth.tenant, user)
                 .await
+                .map_err(AppError::from)
                 .map(|()| json!({})),
         ),
         Command::Snapshot => return snapshot(state, auth, user).await,

@@ -5,7 +5,6 @@
 
 use crate::auth::Auth;
 use crate::error::AppError;
-use crate::events::{Event, RESYNC};
 use crate::state::AppState;
 use axum::Router;
 use axum::extract::State;
@@ -13,6 +12,7 @@ use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::routing::get;
 use futures_util::stream::{self, Stream, StreamExt};
 use outdial_domain::Permission;
+use outdial_engine::events::{Event, RESYNC};
 use outdial_storage::{agents, campaigns};
 use std::convert::Infallible;
 use std::sync::Arc;

@@ -4,7 +4,6 @@
 
 use crate::error::{AppError, StorageResultExt};
 use crate::state::AppState;
-use crate::telephony::{Account, events, flows};
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, Request, State};
@@ -14,6 +13,7 @@ use axum::routing::post;
 use outdial_domain::call::Disposition;
 use outdial_domain::campaign::VoicemailAction;
 use outdial_domain::{PhoneNumber, TenantId};
+use outdial_engine::telephony::{Account, events, flows};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::dnc::{self, Origin};
@@ -110,6 +110,12 @@ impl IntoResponse for Refusal {
 impl From<crate::error::AppError> for Refusal {
     fn from(e: crate::error::AppError) -> Self {
         Refusal::Failed(e)
+    }
+}
+
+impl From<outdial_engine::EngineError> for Refusal {
+    fn from(e: outdial_engine::EngineError) -> Self {
+        Refusal::Failed(e.into())
     }
 }
 

@@ -5,14 +5,14 @@
 use super::twilio::{Refusal, Verified, context, opt_out, twiml_response};
 use crate::error::AppError;
 use crate::state::AppState;
-use crate::telephony::{events, flows as call_flows};
-use crate::transfer::flows::{self, AgentNotice};
 use axum::Router;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use outdial_domain::call::Disposition;
+use outdial_engine::telephony::{events, flows as call_flows};
+use outdial_engine::transfer::flows::{self, AgentNotice};
 use outdial_twilio::webhook::{CallEvent, ConferenceEvent, GatherResult};
 use serde::Deserialize;
 

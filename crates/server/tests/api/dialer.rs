@@ -609,7 +609,7 @@ async fn shutting_down_stops_dialing_but_serves_the_calls_in_flight() {
     sim.speed = 4.0;
     let simulator = simulator(sim).await;
     let db = outdial_storage::testing::fresh_db().await;
-    let clock = outdial_server::clock::ManualClock::new(NY_MORNING);
+    let clock = outdial_engine::clock::ManualClock::new(NY_MORNING);
     let app = build(&db.url, clock, dialing(simulator.base_url().to_string()))
         .await
         .unwrap();
@@ -784,7 +784,7 @@ async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
         .unwrap();
     }
     set_status(&app, t, id, "running").await;
-    let rules = outdial_server::dialer::turn::Rules {
+    let rules = outdial_engine::dialer::turn::Rules {
         local: outdial_domain::hours::LocalHours::default(),
         calls_per_second: 1000,
         history: Default::default(),
@@ -804,7 +804,7 @@ async fn at_random_instants_the_dialer_takes_only_leads_it_may_call() {
             .execute(app.store.pool())
             .await
             .unwrap();
-        let placed = outdial_server::dialer::turn::take(
+        let placed = outdial_engine::dialer::turn::take(
             &app.store,
             &rules,
             outdial_domain::CampaignId(id),

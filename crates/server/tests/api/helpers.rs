@@ -1,6 +1,6 @@
 use outdial_domain::{Role, TenantId};
+use outdial_engine::clock::ManualClock;
 use outdial_server::auth::passwords;
-use outdial_server::clock::ManualClock;
 use outdial_server::{Application, Config};
 use outdial_storage::testing::{TestDb, fresh_db};
 use outdial_storage::users::NewUser;

@@ -19,7 +19,7 @@ pub mod flows;
 mod offer;
 
 use crate::clock::Clock;
-use crate::error::AppError;
+use crate::error::EngineError;
 use crate::events::EventBus;
 use crate::telephony::Telephony;
 use outdial_domain::agent::AgentStatus;
@@ -77,7 +77,7 @@ impl Transfers {
     }
 
     /// Whether a campaign's calls go to agents: some agent of its groups is logged in.
-    pub async fn has_agents(&self, campaign: &Campaign) -> Result<bool, AppError> {
+    pub async fn has_agents(&self, campaign: &Campaign) -> Result<bool, EngineError> {
         let mut conn = self.store.conn().await?;
         Ok(agents::of_campaign(&mut conn, campaign.id)
             .await?
@@ -92,7 +92,7 @@ impl Transfers {
         call: &Call,
         campaign: &Campaign,
         via_menu: bool,
-    ) -> Result<Response, AppError> {
+    ) -> Result<Response, EngineError> {
         let now = self.clock.now_ms();
         let tenant = call.tenant_id;
         let max_wait = campaign.settings.transfer.max_wait_seconds;
@@ -172,7 +172,7 @@ impl Transfers {
         agent: UserId,
         settings: &CampaignSettings,
         now: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         if settings.wrap_up_seconds == 0 {
             if transfers::release_agent(conn, tenant, agent, AgentStatus::Available, now).await? {
                 self.agent_changed(tenant, agent, AgentStatus::Available, now);
@@ -191,7 +191,7 @@ impl Transfers {
         conn: &mut outdial_storage::Conn,
         transfer: &mut Transfer,
         now: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         if transfer.status != TransferStatus::Connected {
             return Ok(());
         }
@@ -216,7 +216,7 @@ impl Transfers {
         tenant: TenantId,
         call_id: i64,
         machine: bool,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         let now = self.clock.now_ms();
         let mut conn = self.store.conn().await?;
         let Some(mut transfer) = transfers::of_call(&mut conn, tenant, call_id).await? else {
@@ -267,10 +267,10 @@ impl Transfers {
         &self,
         conn: &mut outdial_storage::Conn,
         transfer: &Transfer,
-    ) -> Result<Campaign, AppError> {
+    ) -> Result<Campaign, EngineError> {
         let id = transfer
             .campaign_id
-            .ok_or_else(|| AppError::Conflict("the transfer's campaign was deleted".into()))?;
+            .ok_or_else(|| EngineError::Conflict("the transfer's campaign was deleted".into()))?;
         Ok(campaigns::get_by_id(conn, transfer.tenant_id, id).await?)
     }
 

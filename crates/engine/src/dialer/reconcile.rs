@@ -4,7 +4,7 @@
 //! carrier never made hands its lead back without counting an attempt.
 
 use super::Context;
-use crate::error::AppError;
+use crate::error::EngineError;
 use crate::telephony::events;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::lead::{AfterCall, LeadStatus};
@@ -20,7 +20,7 @@ const PER_SWEEP: i64 = 100;
 const ORPHAN_AFTER_MS: i64 = 60_000;
 
 /// One sweep at `now`.
-pub async fn sweep(ctx: &Context, now: i64) -> Result<(), AppError> {
+pub async fn sweep(ctx: &Context, now: i64) -> Result<(), EngineError> {
     let mut conn = ctx.store.conn().await?;
     let released = dialing::release_orphaned_claims(&mut conn, now - ORPHAN_AFTER_MS, now).await?;
     if released > 0 {
@@ -41,7 +41,7 @@ pub async fn sweep(ctx: &Context, now: i64) -> Result<(), AppError> {
 }
 
 /// Asks the carrier about one quiet call and records what it says.
-pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppError> {
+pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), EngineError> {
     let account = ctx
         .telephony
         .account_for(&ctx.store, call.tenant_id)
@@ -59,7 +59,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppEr
                 .carrier
                 .find_calls(&account.creds, &call.to, &call.from)
                 .await
-                .map_err(AppError::from)?;
+                .map_err(EngineError::from)?;
             let sids: Vec<&str> = listed.iter().map(|c| c.sid.as_str()).collect();
             let known = dialing::known_sids(&mut *ctx.store.conn().await?, &sids).await?;
             listed.into_iter().find(|c| !known.contains(&c.sid))
@@ -107,7 +107,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), AppEr
 
 /// Ends a call the carrier never made and hands its lead back, due at once, with no attempt
 /// counted: the person was never called.
-async fn never_placed(ctx: &Context, call: &Call, now: i64) -> Result<(), AppError> {
+async fn never_placed(ctx: &Context, call: &Call, now: i64) -> Result<(), EngineError> {
     let mut tx = ctx.store.begin().await?;
     let mut current = calls::lock(&mut tx, call.tenant_id, call.id).await?;
     if current.status.is_final() {

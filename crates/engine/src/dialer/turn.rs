@@ -3,7 +3,7 @@
 //! that pass every gate, claim them and record their calls. The calls are handed to the
 //! carrier after the commit, so a call exists in the database before it exists anywhere else.
 
-use crate::error::AppError;
+use crate::error::EngineError;
 use crate::telephony::place::caller_id;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
@@ -58,7 +58,7 @@ async fn agent_pool(
     conn: &mut Conn,
     campaign: CampaignId,
     now_ms: i64,
-) -> Result<(Agents, Vec<f64>), AppError> {
+) -> Result<(Agents, Vec<f64>), EngineError> {
     let pool = agents::of_campaign(conn, campaign).await?;
     let count = |f: fn(&AgentStatus) -> bool| pool.iter().filter(|(s, _)| f(s)).count() as u32;
     let busy_for_s = pool
@@ -97,7 +97,7 @@ pub async fn take(
     rules: &Rules,
     id: CampaignId,
     now_ms: i64,
-) -> Result<Option<Placed>, AppError> {
+) -> Result<Option<Placed>, EngineError> {
     let mut tx = store.begin().await?;
     let Some(campaign) = dialing::lock_running(&mut tx, id).await? else {
         return Ok(None);
@@ -149,15 +149,15 @@ async fn pace(
     campaign: &Campaign,
     rules: &Rules,
     now_ms: i64,
-) -> Result<(CallCounts, Decision), AppError> {
+) -> Result<(CallCounts, Decision), EngineError> {
     let s = &campaign.settings;
-    let now = Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.into()))?;
+    let now = Timestamp::from_millisecond(now_ms).map_err(|e| EngineError::Internal(e.into()))?;
     let predictive = matches!(s.pacing, Pacing::Predictive { .. });
     let midnight = if s.daily_call_limit.is_some() || predictive {
         Some(
             now.to_zoned(zone(campaign))
                 .start_of_day()
-                .map_err(|e| AppError::Internal(e.into()))?
+                .map_err(|e| EngineError::Internal(e.into()))?
                 .timestamp()
                 .as_millisecond(),
         )
@@ -241,9 +241,9 @@ async fn claim_due(
     rules: &Rules,
     want: u32,
     now_ms: i64,
-) -> Result<(Vec<(Call, Lead)>, bool), AppError> {
+) -> Result<(Vec<(Call, Lead)>, bool), EngineError> {
     let (id, tenant, s) = (campaign.id, campaign.tenant_id, &campaign.settings);
-    let now = Timestamp::from_millisecond(now_ms).map_err(|e| AppError::Internal(e.into()))?;
+    let now = Timestamp::from_millisecond(now_ms).map_err(|e| EngineError::Internal(e.into()))?;
     let gate = Gate::new(&s.calling_window, zone(campaign), &rules.local);
     let limits = AttemptLimits {
         per_lead: s.max_attempts_per_lead,
@@ -336,7 +336,7 @@ async fn idle(
     in_flight: i64,
     any_due: bool,
     now_ms: i64,
-) -> Result<(Outlook, bool), AppError> {
+) -> Result<(Outlook, bool), EngineError> {
     let id = campaign.id;
     if !leads::campaign_has_leads(tx, id).await? {
         // Started before its list arrived: it waits for leads rather than completing.

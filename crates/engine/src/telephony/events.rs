@@ -1,7 +1,7 @@
 //! Carrier reports applied to calls: each is stored in the call's timeline once (a repeat is
 //! recognised by its sequence number and ignored), and a call only ever moves forward.
 
-use crate::error::AppError;
+use crate::error::EngineError;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
 use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::lead::{Handover, after_call, after_handover};
@@ -56,7 +56,7 @@ pub async fn apply_status(
     event: &CallEvent,
     form: &[(String, String)],
     now: i64,
-) -> Result<Applied, AppError> {
+) -> Result<Applied, EngineError> {
     let report = Report {
         tenant,
         call_id,
@@ -65,7 +65,7 @@ pub async fn apply_status(
         now,
     };
     let mut results = apply_batch(store, None, kind, &[&report]).await?;
-    results.pop().unwrap_or(Err(AppError::NotFound("call")))
+    results.pop().unwrap_or(Err(EngineError::NotFound("call")))
 }
 
 /// Takes a fresh report into the call (in memory): the carrier's id and who answered when not
@@ -88,7 +88,7 @@ fn take(call: &mut Call, event: &CallEvent, now: i64) -> Applied {
 /// One status callback waiting to be applied.
 struct Job {
     report: Report,
-    done: oneshot::Sender<Result<Applied, AppError>>,
+    done: oneshot::Sender<Result<Applied, EngineError>>,
 }
 
 /// Status callbacks arrive by the thousand a second when many calls run. They are applied by
@@ -145,7 +145,7 @@ impl StatusQueue {
         event: CallEvent,
         form: Vec<(String, String)>,
         now: i64,
-    ) -> Result<Applied, AppError> {
+    ) -> Result<Applied, EngineError> {
         let (done, answer) = oneshot::channel();
         let job = Job {
             report: Report {
@@ -160,9 +160,9 @@ impl StatusQueue {
         self.jobs
             .send(job)
             .await
-            .map_err(|_| AppError::Internal(anyhow::anyhow!("the status queue stopped")))?;
+            .map_err(|_| EngineError::Internal(anyhow::anyhow!("the status queue stopped")))?;
         answer.await.map_err(|_| {
-            AppError::Internal(anyhow::anyhow!("the status queue dropped a callback"))
+            EngineError::Internal(anyhow::anyhow!("the status queue dropped a callback"))
         })?
     }
 }
@@ -205,7 +205,7 @@ async fn run_queue(
                 for job in batch {
                     let result = apply_batch(&store, Some(&bus), "status", &[&job.report])
                         .await
-                        .and_then(|mut r| r.pop().unwrap_or(Err(AppError::NotFound("call"))));
+                        .and_then(|mut r| r.pop().unwrap_or(Err(EngineError::NotFound("call"))));
                     let _ = job.done.send(result);
                 }
             }
@@ -243,7 +243,7 @@ async fn apply_batch(
     bus: Option<&crate::events::EventBus>,
     kind: &str,
     batch: &[&Report],
-) -> Result<Vec<Result<Applied, AppError>>, AppError> {
+) -> Result<Vec<Result<Applied, EngineError>>, EngineError> {
     let mut ids: Vec<i64> = batch.iter().map(|j| j.call_id).collect();
     ids.dedup(); // the batch is sorted by call
     let mut tx = store.begin().await?;
@@ -263,7 +263,7 @@ async fn apply_batch(
             .get_mut(&job.call_id)
             .filter(|c| c.tenant_id == job.tenant)
         else {
-            results.push(Err(AppError::NotFound("call")));
+            results.push(Err(EngineError::NotFound("call")));
             continue;
         };
         if let Some(seq) = job.event.sequence
@@ -346,7 +346,7 @@ async fn finish_leads(
     conn: &mut outdial_storage::Conn,
     ended: &[Call],
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), EngineError> {
     let ids: Vec<LeadId> = ended.iter().filter_map(|c| c.lead_id).collect();
     if ids.is_empty() {
         return Ok(());
@@ -439,7 +439,7 @@ async fn record(
     (kind, label, form): (&str, &str, &[(String, String)]),
     now: i64,
     change: impl FnOnce(&mut Call) -> bool,
-) -> Result<Option<Call>, AppError> {
+) -> Result<Option<Call>, EngineError> {
     let mut tx = store.begin().await?;
     // Row lock first, then the event (see `apply_batch`).
     let mut call = calls::lock(&mut tx, tenant, call_id).await?;
@@ -471,7 +471,7 @@ pub async fn apply_detection(
     answered_by: AnsweredBy,
     form: &[(String, String)],
     now: i64,
-) -> Result<Option<Call>, AppError> {
+) -> Result<Option<Call>, EngineError> {
     let report = ("amd", answered_by.as_str(), form);
     record(store, tenant, call_id, report, now, |call| {
         if call.answered_by.is_some() {
@@ -495,7 +495,7 @@ pub async fn set_disposition(
     kind: &str,
     form: &[(String, String)],
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), EngineError> {
     let report = (kind, disposition.as_str(), form);
     record(store, tenant, call_id, report, now, |call| {
         call.disposition = Some(disposition);
@@ -513,7 +513,7 @@ pub async fn apply_recording(
     event: &RecordingEvent,
     form: &[(String, String)],
     now: i64,
-) -> Result<(), AppError> {
+) -> Result<(), EngineError> {
     let report = ("recording", event.status.as_str(), form);
     record(store, tenant, call_id, report, now, |call| {
         if event.status != "completed" {

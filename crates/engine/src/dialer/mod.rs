@@ -108,7 +108,7 @@ pub async fn round(
     ctx: &Context,
     now: i64,
     sending: &mut JoinSet<()>,
-) -> Result<(), crate::error::AppError> {
+) -> Result<(), crate::error::EngineError> {
     let ended = agents::end_wrap_ups(&mut *ctx.store.conn().await?, now).await?;
     if ended > 0 {
         tracing::debug!(agents = ended, "wrap-up time over: agents available again");

@@ -4,7 +4,7 @@
 
 use super::Transfers;
 use super::flows::{self, AgentNotice};
-use crate::error::AppError;
+use crate::error::EngineError;
 use outdial_domain::agent::AgentStatus;
 use outdial_domain::call::Disposition;
 use outdial_domain::transfer::{LegStatus, TransferStatus};
@@ -19,7 +19,7 @@ use serde_json::json;
 impl Transfers {
     /// Calls the next agent for a waiting transfer, unless one is already being offered it or
     /// nobody is free (the sweep tries again).
-    pub async fn offer_next(&self, tenant: TenantId, id: i64) -> Result<(), AppError> {
+    pub async fn offer_next(&self, tenant: TenantId, id: i64) -> Result<(), EngineError> {
         loop {
             match self.offer_once(tenant, id).await? {
                 Offer::Placed | Offer::Nothing => return Ok(()),
@@ -29,7 +29,7 @@ impl Transfers {
         }
     }
 
-    pub(super) async fn offer_once(&self, tenant: TenantId, id: i64) -> Result<Offer, AppError> {
+    pub(super) async fn offer_once(&self, tenant: TenantId, id: i64) -> Result<Offer, EngineError> {
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
         let mut transfer = transfers::lock(&mut tx, tenant, id).await?;
@@ -116,7 +116,7 @@ impl Transfers {
         &self,
         tenant: TenantId,
         leg_id: i64,
-    ) -> Result<Response, AppError> {
+    ) -> Result<Response, EngineError> {
         let now = self.clock.now_ms();
         let mut conn = self.store.conn().await?;
         let leg = agent_legs::leg(&mut conn, tenant, leg_id).await?;
@@ -166,7 +166,7 @@ impl Transfers {
         &self,
         tenant: TenantId,
         leg_id: i64,
-    ) -> Result<Response, AppError> {
+    ) -> Result<Response, EngineError> {
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
         let leg = agent_legs::leg(&mut tx, tenant, leg_id).await?;
@@ -221,7 +221,11 @@ impl Transfers {
     }
 
     /// The whisper ended without a key: the agent lets the call pass; the next one is called.
-    pub async fn agent_passed(&self, tenant: TenantId, leg_id: i64) -> Result<Response, AppError> {
+    pub async fn agent_passed(
+        &self,
+        tenant: TenantId,
+        leg_id: i64,
+    ) -> Result<Response, EngineError> {
         let mut conn = self.store.conn().await?;
         let leg = agent_legs::leg(&mut conn, tenant, leg_id).await?;
         let transfer = transfers::get_one(&mut conn, tenant, leg.transfer_id).await?;
@@ -234,9 +238,11 @@ impl Transfers {
     }
 
     /// Declines from the agent console: the agent's phone is hung up and the next agent called.
-    pub async fn decline(&self, tenant: TenantId, agent: UserId) -> Result<(), AppError> {
+    pub async fn decline(&self, tenant: TenantId, agent: UserId) -> Result<(), EngineError> {
         let Some(leg) = self.current_offer(tenant, agent).await? else {
-            return Err(AppError::Conflict("no call is being offered to you".into()));
+            return Err(EngineError::Conflict(
+                "no call is being offered to you".into(),
+            ));
         };
         self.end_offer(&leg, LegStatus::Declined, AgentStatus::Available)
             .await?;
@@ -247,12 +253,14 @@ impl Transfers {
 
     /// Accepts from the agent console: the agent's phone, hearing the whisper, is moved on as if
     /// they had pressed a key.
-    pub async fn accept(&self, tenant: TenantId, agent: UserId) -> Result<(), AppError> {
+    pub async fn accept(&self, tenant: TenantId, agent: UserId) -> Result<(), EngineError> {
         let Some(leg) = self.current_offer(tenant, agent).await? else {
-            return Err(AppError::Conflict("no call is being offered to you".into()));
+            return Err(EngineError::Conflict(
+                "no call is being offered to you".into(),
+            ));
         };
         if leg.status != LegStatus::Whisper {
-            return Err(AppError::Conflict(
+            return Err(EngineError::Conflict(
                 "answer your phone first: the call is accepted once you hear who is waiting".into(),
             ));
         }
@@ -268,7 +276,7 @@ impl Transfers {
         &self,
         tenant: TenantId,
         agent: UserId,
-    ) -> Result<Option<Leg>, AppError> {
+    ) -> Result<Option<Leg>, EngineError> {
         let mut conn = self.store.conn().await?;
         Ok(agent_legs::offer_of_agent(&mut conn, tenant, agent).await?)
     }
@@ -280,7 +288,7 @@ impl Transfers {
         tenant: TenantId,
         leg_id: i64,
         carrier_status: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         let now = self.clock.now_ms();
         let mut conn = self.store.conn().await?;
         let leg = agent_legs::leg(&mut conn, tenant, leg_id).await?;
@@ -336,7 +344,7 @@ impl Transfers {
         &self,
         transfer: &Transfer,
         why: &str,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         let mut conn = self.store.conn().await?;
         let legs = agent_legs::legs(&mut conn, transfer.tenant_id, transfer.id).await?;
         drop(conn);
@@ -369,7 +377,7 @@ impl Transfers {
         leg: &Leg,
         to: LegStatus,
         agent_to: AgentStatus,
-    ) -> Result<bool, AppError> {
+    ) -> Result<bool, EngineError> {
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
         let current = agent_legs::leg(&mut tx, leg.tenant_id, leg.id).await?;
@@ -402,7 +410,11 @@ impl Transfers {
         self.update_leg(leg, CallUpdate::Hangup).await.ok();
     }
 
-    pub(super) async fn update_leg(&self, leg: &Leg, update: CallUpdate) -> Result<(), AppError> {
+    pub(super) async fn update_leg(
+        &self,
+        leg: &Leg,
+        update: CallUpdate,
+    ) -> Result<(), EngineError> {
         let mut conn = self.store.conn().await?;
         let Some(sid) = agent_legs::leg(&mut conn, leg.tenant_id, leg.id)
             .await?
@@ -421,7 +433,7 @@ impl Transfers {
             .await
             .map_err(|e| {
                 tracing::warn!(call_sid = %sid, error = %e, "could not change the agent's call");
-                AppError::from(e)
+                EngineError::from(e)
             })?;
         Ok(())
     }

@@ -5,8 +5,8 @@ pub mod events;
 pub mod flows;
 pub mod place;
 
-use crate::config::Config;
-use crate::error::AppError;
+use crate::config::TwilioConfig;
+use crate::error::EngineError;
 use outdial_domain::TenantId;
 use outdial_storage::{Conn, Store, carrier_accounts};
 use outdial_twilio::signature::Algorithm;
@@ -20,7 +20,8 @@ use std::time::{Duration, Instant};
 pub const ACCOUNT_CACHE_TTL: Duration = Duration::from_secs(10);
 
 /// Where a tenant's account comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, utoipa::ToSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AccountSource {
     /// The tenant's own credentials.
@@ -64,8 +65,24 @@ pub struct Telephony {
     server: Option<(Credentials, Option<String>)>,
     simulator: Option<(Arc<TwilioClient>, Credentials)>,
     /// The built-in simulator, told which numbers are agents' phones so it plays them as agents.
-    sim: Option<outdial_simulator::Simulator>,
+    agent_phones: Option<AgentPhones>,
     public_base_url: String,
+}
+
+/// Tells the simulator that a number is an agent's phone.
+pub type AgentPhones = Arc<dyn Fn(&str) + Send + Sync>;
+
+/// The simulator running in this process, as the engine reaches it: through its REST API like
+/// any carrier, plus one hint no carrier needs (which numbers are agents' phones, so it answers
+/// them as an agent would). Keeps the engine free of the simulator's HTTP server.
+#[derive(Clone)]
+pub struct SimulatorLink {
+    /// Where its Twilio-compatible REST API listens.
+    pub base_url: String,
+    /// The account it accepts.
+    pub account: Credentials,
+    /// Tells it a number is an agent's phone.
+    pub agent_phones: AgentPhones,
 }
 
 impl Telephony {
@@ -73,45 +90,44 @@ impl Telephony {
     /// configuration holds no Twilio credentials. `public_base_url` is where the carrier reaches
     /// this server's webhooks.
     pub fn new(
-        config: &Config,
-        simulator: Option<&outdial_simulator::Simulator>,
+        twilio: &TwilioConfig,
+        simulator: Option<SimulatorLink>,
         public_base_url: String,
     ) -> Telephony {
         let server = match (
-            config.twilio.account_sid.clone(),
-            config.twilio.auth_token.expose().clone(),
+            twilio.account_sid.clone(),
+            twilio.auth_token.expose().clone(),
         ) {
             (Some(account_sid), Some(auth_token)) => Some((
                 Credentials {
                     account_sid,
                     auth_token,
                 },
-                config.twilio.webhook_key.expose().clone(),
+                twilio.webhook_key.expose().clone(),
             )),
             _ => None,
         };
         Telephony {
             cache: Mutex::new(HashMap::new()),
-            twilio: Arc::new(TwilioClient::new(&config.twilio.api_base_url)),
+            twilio: Arc::new(TwilioClient::new(&twilio.api_base_url)),
             server,
-            simulator: simulator.map(|s| {
-                (
-                    Arc::new(TwilioClient::new(s.base_url())),
-                    s.account().clone(),
-                )
-            }),
-            sim: simulator.cloned(),
+            agent_phones: simulator.as_ref().map(|s| s.agent_phones.clone()),
+            simulator: simulator.map(|s| (Arc::new(TwilioClient::new(&s.base_url)), s.account)),
             public_base_url: public_base_url.trim_end_matches('/').to_string(),
         }
     }
 
     /// Whether the configuration names a Twilio account (if not, the simulator runs).
-    pub fn has_server_account(config: &Config) -> bool {
-        config.twilio.account_sid.is_some() && config.twilio.auth_token.expose().is_some()
+    pub fn has_server_account(twilio: &TwilioConfig) -> bool {
+        twilio.account_sid.is_some() && twilio.auth_token.expose().is_some()
     }
 
     /// The account `tenant`'s calls use: its own, else the server's, else the simulator.
-    pub async fn account_for(&self, store: &Store, tenant: TenantId) -> Result<Account, AppError> {
+    pub async fn account_for(
+        &self,
+        store: &Store,
+        tenant: TenantId,
+    ) -> Result<Account, EngineError> {
         if let Some((at, account)) = self.cache.lock().expect("cache lock").get(&tenant)
             && at.elapsed() < ACCOUNT_CACHE_TTL
         {
@@ -130,7 +146,7 @@ impl Telephony {
         self.cache.lock().expect("cache lock").remove(&tenant);
     }
 
-    async fn look_up(&self, conn: &mut Conn, tenant: TenantId) -> Result<Account, AppError> {
+    async fn look_up(&self, conn: &mut Conn, tenant: TenantId) -> Result<Account, EngineError> {
         if let Some(a) = carrier_accounts::get_for(conn, tenant).await? {
             return Ok(Account {
                 carrier: self.twilio.clone(),
@@ -158,7 +174,7 @@ impl Telephony {
                 source: AccountSource::Simulator,
             });
         }
-        Err(AppError::Conflict(
+        Err(EngineError::Conflict(
             "no Twilio account is set: add one with PUT /api/v1/settings/twilio".into(),
         ))
     }
@@ -177,9 +193,9 @@ impl Telephony {
     /// nothing.
     pub fn expect_agent(&self, account: &Account, phone: &str) {
         if account.source == AccountSource::Simulator
-            && let Some(sim) = &self.sim
+            && let Some(tell) = &self.agent_phones
         {
-            sim.add_agent_number(phone);
+            tell(phone);
         }
     }
 

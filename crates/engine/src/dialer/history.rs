@@ -4,7 +4,7 @@
 //! estimator. The database is the memory, so every instance (and a restarted one) paces from
 //! the same history; an estimate is reused for [`REFRESH`] to keep the turn cheap.
 
-use crate::error::AppError;
+use crate::error::EngineError;
 use outdial_domain::CampaignId;
 use outdial_domain::pacing::{ANSWER_WINDOW, Predictor};
 use outdial_storage::{Conn, transfers};
@@ -32,7 +32,7 @@ impl History {
         midnight_ms: i64,
         wrap_up_s: f64,
         now_ms: i64,
-    ) -> Result<Predictor, AppError> {
+    ) -> Result<Predictor, EngineError> {
         if let Some((at, p)) = self.cache.lock().expect("history lock").get(&campaign)
             && at.elapsed() < REFRESH
         {

@@ -2,7 +2,7 @@
 //! on the carrier's refusal.
 
 use super::Telephony;
-use crate::error::AppError;
+use crate::error::EngineError;
 use crate::events::EventBus;
 use outdial_domain::PhoneNumber;
 use outdial_domain::call::{CallStatus, Outcome};
@@ -35,7 +35,7 @@ pub async fn place(
     events: &EventBus,
     req: CallRequest<'_>,
     now: i64,
-) -> Result<Call, AppError> {
+) -> Result<Call, EngineError> {
     let campaign = req.campaign;
     let tenant = campaign.tenant_id;
     let from = caller_id(&campaign.settings, now)?;
@@ -43,14 +43,14 @@ pub async fn place(
     telephony.account_for(store, tenant).await?;
     let mut tx = store.begin().await?;
     if dnc::find(&mut tx, tenant, &req.to).await?.is_some() {
-        return Err(AppError::Conflict(format!(
+        return Err(EngineError::Conflict(format!(
             "{} is on the do-not-call list; it is never called",
             req.to
         )));
     }
     if let Some(lead) = req.lead {
         if lead.do_not_call {
-            return Err(AppError::Conflict(format!(
+            return Err(EngineError::Conflict(format!(
                 "lead {} is marked do-not-call; it is never called",
                 lead.id
             )));
@@ -59,7 +59,7 @@ pub async fn place(
             .await?
             .is_none()
         {
-            return Err(AppError::Conflict(format!(
+            return Err(EngineError::Conflict(format!(
                 "lead {} cannot be called now: it is {} (only new and retry leads are called)",
                 lead.id, lead.status
             )));
@@ -85,13 +85,13 @@ pub async fn place(
 }
 
 /// The campaign's caller ID for a call at `now` (several numbers are rotated).
-pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<String, AppError> {
+pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<String, EngineError> {
     settings
         .caller_ids
         .get((now as usize / 1000) % settings.caller_ids.len().max(1))
         .map(|n| n.to_string())
         .ok_or_else(|| {
-            AppError::invalid(
+            EngineError::invalid(
                 "settings.caller_ids",
                 "the campaign has no caller ID to call from; add one of your Twilio numbers",
             )
@@ -109,7 +109,7 @@ pub async fn dispatch(
     lead: Option<&Lead>,
     call: Call,
     now: i64,
-) -> Result<Call, AppError> {
+) -> Result<Call, EngineError> {
     let tenant = campaign.tenant_id;
     let settings = &campaign.settings;
     let account = telephony.account_for(store, tenant).await?;
@@ -169,7 +169,7 @@ pub async fn dispatch(
             // retry now could call the person twice.
             calls::add_event(&mut conn, call.id, "carrier", Some("unknown"), None, &serde_json::json!({"error": err.message, "http_status": err.http_status, "next": "asked again at the carrier by reconciliation"}), now).await?;
             tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier did not answer a call creation; it will be reconciled");
-            Err(AppError::Upstream(format!(
+            Err(EngineError::Upstream(format!(
                 "{err}; the call may have been placed: Outdial checks with the carrier before calling this lead again"
             )))
         }
@@ -229,7 +229,7 @@ pub async fn dispatch(
             );
             tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier refused the call");
             Err(match err.kind {
-                ErrorKind::InvalidNumber => AppError::invalid("to", err.to_string()),
+                ErrorKind::InvalidNumber => EngineError::invalid("to", err.to_string()),
                 _ => err.into(),
             })
         }

@@ -3,7 +3,7 @@
 //! so deadlines hold across restarts and exactly one instance acts.
 
 use super::{SWEEP_BATCH, Transfers};
-use crate::error::AppError;
+use crate::error::EngineError;
 use outdial_domain::TenantId;
 use outdial_domain::call::Disposition;
 use outdial_domain::transfer::{self as rules, DeadlineKind, TransferEnd, TransferStatus};
@@ -16,7 +16,7 @@ impl Transfers {
     /// Answering-machine detection found a person (or could not tell) on a call on hold: its
     /// deadline starts now (2 s from the end of the greeting, in power and predictive modes)
     /// and the first agent is called.
-    pub async fn detected(&self, tenant: TenantId, call_id: i64) -> Result<(), AppError> {
+    pub async fn detected(&self, tenant: TenantId, call_id: i64) -> Result<(), EngineError> {
         let mut conn = self.store.conn().await?;
         let Some(transfer) = transfers::of_call(&mut conn, tenant, call_id).await? else {
             return Ok(());
@@ -25,7 +25,7 @@ impl Transfers {
         self.start_clock(tenant, transfer.id).await
     }
 
-    pub(super) async fn start_clock(&self, tenant: TenantId, id: i64) -> Result<(), AppError> {
+    pub(super) async fn start_clock(&self, tenant: TenantId, id: i64) -> Result<(), EngineError> {
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
         let mut transfer = transfers::lock(&mut tx, tenant, id).await?;
@@ -74,7 +74,7 @@ impl Transfers {
     /// Acts on waiting transfers: those whose time is up get the safe-harbour message or the
     /// fallback; those nobody is being offered are offered again (an agent may be free now).
     /// Called by the dialer's tick.
-    pub async fn sweep(&self) -> Result<(), AppError> {
+    pub async fn sweep(&self) -> Result<(), EngineError> {
         let now = self.clock.now_ms();
         let mut conn = self.store.conn().await?;
         let due = transfers::expired(&mut conn, now, SWEEP_BATCH).await?;
@@ -110,7 +110,7 @@ impl Transfers {
         tenant: TenantId,
         id: i64,
         now: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), EngineError> {
         let mut tx = self.store.begin().await?;
         let mut transfer = transfers::lock(&mut tx, tenant, id).await?;
         if transfer.status != TransferStatus::Waiting || transfer.deadline_at > now {

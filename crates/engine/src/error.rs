@@ -1,0 +1,70 @@
+//! The engine's one error type: what went wrong placing or following a call, in words a user
+//! can act on. The HTTP layer maps each kind to a status code in one place.
+
+use outdial_storage::{DatabaseError, StorageError};
+use outdial_twilio::{CarrierError, ErrorKind};
+
+/// Why the engine could not do what it was asked.
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    /// No such record in this tenant.
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    /// The request conflicts with the state of things (a number on the do-not-call list, a
+    /// lead already being called, no call being offered).
+    #[error("{0}")]
+    Conflict(String),
+    /// A value the caller gave (or a campaign setting) cannot be used; `field` names it.
+    #[error("{field}: {message}")]
+    Invalid {
+        /// The field, as the API names it (`settings.caller_ids`, `to`).
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The carrier failed or could not be reached; try again later.
+    #[error("{0}")]
+    Upstream(String),
+    /// The database failed or refused.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    /// Anything unexpected.
+    #[error("internal error")]
+    Internal(#[from] anyhow::Error),
+}
+
+impl EngineError {
+    /// A value that cannot be used, naming its field.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> EngineError {
+        EngineError::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<DatabaseError> for EngineError {
+    fn from(e: DatabaseError) -> Self {
+        EngineError::Storage(e.into())
+    }
+}
+
+/// The carrier's refusals: refused credentials are the tenant's to fix (a conflict naming
+/// where), anything else is the carrier's failure. Callers handle the kinds that mean
+/// something particular to them (an invalid number, a missing recording) before this.
+impl From<CarrierError> for EngineError {
+    fn from(e: CarrierError) -> Self {
+        match e.kind {
+            ErrorKind::Authentication => {
+                EngineError::Conflict(format!("{e}; check the Twilio credentials in the settings"))
+            }
+            _ => EngineError::Upstream(e.to_string()),
+        }
+    }
+}
+
+impl From<jiff::Error> for EngineError {
+    fn from(e: jiff::Error) -> Self {
+        EngineError::Internal(e.into())
+    }
+}
