@@ -59,7 +59,7 @@ async fn run(label: &str, url: &str) -> anyhow::Result<()> {
             let mut tx = store.begin().await?;
             let due = dialing::due_leads(&mut tx, campaign, at, BATCH).await?;
             let ids: Vec<LeadId> = due.iter().map(|l| l.id).collect();
-            let claimed = dialing::claim(&mut tx, &ids, at).await?;
+            let claimed = leads::claim(&mut tx, &ids, at).await?;
             tx.commit().await?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             if claimed.len() != BATCH {

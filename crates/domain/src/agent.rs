@@ -1,6 +1,7 @@
 //! Agents: the people answered calls are handed to. An agent's status, who may move it where,
 //! and when wrap-up ends by itself.
 
+use crate::transition::Transition;
 use serde::{Deserialize, Serialize};
 
 /// Where an agent is.
@@ -129,6 +130,45 @@ impl AgentStatus {
     }
 }
 
+/// The moves storage makes on agents: constants for what Outdial does as calls are bridged
+/// and end, checked changes for everything else. The tests below hold each to the rules.
+impl AgentStatus {
+    /// An available agent is offered (and put on) a call.
+    pub const TAKE_CALL: Transition<AgentStatus> =
+        Transition::fixed(&[AgentStatus::Available], AgentStatus::OnCall);
+    /// An agent's call ended: wrap-up starts.
+    pub const WRAP_UP: Transition<AgentStatus> =
+        Transition::fixed(&[AgentStatus::OnCall], AgentStatus::WrapUp);
+    /// An offer ended without a conversation (the caller left, another agent took it): the
+    /// agent is free again.
+    pub const RELEASE: Transition<AgentStatus> =
+        Transition::fixed(&[AgentStatus::OnCall], AgentStatus::Available);
+    /// An agent let an offered call pass without answering: paused, so the next caller is not
+    /// offered to an empty desk.
+    pub const PAUSE_AFTER_MISS: Transition<AgentStatus> =
+        Transition::fixed(&[AgentStatus::OnCall], AgentStatus::Paused);
+    /// Wrap-up time ran out: available again.
+    pub const END_WRAP_UP: Transition<AgentStatus> =
+        Transition::fixed(&[AgentStatus::WrapUp], AgentStatus::Available);
+
+    /// An agent whose offer ended without a conversation goes back: to `to` (available, or
+    /// paused after a missed call).
+    pub fn released(to: AgentStatus) -> Result<Transition<AgentStatus>, AgentStatusError> {
+        AgentStatus::OnCall.change_to(to, AgentActor::System)?;
+        Ok(Transition::checked(vec![AgentStatus::OnCall], to))
+    }
+
+    /// A change of one agent from `self` to `to` by `actor`.
+    pub fn moved(
+        self,
+        to: AgentStatus,
+        actor: AgentActor,
+    ) -> Result<Transition<AgentStatus>, AgentStatusError> {
+        self.change_to(to, actor)?;
+        Ok(Transition::checked(vec![self], to))
+    }
+}
+
 impl std::fmt::Display for AgentStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -139,6 +179,38 @@ impl std::fmt::Display for AgentStatus {
 mod tests {
     use super::AgentActor::*;
     use super::AgentStatus::*;
+    use super::{AgentActor, AgentStatus};
+
+    #[test]
+    fn every_move_storage_can_make_is_allowed_by_the_rules() {
+        for t in [
+            AgentStatus::TAKE_CALL,
+            AgentStatus::RELEASE,
+            AgentStatus::PAUSE_AFTER_MISS,
+            AgentStatus::WRAP_UP,
+            AgentStatus::END_WRAP_UP,
+        ] {
+            for from in t.from() {
+                assert!(from.change_to(t.to(), AgentActor::System).is_ok());
+            }
+        }
+        for to in AgentStatus::ALL {
+            assert_eq!(
+                AgentStatus::released(to).is_ok(),
+                AgentStatus::OnCall
+                    .change_to(to, AgentActor::System)
+                    .is_ok()
+            );
+            for from in AgentStatus::ALL {
+                for actor in [AgentActor::Person, AgentActor::System] {
+                    assert_eq!(
+                        from.moved(to, actor).is_ok(),
+                        from.change_to(to, actor).is_ok()
+                    );
+                }
+            }
+        }
+    }
 
     #[test]
     fn people_log_in_pause_and_out_but_never_leave_a_call_by_status() {

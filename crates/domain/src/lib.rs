@@ -19,8 +19,10 @@ pub mod phone;
 pub mod role;
 pub mod text;
 pub mod transfer;
+pub mod transition;
 
 pub use country::Country;
 pub use ids::{ApiKeyId, CampaignId, ImportId, LeadId, TenantId, UserId};
 pub use phone::{PhoneError, PhoneNumber};
 pub use role::{Permission, Role};
+pub use transition::Transition;

@@ -175,85 +175,6 @@ pub async fn has_dialing(conn: &mut Conn, campaign: CampaignId) -> Result<bool> 
     Ok(row.is_some())
 }
 
-/// A lead held back: until when, and why.
-pub type Hold = (LeadId, i64, String);
-
-/// Moves leads' next attempt to a later moment, with the rule that holds them back until
-/// then. Only leads still callable are touched.
-pub async fn reschedule(conn: &mut Conn, held: &[Hold], now: i64) -> Result<()> {
-    let batch = Batch::of(conn);
-    let sql = format!(
-        "UPDATE leads SET next_attempt_at = {}, hold_reason = {}, updated_at = $1 FROM {} \
-         WHERE leads.id = {} AND leads.status IN ('new', 'retry')",
-        batch.int("r", 1),
-        batch.text("r", 2),
-        batch.rows("$2", "r"),
-        batch.int("r", 0),
-    );
-    for chunk in held.chunks(batch::MAX_ITEMS) {
-        let rows: Vec<(i64, i64, &str)> = chunk
-            .iter()
-            .map(|(id, at, why)| (id.0, *at, why.as_str()))
-            .collect();
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(now)
-            .bind(batch::to_json(&rows)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Marks leads do-not-call (their number was found on the tenant's list at dialing time).
-pub async fn mark_do_not_call(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<()> {
-    set_where_callable(conn, ids, "do_not_call = 1", now).await
-}
-
-/// Closes leads that have used every attempt their campaign allows.
-pub async fn exhaust(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<()> {
-    set_where_callable(conn, ids, "status = 'exhausted'", now).await
-}
-
-/// Claims leads for calls: `dialing` from now until their call ends. Returns the ids claimed
-/// (a lead no longer callable is left out).
-pub async fn claim(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<Vec<LeadId>> {
-    let batch = Batch::of(conn);
-    let sql = format!(
-        "UPDATE leads SET status = 'dialing', hold_reason = NULL, updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) \
-         AND status IN ('new', 'retry') AND do_not_call = 0 RETURNING id",
-        batch.texts("$2", "w")
-    );
-    let mut out = Vec::with_capacity(ids.len());
-    for chunk in ids.chunks(batch::MAX_ITEMS) {
-        for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(now)
-            .bind(batch::lead_ids(chunk)?)
-            .fetch_all(&mut *conn)
-            .await?
-        {
-            out.push(LeadId(get(&row, "id")?));
-        }
-    }
-    Ok(out)
-}
-
-async fn set_where_callable(conn: &mut Conn, ids: &[LeadId], set: &str, now: i64) -> Result<()> {
-    let batch = Batch::of(conn);
-    let sql = format!(
-        "UPDATE leads SET {set}, updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {}) \
-         AND status IN ('new', 'retry')",
-        batch.texts("$2", "w")
-    );
-    for chunk in ids.chunks(batch::MAX_ITEMS) {
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(now)
-            .bind(batch::lead_ids(chunk)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
 /// Calls the carrier accepted for each lead since `since`: how many, and the earliest.
 pub async fn calls_since(
     conn: &mut Conn,
@@ -345,24 +266,6 @@ pub async fn touch_calls(conn: &mut Conn, ids: &[i64], now: i64) -> Result<()> {
         .execute(conn)
         .await?;
     Ok(())
-}
-
-/// Releases claims that outlived their call: leads still `dialing` since before `before`
-/// whose every call has ended (a crash between ending the call and finishing the lead). They
-/// go back to `retry`, due at once, without an attempt counted. Returns how many.
-pub async fn release_orphaned_claims(conn: &mut Conn, before: i64, now: i64) -> Result<u64> {
-    // A bounded batch per sweep: the write lock is never held for long, whatever is claimed.
-    let done = sqlx::query(
-        "UPDATE leads SET status = 'retry', next_attempt_at = $1, updated_at = $1 WHERE id IN (\
-           SELECT id FROM leads WHERE status = 'dialing' AND updated_at < $2 \
-           AND NOT EXISTS (SELECT 1 FROM calls WHERE calls.lead_id = leads.id AND calls.ended_at IS NULL) \
-           ORDER BY updated_at LIMIT 500) AND status = 'dialing'",
-    )
-    .bind(now)
-    .bind(before)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
 }
 
 /// An arbitrary constant naming the advisory locks that serialise one tenant's dialing.
@@ -460,32 +363,6 @@ pub async fn call_totals(
         }
     }
     Ok(totals)
-}
-
-/// Sets finished leads of a campaign back to `new`, due at once, with their attempts cleared
-/// (recycling a worked list). Leads marked do-not-call stay as they are. Returns how many.
-pub async fn recycle(
-    conn: &mut Conn,
-    tenant: TenantId,
-    campaign: CampaignId,
-    statuses: &[&str],
-    now: i64,
-) -> Result<u64> {
-    let batch = Batch::of(conn);
-    let sql = format!(
-        "UPDATE leads SET status = 'new', attempts = 0, next_attempt_at = $1, hold_reason = NULL, updated_at = $1 \
-         WHERE tenant_id = $2 AND campaign_id = $3 AND do_not_call = 0 \
-         AND status IN (SELECT w.value FROM {})",
-        batch.texts("$4", "w")
-    );
-    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(tenant.0)
-        .bind(campaign.0)
-        .bind(batch::to_json(statuses)?)
-        .execute(conn)
-        .await?;
-    Ok(done.rows_affected())
 }
 
 /// Leads of a campaign still to be called: new, retry or dialing, not do-not-call.

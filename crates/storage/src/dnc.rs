@@ -58,15 +58,7 @@ pub async fn add(
          SELECT $1, w.value, $2, $3, $4, $5 FROM {} WHERE TRUE ON CONFLICT (tenant_id, phone) DO NOTHING",
         batch.texts("$6", "w")
     );
-    // Through the unique (campaign_id, phone) index: leads carry no tenant-wide phone index,
-    // which keeps lead imports fast.
-    let mark = format!(
-        "UPDATE leads SET do_not_call = 1, updated_at = $1 WHERE do_not_call = 0 AND tenant_id = $2 \
-         AND campaign_id IN (SELECT id FROM campaigns WHERE tenant_id = $2) \
-         AND phone IN (SELECT w.value FROM {})",
-        batch.texts("$3", "w")
-    );
-    let (mut listed, mut marked) = (0, 0);
+    let mut listed = 0;
     for chunk in phones.chunks(batch::MAX_ITEMS) {
         let numbers: Vec<&str> = chunk.iter().map(PhoneNumber::as_str).collect();
         let numbers = batch::to_json(&numbers)?;
@@ -80,14 +72,8 @@ pub async fn add(
             .execute(&mut *conn)
             .await?
             .rows_affected();
-        marked += sqlx::query(sqlx::AssertSqlSafe(mark.as_str()))
-            .bind(now)
-            .bind(tenant.0)
-            .bind(numbers)
-            .execute(&mut *conn)
-            .await?
-            .rows_affected();
     }
+    let marked = crate::leads::mark_numbers_do_not_call(conn, tenant, phones, now).await?;
     Ok((listed, marked))
 }
 

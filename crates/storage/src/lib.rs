@@ -25,6 +25,7 @@ pub mod tenants;
 #[cfg(feature = "testing")]
 pub mod testing;
 pub mod transfers;
+mod transition;
 pub mod users;
 
 pub use db::{Backend, Conn, Store, Tx, redact_url};

@@ -4,7 +4,6 @@
 
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
-use outdial_domain::agent::AgentStatus;
 use outdial_domain::transfer::{AgentDisposition, DeadlineKind, TransferEnd, TransferStatus};
 use outdial_domain::{CampaignId, LeadId, TenantId, UserId};
 use serde::Serialize;
@@ -258,94 +257,6 @@ pub async fn unoffered(conn: &mut Conn, now: i64, limit: i64) -> Result<Vec<(Ten
         .collect()
 }
 
-/// Takes the longest-idle available agent of the campaign's groups who has not been offered
-/// this transfer yet — `preferred` first when free — and marks them on a call, so no other
-/// transfer offers them too. `None` when nobody is free.
-pub async fn take_agent(
-    conn: &mut Conn,
-    tenant: TenantId,
-    campaign: CampaignId,
-    transfer: i64,
-    preferred: Option<UserId>,
-    now: i64,
-) -> Result<Option<UserId>> {
-    for _ in 0..5 {
-        let row = sqlx::query(
-            "SELECT a.user_id FROM agents a WHERE a.tenant_id = $1 AND a.status = 'available' \
-             AND a.user_id IN (SELECT m.user_id FROM agent_group_members m \
-               JOIN campaign_agent_groups c ON c.group_id = m.group_id WHERE c.campaign_id = $2) \
-             AND a.user_id NOT IN (SELECT l.user_id FROM agent_legs l WHERE l.transfer_id = $3) \
-             ORDER BY CASE WHEN a.user_id = $4 THEN 0 ELSE 1 END, a.status_since, a.user_id LIMIT 1",
-        )
-        .bind(tenant.0)
-        .bind(campaign.0)
-        .bind(transfer)
-        .bind(preferred.map(|p| p.0).unwrap_or(0))
-        .fetch_optional(&mut *conn)
-        .await?;
-        let Some(row) = row else {
-            return Ok(None);
-        };
-        let user = UserId(get(&row, "user_id")?);
-        let done = sqlx::query(
-            "UPDATE agents SET status = 'on_call', status_since = $1, busy_since = $1, updated_at = $1, \
-             wrap_up_until = NULL WHERE user_id = $2 AND tenant_id = $3 AND status = 'available'",
-        )
-        .bind(now)
-        .bind(user.0)
-        .bind(tenant.0)
-        .execute(&mut *conn)
-        .await?;
-        if done.rows_affected() == 1 {
-            return Ok(Some(user));
-        }
-    }
-    Ok(None)
-}
-
-/// Hands an agent whose offer ended back: `to` (available, or paused after a missed call),
-/// only while they are still marked on a call.
-pub async fn release_agent(
-    conn: &mut Conn,
-    tenant: TenantId,
-    agent: UserId,
-    to: AgentStatus,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE agents SET status = $1, status_since = $2, busy_since = NULL, updated_at = $2 \
-         WHERE user_id = $3 AND tenant_id = $4 AND status = 'on_call'",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(agent.0)
-    .bind(tenant.0)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
-/// Puts an agent whose call ended into wrap-up until `until`.
-pub async fn wrap_up(
-    conn: &mut Conn,
-    tenant: TenantId,
-    agent: UserId,
-    until: i64,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE agents SET status = 'wrap_up', status_since = $1, wrap_up_until = $2, updated_at = $1 \
-         WHERE user_id = $3 AND tenant_id = $4 AND status = 'on_call'",
-    )
-    .bind(now)
-    .bind(until)
-    .bind(agent.0)
-    .bind(tenant.0)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
-}
-
 /// What an agent recorded about a call.
 #[derive(Debug, Clone)]
 pub struct Disposed<'a> {
@@ -472,32 +383,6 @@ pub async fn dispositions_of(
         }
     }
     Ok(out)
-}
-
-/// Applies an agent's disposition to a lead whose call is over: its status and next attempt,
-/// with why it waits. `false` while the lead's call is still being wrapped up by the carrier
-/// (status `dialing`): the call's end applies it then.
-pub async fn settle_lead(
-    conn: &mut Conn,
-    tenant: TenantId,
-    lead: LeadId,
-    after: &outdial_domain::lead::AfterCall,
-    hold_reason: Option<&str>,
-    now: i64,
-) -> Result<bool> {
-    let done = sqlx::query(
-        "UPDATE leads SET status = $1, next_attempt_at = $2, hold_reason = $3, updated_at = $4 \
-         WHERE id = $5 AND tenant_id = $6 AND status <> 'dialing'",
-    )
-    .bind(after.status.as_str())
-    .bind(after.next_attempt_at)
-    .bind(hold_reason)
-    .bind(now)
-    .bind(lead.0)
-    .bind(tenant.0)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected() == 1)
 }
 
 /// A campaign's latest ended dials, oldest first: whether a person answered, and the

@@ -1,5 +1,6 @@
 //! A lead's status and who may move it where.
 
+use crate::transition::Transition;
 use serde::{Deserialize, Serialize};
 
 /// Where a lead is in its campaign.
@@ -41,6 +42,8 @@ pub enum Actor {
     Dialer,
     /// A person through the API or the UI.
     User,
+    /// An agent's disposition, applied once the lead's call is over.
+    Agent,
 }
 
 /// A status change that is not allowed.
@@ -88,20 +91,26 @@ impl LeadStatus {
         let allowed = match actor {
             Actor::Dialer => matches!(
                 (self, to),
-                (New | Retry, Dialing) | (Dialing, New | Retry | Completed | Exhausted | Invalid)
+                (New | Retry, Dialing | Exhausted)
+                    | (Dialing, New | Retry | Completed | Exhausted | Invalid)
             ),
             Actor::User => matches!(
                 (self, to),
                 (Retry | Completed | Exhausted | Invalid, New) | (New | Retry, Completed)
             ),
+            Actor::Agent => self != Dialing && matches!(to, Retry | Completed | Invalid),
         };
         if allowed {
             return Ok(to);
         }
         let reason = match (self, actor) {
-            (Dialing, Actor::User) => {
+            (Dialing, Actor::User | Actor::Agent) => {
                 "the lead is being called right now; wait for the call to end".to_string()
             }
+            (_, Actor::Agent) => format!(
+                "a disposition cannot set a lead to {}; it sets retry, completed or invalid",
+                to.as_str()
+            ),
             (_, Actor::User) => format!(
                 "a {} lead cannot be set to {} by hand; you may reset a lead to new, or close a new or retrying lead as completed",
                 self.as_str(),
@@ -114,6 +123,64 @@ impl LeadStatus {
             ),
         };
         Err(LeadStatusError { reason })
+    }
+}
+
+/// The moves storage makes on leads. Each is either a constant the dialer uses or checked
+/// against [`LeadStatus::change_to`] when made; the tests below hold every constant to the rules.
+impl LeadStatus {
+    /// The dialer claims a callable lead for a call.
+    pub const CLAIM: Transition<LeadStatus> =
+        Transition::fixed(&[LeadStatus::New, LeadStatus::Retry], LeadStatus::Dialing);
+    /// The dialer closes a callable lead that has used every attempt its campaign allows.
+    pub const EXHAUST: Transition<LeadStatus> =
+        Transition::fixed(&[LeadStatus::New, LeadStatus::Retry], LeadStatus::Exhausted);
+    /// A claim outlived its call (a crash between ending the call and finishing the lead): the
+    /// lead waits for another attempt.
+    pub const RELEASE: Transition<LeadStatus> =
+        Transition::fixed(&[LeadStatus::Dialing], LeadStatus::Retry);
+
+    /// The end of a lead's call: from `dialing` to what the call's outcome decided.
+    pub fn ended(to: LeadStatus) -> Result<Transition<LeadStatus>, LeadStatusError> {
+        LeadStatus::Dialing.change_to(to, Actor::Dialer)?;
+        Ok(Transition::checked(vec![LeadStatus::Dialing], to))
+    }
+
+    /// An agent's disposition settling a lead whose call is over.
+    pub fn settled(to: LeadStatus) -> Result<Transition<LeadStatus>, LeadStatusError> {
+        if !matches!(
+            to,
+            LeadStatus::Retry | LeadStatus::Completed | LeadStatus::Invalid
+        ) {
+            return Err(LeadStatusError {
+                reason: format!(
+                    "a disposition cannot set a lead to {to}; it sets retry, completed or invalid"
+                ),
+            });
+        }
+        let from = LeadStatus::ALL
+            .into_iter()
+            .filter(|s| *s != LeadStatus::Dialing && s.change_to(to, Actor::Agent).is_ok())
+            .collect();
+        Ok(Transition::checked(from, to))
+    }
+
+    /// A user's change of one lead from `self` to `to`.
+    pub fn changed_by_user(
+        self,
+        to: LeadStatus,
+    ) -> Result<Transition<LeadStatus>, LeadStatusError> {
+        self.change_to(to, Actor::User)?;
+        Ok(Transition::checked(vec![self], to))
+    }
+
+    /// Recycling a worked list: leads in any of `from` (finished or waiting) start again as
+    /// `new`.
+    pub fn recycle(from: &[LeadStatus]) -> Result<Transition<LeadStatus>, LeadStatusError> {
+        for s in from {
+            s.change_to(LeadStatus::New, Actor::User)?;
+        }
+        Ok(Transition::checked(from.to_vec(), LeadStatus::New))
     }
 }
 
@@ -150,6 +217,45 @@ mod tests {
         let err = Dialing.change_to(Completed, Actor::User).unwrap_err();
         assert!(err.reason.contains("being called"));
         assert!(New.change_to(Dialing, Actor::User).is_err());
+    }
+
+    #[test]
+    fn every_move_storage_can_make_is_allowed_by_the_rules() {
+        let dialer = [LeadStatus::CLAIM, LeadStatus::EXHAUST, LeadStatus::RELEASE];
+        for t in &dialer {
+            for from in t.from() {
+                assert!(
+                    from.change_to(t.to(), Actor::Dialer).is_ok(),
+                    "{from} -> {}",
+                    t.to()
+                );
+            }
+        }
+        for to in LeadStatus::ALL {
+            let ended = LeadStatus::ended(to);
+            assert_eq!(ended.is_ok(), Dialing.change_to(to, Actor::Dialer).is_ok());
+            if let Ok(settled) = LeadStatus::settled(to) {
+                assert!(
+                    !settled.from().contains(&Dialing),
+                    "a call in progress is left alone"
+                );
+                for from in settled.from() {
+                    assert!(from.change_to(to, Actor::Agent).is_ok());
+                }
+            }
+            for from in LeadStatus::ALL {
+                assert_eq!(
+                    from.changed_by_user(to).is_ok(),
+                    from.change_to(to, Actor::User).is_ok()
+                );
+            }
+        }
+        assert!(LeadStatus::recycle(&[Completed, Exhausted]).is_ok());
+        assert!(
+            LeadStatus::recycle(&[Dialing]).is_err(),
+            "a call in progress is never recycled"
+        );
+        assert!(LeadStatus::settled(Dialing).is_err());
     }
 
     #[test]

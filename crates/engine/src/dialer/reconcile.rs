@@ -22,7 +22,7 @@ const ORPHAN_AFTER_MS: i64 = 60_000;
 /// One sweep at `now`.
 pub async fn sweep(ctx: &Context, now: i64) -> Result<(), EngineError> {
     let mut conn = ctx.store.conn().await?;
-    let released = dialing::release_orphaned_claims(&mut conn, now - ORPHAN_AFTER_MS, now).await?;
+    let released = leads::release_orphaned_claims(&mut conn, now - ORPHAN_AFTER_MS, now).await?;
     if released > 0 {
         tracing::warn!(
             leads = released,

@@ -297,11 +297,11 @@ async fn claim_due(
             metrics::counter!("outdial_dialer_leads_screened_total", "verdict" => verdict)
                 .increment(n as u64);
         }
-        dialing::mark_do_not_call(tx, &on_list, now_ms).await?;
-        dialing::exhaust(tx, &exhausted, now_ms).await?;
-        dialing::reschedule(tx, &held, now_ms).await?;
+        leads::mark_do_not_call(tx, &on_list, now_ms).await?;
+        leads::exhaust(tx, &exhausted, now_ms).await?;
+        leads::reschedule(tx, &held, now_ms).await?;
         let dial_ids: Vec<LeadId> = dial.iter().map(|l| l.id).collect();
-        let claimed = dialing::claim(tx, &dial_ids, now_ms).await?;
+        let claimed = leads::claim(tx, &dial_ids, now_ms).await?;
         for lead in dial.into_iter().filter(|l| claimed.contains(&l.id)) {
             let from = caller_id(s, now_ms + 1000 * placed.len() as i64)?;
             let call = calls::create(

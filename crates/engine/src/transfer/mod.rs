@@ -174,12 +174,12 @@ impl Transfers {
         now: i64,
     ) -> Result<(), EngineError> {
         if settings.wrap_up_seconds == 0 {
-            if transfers::release_agent(conn, tenant, agent, AgentStatus::Available, now).await? {
+            if agents::release(conn, tenant, agent, &AgentStatus::RELEASE, now).await? {
                 self.agent_changed(tenant, agent, AgentStatus::Available, now);
             }
         } else {
             let until = now + i64::from(settings.wrap_up_seconds) * 1000;
-            if transfers::wrap_up(conn, tenant, agent, until, now).await? {
+            if agents::wrap_up(conn, tenant, agent, until, now).await? {
                 self.agent_changed(tenant, agent, AgentStatus::WrapUp, now);
             }
         }

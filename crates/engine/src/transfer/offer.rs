@@ -5,6 +5,7 @@
 use super::Transfers;
 use super::flows::{self, AgentNotice};
 use crate::error::EngineError;
+use outdial_domain::Transition;
 use outdial_domain::agent::AgentStatus;
 use outdial_domain::call::Disposition;
 use outdial_domain::transfer::{LegStatus, TransferStatus};
@@ -47,8 +48,7 @@ impl Transfers {
             Some(lead) => transfers::preferred_agent(&mut tx, lead).await?,
             None => None,
         };
-        let Some(agent) =
-            transfers::take_agent(&mut tx, tenant, campaign_id, id, preferred, now).await?
+        let Some(agent) = agents::take(&mut tx, tenant, campaign_id, id, preferred, now).await?
         else {
             return Ok(Offer::Nothing);
         };
@@ -101,8 +101,14 @@ impl Transfers {
                 let mut conn = self.store.conn().await?;
                 if agent_legs::move_leg(&mut conn, &leg, LegStatus::Ringing, LegStatus::Missed, now)
                     .await?
-                    && transfers::release_agent(&mut conn, tenant, agent, AgentStatus::Paused, now)
-                        .await?
+                    && agents::release(
+                        &mut conn,
+                        tenant,
+                        agent,
+                        &AgentStatus::PAUSE_AFTER_MISS,
+                        now,
+                    )
+                    .await?
                 {
                     self.agent_changed(tenant, agent, AgentStatus::Paused, now);
                 }
@@ -155,7 +161,7 @@ impl Transfers {
             ));
         }
         drop(conn);
-        self.end_offer(&leg, LegStatus::Canceled, AgentStatus::Available)
+        self.end_offer(&leg, LegStatus::Canceled, AgentStatus::RELEASE)
             .await?;
         Ok(flows::agent_told(&campaign, AgentNotice::TooLate))
     }
@@ -215,7 +221,7 @@ impl Transfers {
             ));
         }
         drop(tx);
-        self.end_offer(&leg, LegStatus::Canceled, AgentStatus::Available)
+        self.end_offer(&leg, LegStatus::Canceled, AgentStatus::RELEASE)
             .await?;
         Ok(flows::agent_told(&campaign, AgentNotice::TooLate))
     }
@@ -231,7 +237,7 @@ impl Transfers {
         let transfer = transfers::get_one(&mut conn, tenant, leg.transfer_id).await?;
         let campaign = self.campaign_of(&mut conn, &transfer).await?;
         drop(conn);
-        self.end_offer(&leg, LegStatus::Declined, AgentStatus::Available)
+        self.end_offer(&leg, LegStatus::Declined, AgentStatus::RELEASE)
             .await?;
         self.spawn_offer(tenant, transfer.id);
         Ok(flows::agent_told(&campaign, AgentNotice::Passed))
@@ -244,7 +250,7 @@ impl Transfers {
                 "no call is being offered to you".into(),
             ));
         };
-        self.end_offer(&leg, LegStatus::Declined, AgentStatus::Available)
+        self.end_offer(&leg, LegStatus::Declined, AgentStatus::RELEASE)
             .await?;
         self.hang_up_leg(&leg).await;
         self.spawn_offer(tenant, leg.transfer_id);
@@ -299,19 +305,19 @@ impl Transfers {
             LegStatus::Missed => {
                 drop(conn);
                 // An agent who does not pick up is probably away: paused until they are back.
-                self.end_offer(&leg, LegStatus::Missed, AgentStatus::Paused)
+                self.end_offer(&leg, LegStatus::Missed, AgentStatus::PAUSE_AFTER_MISS)
                     .await?;
                 self.spawn_offer(tenant, leg.transfer_id);
             }
             LegStatus::Declined => {
                 drop(conn);
-                self.end_offer(&leg, LegStatus::Declined, AgentStatus::Available)
+                self.end_offer(&leg, LegStatus::Declined, AgentStatus::RELEASE)
                     .await?;
                 self.spawn_offer(tenant, leg.transfer_id);
             }
             LegStatus::Canceled => {
                 drop(conn);
-                self.end_offer(&leg, LegStatus::Canceled, AgentStatus::Available)
+                self.end_offer(&leg, LegStatus::Canceled, AgentStatus::RELEASE)
                     .await?;
             }
             LegStatus::Ended => {
@@ -351,7 +357,7 @@ impl Transfers {
         for leg in legs.into_iter().filter(|l| l.status.is_offer()) {
             let was = leg.status;
             if !self
-                .end_offer(&leg, LegStatus::Canceled, AgentStatus::Available)
+                .end_offer(&leg, LegStatus::Canceled, AgentStatus::RELEASE)
                 .await?
             {
                 continue;
@@ -369,14 +375,14 @@ impl Transfers {
         Ok(())
     }
 
-    /// Moves an offered leg to `to` and gives its agent `agent_to`; `false` when the leg had
+    /// Moves an offered leg to `to` and moves its agent along `agent_to`; `false` when the leg had
     /// already moved on (someone else handled it). The leg, the agent and the call's timeline
     /// change in one transaction, so nobody reads a leg that ended with its agent still busy.
     pub(super) async fn end_offer(
         &self,
         leg: &Leg,
         to: LegStatus,
-        agent_to: AgentStatus,
+        agent_to: Transition<AgentStatus>,
     ) -> Result<bool, EngineError> {
         let now = self.clock.now_ms();
         let mut tx = self.store.begin().await?;
@@ -386,8 +392,7 @@ impl Transfers {
         {
             return Ok(false);
         }
-        let released =
-            transfers::release_agent(&mut tx, leg.tenant_id, leg.user_id, agent_to, now).await?;
+        let released = agents::release(&mut tx, leg.tenant_id, leg.user_id, &agent_to, now).await?;
         let transfer = transfers::get_one(&mut tx, leg.tenant_id, leg.transfer_id).await?;
         calls::add_event(
             &mut tx,
@@ -401,7 +406,7 @@ impl Transfers {
         .await?;
         tx.commit().await.map_err(StorageError::from)?;
         if released {
-            self.agent_changed(leg.tenant_id, leg.user_id, agent_to, now);
+            self.agent_changed(leg.tenant_id, leg.user_id, agent_to.to(), now);
         }
         Ok(true)
     }

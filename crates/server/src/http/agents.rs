@@ -155,20 +155,13 @@ pub(crate) async fn set_status(
     let current = agents::get_one(&mut conn, auth.tenant, user)
         .await
         .or_404("agent")?;
-    let next = current
+    let t = current
         .status
-        .change_to(to, AgentActor::Person)
+        .moved(to, AgentActor::Person)
         .map_err(|e| AppError::Conflict(e.reason))?;
-    let agent = agents::set_status(
-        &mut conn,
-        auth.tenant,
-        user,
-        current.status,
-        next,
-        None,
-        state.clock.now_ms(),
-    )
-    .await?;
+    let next = t.to();
+    let agent =
+        agents::set_status(&mut conn, auth.tenant, user, &t, None, state.clock.now_ms()).await?;
     tracing::info!(tenant_id = %auth.tenant, user_id = user.0, from = %current.status, to = %next, by = %auth.actor(), "agent status changed");
     state.events.announce(
         auth.tenant,

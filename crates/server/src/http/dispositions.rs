@@ -163,7 +163,7 @@ pub(crate) async fn dispose(
         let back = body.disposition == AgentDisposition::CallBack;
         transfers::prefer_agent(&mut tx, lead_id, back.then_some(agent)).await?;
         // While the carrier has not reported the call's end, that report applies it.
-        transfers::settle_lead(
+        leads::settle(
             &mut tx,
             auth.tenant,
             lead_id,
@@ -205,8 +205,7 @@ async fn end_wrap_up(
         &mut conn,
         auth.tenant,
         agent,
-        AgentStatus::WrapUp,
-        AgentStatus::Available,
+        &AgentStatus::END_WRAP_UP,
         None,
         now,
     )

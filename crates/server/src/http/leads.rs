@@ -10,7 +10,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use outdial_domain::contact::{parse_email, parse_timezone};
 use outdial_domain::import::{ColumnMap, parse_row};
-use outdial_domain::lead::{Actor, LeadStatus, Priority};
+use outdial_domain::lead::{LeadStatus, Priority};
 use outdial_domain::{CampaignId, Country, LeadId, Permission, PhoneNumber};
 use outdial_storage::leads::{self, Lead, LeadFilter};
 use outdial_storage::{campaigns, dnc};
@@ -324,11 +324,18 @@ async fn update(
             .map(|(k, v)| (k, serde_json::Value::String(v)))
             .collect();
     }
-    if let Some(status) = body.status {
-        lead.status = lead
+    let now = state.clock.now_ms();
+    if let Some(status) = body.status.filter(|s| *s != lead.status) {
+        let t = lead
             .status
-            .change_to(status, Actor::User)
+            .changed_by_user(status)
             .map_err(|e| AppError::Conflict(e.reason))?;
+        if !leads::change_by_user(&mut tx, auth.tenant, lead.id, &t, now).await? {
+            return Err(AppError::Conflict(
+                "the lead's status changed meanwhile (a call started or ended); reload and try again"
+                    .into(),
+            ));
+        }
     }
     let phone = PhoneNumber::from_trusted(lead.phone.clone());
     let listed = dnc::find(&mut tx, auth.tenant, &phone).await?.is_some();
@@ -343,7 +350,7 @@ async fn update(
         None => {}
     }
     lead.do_not_call |= listed;
-    let saved = leads::save(&mut tx, &lead, state.clock.now_ms()).await?;
+    let saved = leads::save(&mut tx, &lead, now).await?;
     tx.commit().await?;
     Ok(Json(saved))
 }

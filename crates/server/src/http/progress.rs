@@ -13,7 +13,7 @@ use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::lead::LeadStatus;
 use outdial_domain::{CampaignId, Permission};
 use outdial_storage::transfers::{self, Figures};
-use outdial_storage::{campaigns, dialing};
+use outdial_storage::{campaigns, dialing, leads};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -163,15 +163,10 @@ async fn recycle(
             "the campaign is stopped for good; copy its leads into a new campaign instead".into(),
         ));
     }
-    let names: Vec<&str> = body.statuses.iter().map(|s| s.as_str()).collect();
-    let recycled = dialing::recycle(
-        &mut tx,
-        auth.tenant,
-        campaign.id,
-        &names,
-        state.clock.now_ms(),
-    )
-    .await?;
+    let t =
+        LeadStatus::recycle(&body.statuses).map_err(|e| AppError::invalid("statuses", e.reason))?;
+    let recycled =
+        leads::recycle(&mut tx, auth.tenant, campaign.id, &t, state.clock.now_ms()).await?;
     tx.commit().await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %campaign.id, recycled, by = %auth.actor(), "leads recycled");
     Ok(Json(Recycled { recycled }))

@@ -101,8 +101,7 @@ async fn agents_register_and_move_between_the_statuses_people_may_set() {
         &mut conn,
         anna.tenant,
         outdial_domain::UserId(anna_id),
-        AgentStatus::Available,
-        AgentStatus::OnCall,
+        &AgentStatus::TAKE_CALL,
         None,
         START,
     )
@@ -146,8 +145,7 @@ async fn wrap_up_ends_by_itself_unless_extended() {
         &mut conn,
         anna.tenant,
         user,
-        AgentStatus::Available,
-        AgentStatus::OnCall,
+        &AgentStatus::TAKE_CALL,
         None,
         START,
     )
@@ -158,8 +156,7 @@ async fn wrap_up_ends_by_itself_unless_extended() {
         &mut conn,
         anna.tenant,
         user,
-        AgentStatus::OnCall,
-        AgentStatus::WrapUp,
+        &AgentStatus::WRAP_UP,
         Some(after_call + 30_000),
         after_call,
     )

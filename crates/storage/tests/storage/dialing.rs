@@ -60,7 +60,7 @@ async fn due_leads_come_most_urgent_first_then_longest_due_and_never_when_held()
     );
 
     // Held: out of the due set, with its reason, until its moment.
-    dialing::reschedule(
+    leads::reschedule(
         &mut conn,
         &[(
             ids[1],
@@ -81,15 +81,15 @@ async fn due_leads_come_most_urgent_first_then_longest_due_and_never_when_held()
         "the earliest due lead, which nothing holds"
     );
     // Do-not-call and claimed leads are never due.
-    dialing::mark_do_not_call(&mut conn, &[ids[0]], NOW)
+    leads::mark_do_not_call(&mut conn, &[ids[0]], NOW)
         .await
         .unwrap();
-    let claimed = dialing::claim(&mut conn, &[ids[2], ids[2]], NOW)
+    let claimed = leads::claim(&mut conn, &[ids[2], ids[2]], NOW)
         .await
         .unwrap();
     assert_eq!(claimed, vec![ids[2]]);
     assert!(
-        dialing::claim(&mut conn, &[ids[2]], NOW)
+        leads::claim(&mut conn, &[ids[2]], NOW)
             .await
             .unwrap()
             .is_empty(),
@@ -99,7 +99,7 @@ async fn due_leads_come_most_urgent_first_then_longest_due_and_never_when_held()
         .await
         .unwrap();
     assert_eq!(due.iter().map(|l| l.id).collect::<Vec<_>>(), vec![ids[3]]);
-    dialing::exhaust(&mut conn, &[ids[3]], NOW).await.unwrap();
+    leads::exhaust(&mut conn, &[ids[3]], NOW).await.unwrap();
     assert_eq!(
         dialing::next_due(&mut conn, c).await.unwrap(),
         Some((
@@ -139,7 +139,7 @@ async fn two_workers_never_take_the_same_lead() {
         second.commit().await.unwrap();
     }
     let ids: Vec<LeadId> = a.iter().map(|l| l.id).collect();
-    dialing::claim(&mut first, &ids, NOW + 100).await.unwrap();
+    leads::claim(&mut first, &ids, NOW + 100).await.unwrap();
     first.commit().await.unwrap();
     let mut conn = w.db.store.conn().await.unwrap();
     let rest = dialing::due_leads(&mut conn, c, NOW + 100, 50)

@@ -177,7 +177,13 @@ async fn saving_a_lead_keeps_custom_fields_and_refuses_a_duplicate_number() {
     let mut first = page[0].clone();
     assert_eq!(first.custom_fields["Source"], "fair");
     first.notes = "called back".into();
-    first.status = LeadStatus::Completed;
+    // The status moves through the domain's transition; the save writes the fields.
+    let t = first.status.changed_by_user(LeadStatus::Completed).unwrap();
+    assert!(
+        leads::change_by_user(&mut conn, w.a, first.id, &t, NOW + 5)
+            .await
+            .unwrap()
+    );
     let saved = leads::save(&mut conn, &first, NOW + 5).await.unwrap();
     assert_eq!(saved.notes, "called back");
     assert_eq!(saved.status, LeadStatus::Completed);

@@ -8,5 +8,6 @@ mod dnc;
 mod helpers;
 mod imports;
 mod leads;
+mod moves;
 mod sqlite;
 mod users;

@@ -1,5 +1,13 @@
 //! Leads: stored one row each, unique per campaign and number.
 
+mod marks;
+mod moves;
+pub use marks::{Hold, mark_do_not_call, mark_numbers_do_not_call, reschedule};
+pub use moves::{
+    change_by_user, claim, claim_for_call, exhaust, finish_attempt, finish_attempts, recycle,
+    release_orphaned_claims, settle,
+};
+
 use crate::batch::{self, Batch};
 use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
@@ -385,17 +393,16 @@ pub async fn list(
     Ok((rows.iter().map(from_row).collect::<Result<_>>()?, total))
 }
 
-/// Writes back a lead's editable fields and status (the caller checked the transition).
+/// Writes back a lead's editable fields; its status changes only through [`change_by_user`]
+/// and the dialer's moves.
 #[tracing::instrument(skip_all, fields(tenant_id = %lead.tenant_id, lead_id = %lead.id))]
 pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
     let sql = format!(
         "UPDATE leads SET phone = $1, country = $2, first_name = $3, last_name = $4, email = $5, company = $6, \
-         timezone = $7, lead_type = $8, priority = $9, status = $10, do_not_call = $11, notes = $12, \
-         custom_fields = $13, updated_at = $14, \
-         hold_reason = CASE WHEN $10 = 'new' AND status <> 'new' THEN NULL ELSE hold_reason END, \
-         next_attempt_at = CASE WHEN $10 = 'new' AND status <> 'new' THEN $14 \
-           WHEN $10 IN ('new', 'retry') THEN COALESCE(next_attempt_at, $14) ELSE next_attempt_at END \
-         WHERE tenant_id = $15 AND id = $16 RETURNING {COLUMNS}"
+         timezone = $7, lead_type = $8, priority = $9, do_not_call = $10, notes = $11, \
+         custom_fields = $12, updated_at = $13, \
+         next_attempt_at = CASE WHEN status IN ('new', 'retry') THEN COALESCE(next_attempt_at, $13) ELSE next_attempt_at END \
+         WHERE tenant_id = $14 AND id = $15 RETURNING {COLUMNS}"
     );
     let custom = if lead.custom_fields.is_empty() {
         None
@@ -412,7 +419,6 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
         .bind(lead.timezone.clone())
         .bind(&lead.lead_type)
         .bind(lead.priority.rank())
-        .bind(lead.status.as_str())
         .bind(i64::from(lead.do_not_call))
         .bind(&lead.notes)
         .bind(custom)
@@ -441,27 +447,6 @@ pub async fn delete(conn: &mut Conn, tenant: TenantId, id: LeadId) -> Result<()>
     Ok(())
 }
 
-/// Claims a lead for a call: moves it to `dialing` only if it is still callable (new or
-/// retry) and not do-not-call. `None` when it is not, so two callers can never both dial it.
-pub async fn claim_for_call(
-    conn: &mut Conn,
-    tenant: TenantId,
-    id: LeadId,
-    now: i64,
-) -> Result<Option<Lead>> {
-    let sql = format!(
-        "UPDATE leads SET status = 'dialing', updated_at = $1 WHERE tenant_id = $2 AND id = $3 \
-         AND status IN ('new', 'retry') AND do_not_call = 0 RETURNING {COLUMNS}"
-    );
-    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(tenant.0)
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(from_row).transpose()
-}
-
 /// Reads many leads by id, whatever their tenant (for records that already name them, such as
 /// calls). Ids that do not exist are left out.
 pub async fn get_many(conn: &mut Conn, ids: &[LeadId]) -> Result<Vec<Lead>> {
@@ -481,46 +466,4 @@ pub async fn get_many(conn: &mut Conn, ids: &[LeadId]) -> Result<Vec<Lead>> {
         }
     }
     Ok(out)
-}
-
-/// Records the ends of many call attempts (as [`finish_attempt`] does for one) in one
-/// statement per chunk. Each lead appears at most once.
-pub async fn finish_attempts(
-    conn: &mut Conn,
-    done: &[(LeadId, outdial_domain::lead::AfterCall)],
-    now: i64,
-) -> Result<()> {
-    let batch = Batch::of(conn);
-    let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
-    let sql = format!(
-        "UPDATE leads SET status = {}, attempts = {}, last_attempt_at = $1, next_attempt_at = {}, updated_at = $1 \
-         FROM {} WHERE leads.id = {} AND leads.status = 'dialing'",
-        text(1),
-        int(2),
-        int(3),
-        batch.rows("$2", "r"),
-        int(0),
-    );
-    for chunk in done.chunks(batch::MAX_ITEMS) {
-        let rows: Vec<(i64, &str, i64, Option<i64>)> = chunk
-            .iter()
-            .map(|(id, a)| (id.0, a.status.as_str(), a.attempts, a.next_attempt_at))
-            .collect();
-        sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
-            .bind(now)
-            .bind(batch::to_json(&rows)?)
-            .execute(&mut *conn)
-            .await?;
-    }
-    Ok(())
-}
-
-/// Records the end of a call attempt on a lead being dialed.
-pub async fn finish_attempt(
-    conn: &mut Conn,
-    id: LeadId,
-    after: &outdial_domain::lead::AfterCall,
-    now: i64,
-) -> Result<()> {
-    finish_attempts(conn, &[(id, *after)], now).await
 }

@@ -1,5 +1,8 @@
 //! Agents and agent groups: who takes a campaign's calls, and in what status they are.
 
+mod moves;
+pub use moves::{end_wrap_ups, extend_wrap_up, release, set_status, take, wrap_up};
+
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
 use outdial_domain::agent::AgentStatus;
@@ -98,76 +101,6 @@ pub async fn list(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Agent>> {
         .fetch_all(conn)
         .await?;
     rows.iter().map(from_row).collect()
-}
-
-/// Moves an agent from `from` to `to` (the caller checked the transition), only if they are
-/// still in `from`, so two changes racing cannot both win. `wrap_up_until` is kept for
-/// `wrap_up` and cleared otherwise; the call's start is kept while busy.
-pub async fn set_status(
-    conn: &mut Conn,
-    tenant: TenantId,
-    user: UserId,
-    from: AgentStatus,
-    to: AgentStatus,
-    wrap_up_until: Option<i64>,
-    now: i64,
-) -> Result<Agent> {
-    let done = sqlx::query(
-        "UPDATE agents SET status = $1, status_since = $2, updated_at = $2, wrap_up_until = $3, \
-         busy_since = CASE WHEN $1 = 'on_call' THEN $2 WHEN $1 = 'wrap_up' THEN busy_since ELSE NULL END \
-         WHERE tenant_id = $4 AND user_id = $5 AND status = $6",
-    )
-    .bind(to.as_str())
-    .bind(now)
-    .bind(wrap_up_until.filter(|_| to == AgentStatus::WrapUp))
-    .bind(tenant.0)
-    .bind(user.0)
-    .bind(from.as_str())
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StorageError::Conflict(
-            "the agent's status changed meanwhile; reload and try again".into(),
-        ));
-    }
-    get_one(conn, tenant, user).await
-}
-
-/// Moves the wrap-up end of an agent still wrapping up.
-pub async fn extend_wrap_up(
-    conn: &mut Conn,
-    tenant: TenantId,
-    user: UserId,
-    until: i64,
-    now: i64,
-) -> Result<Agent> {
-    let done = sqlx::query(
-        "UPDATE agents SET wrap_up_until = $1, updated_at = $2 WHERE tenant_id = $3 AND user_id = $4 AND status = 'wrap_up'",
-    )
-    .bind(until)
-    .bind(now)
-    .bind(tenant.0)
-    .bind(user.0)
-    .execute(&mut *conn)
-    .await?;
-    if done.rows_affected() == 0 {
-        return Err(StorageError::Conflict(
-            "the agent is not wrapping up a call".into(),
-        ));
-    }
-    get_one(conn, tenant, user).await
-}
-
-/// Ends every wrap-up whose time ran out: those agents are available again. Returns how many.
-pub async fn end_wrap_ups(conn: &mut Conn, now: i64) -> Result<u64> {
-    let done = sqlx::query(
-        "UPDATE agents SET status = 'available', status_since = wrap_up_until, updated_at = $1, \
-         wrap_up_until = NULL, busy_since = NULL WHERE status = 'wrap_up' AND wrap_up_until <= $1",
-    )
-    .bind(now)
-    .execute(conn)
-    .await?;
-    Ok(done.rows_affected())
 }
 
 /// A named set of agents, assigned to campaigns.
