@@ -506,3 +506,18 @@ pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<u64> {
     }
     Ok(found)
 }
+
+/// Marks calls as looked at now, so they are asked about again only after another quiet spell.
+pub async fn touch_calls(conn: &mut Conn, ids: &[i64], now: i64) -> Result<()> {
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "UPDATE calls SET updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {})",
+        batch.texts("$2", "w")
+    );
+    sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(now)
+        .bind(batch::to_json(ids)?)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

@@ -250,3 +250,19 @@ pub async fn lead_counts_all(
     }
     Ok(all)
 }
+
+/// Records why a running campaign waits (`None` when it is calling) and when it calls next.
+pub async fn set_waiting(
+    conn: &mut Conn,
+    campaign: CampaignId,
+    reason: Option<&str>,
+    next_call_at: Option<i64>,
+) -> Result<()> {
+    sqlx::query("UPDATE campaigns SET waiting_reason = $1, next_call_at = $2 WHERE id = $3")
+        .bind(reason)
+        .bind(next_call_at)
+        .bind(campaign.0)
+        .execute(conn)
+        .await?;
+    Ok(())
+}

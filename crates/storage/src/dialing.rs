@@ -205,22 +205,6 @@ pub async fn calls_since(
     Ok(out)
 }
 
-/// Records why a running campaign waits (`None` when it is calling) and when it calls next.
-pub async fn set_waiting(
-    conn: &mut Conn,
-    campaign: CampaignId,
-    reason: Option<&str>,
-    next_call_at: Option<i64>,
-) -> Result<()> {
-    sqlx::query("UPDATE campaigns SET waiting_reason = $1, next_call_at = $2 WHERE id = $3")
-        .bind(reason)
-        .bind(next_call_at)
-        .bind(campaign.0)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// A running campaign's waiting reason and next call time, as last recorded.
 pub async fn waiting(
     conn: &mut Conn,
@@ -251,21 +235,6 @@ pub async fn quiet_calls(conn: &mut Conn, before: i64, limit: i64) -> Result<Vec
         .fetch_all(conn)
         .await?;
     rows.iter().map(calls::from_row).collect()
-}
-
-/// Marks calls as looked at now, so they are asked about again only after another quiet spell.
-pub async fn touch_calls(conn: &mut Conn, ids: &[i64], now: i64) -> Result<()> {
-    let batch = Batch::of(conn);
-    let sql = format!(
-        "UPDATE calls SET updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {})",
-        batch.texts("$2", "w")
-    );
-    sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(now)
-        .bind(batch::to_json(ids)?)
-        .execute(conn)
-        .await?;
-    Ok(())
 }
 
 /// An arbitrary constant naming the advisory locks that serialise one tenant's dialing.

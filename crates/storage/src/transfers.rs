@@ -333,16 +333,6 @@ pub async fn figures(conn: &mut Conn, campaign: CampaignId, since: i64) -> Resul
     })
 }
 
-/// Remembers the agent a lead asked to be called back by.
-pub async fn prefer_agent(conn: &mut Conn, lead: LeadId, agent: Option<UserId>) -> Result<()> {
-    sqlx::query("UPDATE leads SET preferred_agent_id = $1 WHERE id = $2")
-        .bind(agent.map(|a| a.0))
-        .bind(lead.0)
-        .execute(conn)
-        .await?;
-    Ok(())
-}
-
 /// The agent a lead asked to be called back by, if any.
 pub async fn preferred_agent(conn: &mut Conn, lead: LeadId) -> Result<Option<UserId>> {
     let row = sqlx::query("SELECT preferred_agent_id FROM leads WHERE id = $1")

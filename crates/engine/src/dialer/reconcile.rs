@@ -99,7 +99,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
     .await?;
     if !info.status.is_final() {
         // Still going: ask again after another quiet spell.
-        dialing::touch_calls(&mut *ctx.store.conn().await?, &[call.id], now).await?;
+        calls::touch_calls(&mut *ctx.store.conn().await?, &[call.id], now).await?;
     }
     tracing::info!(tenant_id = %call.tenant_id, call_id = call.id, status = %info.status.as_str(), "reconciled a quiet call with the carrier");
     Ok(())

@@ -126,7 +126,7 @@ pub async fn take(
         next_call_at,
     }) != outlook
     {
-        dialing::set_waiting(
+        campaigns::set_waiting(
             &mut tx,
             id,
             outlook.waiting.as_deref(),

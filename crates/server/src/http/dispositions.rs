@@ -161,7 +161,7 @@ pub(crate) async fn dispose(
             now,
         );
         let back = body.disposition == AgentDisposition::CallBack;
-        transfers::prefer_agent(&mut tx, lead_id, back.then_some(agent)).await?;
+        leads::prefer_agent(&mut tx, lead_id, back.then_some(agent)).await?;
         // While the carrier has not reported the call's end, that report applies it.
         leads::settle(
             &mut tx,

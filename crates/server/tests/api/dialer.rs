@@ -259,109 +259,6 @@ async fn a_campaign_calls_within_each_callees_hours_skips_do_not_call_and_comple
 }
 
 #[tokio::test]
-async fn busy_numbers_are_retried_after_their_delay_until_their_attempts_run_out() {
-    let (app, _sim, owner) = start(sim_config(outcomes(0, 1))).await;
-    let t = &owner.token;
-    let retry = json!({
-        "busy": { "delay_minutes": 10, "max_attempts": 2 },
-        "no_answer": { "delay_minutes": 60, "max_attempts": 3 },
-        "voicemail": { "delay_minutes": 60, "max_attempts": 3 },
-        "failed": { "delay_minutes": 60, "max_attempts": 3 },
-    });
-    let id = campaign(&app, t, json!({ "retry": retry })).await;
-    let busy = add_lead(&app, t, id, "+12124893222").await;
-    set_status(&app, t, id, "running").await;
-    wait_for(&app, t, id, "the first attempt", |p| {
-        p["leads"]["retry"] == 1
-    })
-    .await;
-    let l = lead(&app, t, busy).await;
-    assert_eq!(l["attempts"], 1);
-    assert_eq!(l["next_attempt_at"], NY_MORNING + 10 * MINUTE);
-
-    app.clock.advance(9 * MINUTE);
-    tokio::time::sleep(Duration::from_millis(300)).await;
-    assert_eq!(
-        calls_to(&app, "+12124893222").await,
-        1,
-        "not before its delay"
-    );
-    let p = progress(&app, t, id).await;
-    assert_eq!(ms(&p["next_call_at"]), NY_MORNING + 10 * MINUTE, "{p}");
-
-    app.clock.advance(MINUTE);
-    let p = wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
-    assert_eq!(p["outcomes"]["busy"], 2);
-    let l = lead(&app, t, busy).await;
-    assert_eq!(
-        (l["status"].as_str(), l["attempts"].as_i64()),
-        (Some("exhausted"), Some(2))
-    );
-    assert_eq!(calls_to(&app, "+12124893222").await, 2);
-
-    // Recycling the worked list calls it again once resumed.
-    let (status, body) = app
-        .post(&format!("/api/v1/campaigns/{id}/recycle"), t, json!({}))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{body}");
-    assert_eq!(body["recycled"], 1);
-    let (status, body) = app
-        .post(
-            &format!("/api/v1/campaigns/{id}/recycle"),
-            t,
-            json!({"statuses": ["invalid"]}),
-        )
-        .await;
-    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
-    set_status(&app, t, id, "running").await;
-    wait_for(&app, t, id, "the recycled call", |p| p["calls_made"] == 3).await;
-}
-
-#[tokio::test]
-async fn concurrency_and_the_daily_limit_hold() {
-    // Calls ring for 3–12 simulated seconds at speed 1: several ticks see them in flight.
-    let mut sim = sim_config(outcomes(1, 0));
-    sim.speed = 4.0;
-    let (app, _sim, owner) = start(sim).await;
-    let t = &owner.token;
-    let id = campaign(
-        &app,
-        t,
-        json!({ "max_concurrent_calls": 2, "daily_call_limit": 5 }),
-    )
-    .await;
-    for n in 0..8 {
-        add_lead(&app, t, id, &format!("+1212489320{n}")).await;
-    }
-    set_status(&app, t, id, "running").await;
-    let mut most = 0;
-    for _ in 0..400 {
-        let p = progress(&app, t, id).await;
-        most = most.max(p["in_flight"].as_i64().unwrap());
-        if p["calls_made"] == 5 && p["in_flight"] == 0 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    assert_eq!(most, 2, "never more than two calls at once");
-    let p = wait_for(&app, t, id, "the daily limit", |p| {
-        p["waiting_reason"] == "daily limit reached"
-    })
-    .await;
-    assert_eq!(p["calls_made"], 5);
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    assert_eq!(progress(&app, t, id).await["calls_made"], 5);
-
-    // The next day (past midnight in New York) lifts it.
-    app.clock.advance(24 * HOUR);
-    let p = wait_for(&app, t, id, "the next day's calls", |p| {
-        p["status"] == "completed"
-    })
-    .await;
-    assert_eq!(p["calls_made"], 8);
-}
-
-#[tokio::test]
 async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
     let simulator = simulator(sim_config(outcomes(1, 0))).await;
     let url = simulator.base_url().to_string();
@@ -399,51 +296,41 @@ async fn calls_per_second_hold_and_a_scheduled_campaign_starts_by_itself() {
     .await;
 }
 
-#[tokio::test]
-async fn a_campaign_that_may_call_but_has_no_lead_due_says_why_not_blames_the_rate() {
-    // One call a second while an unattended campaign wants five: the rate is not why it waits
-    // when its only lead is outside calling hours.
-    let simulator = simulator(sim_config(outcomes(1, 0))).await;
-    let url = simulator.base_url().to_string();
-    let app =
-        spawn_with(move |c| dialing(url)(c).with("dialer.calls_per_second", 1).unwrap()).await;
-    // 06:00 in New York: two hours before the earliest lawful call.
-    app.clock.advance(NY_MORNING - 4 * HOUR - START);
-    let owner = app.member("Dialers", Role::Owner).await;
-    let t = &owner.token;
-    let id = campaign(&app, t, json!({})).await;
-    add_lead(&app, t, id, "+12124893250").await;
-    set_status(&app, t, id, "running").await;
-    let p = wait_for(&app, t, id, "the reason to wait", |p| {
-        p["waiting_reason"].is_string()
-    })
-    .await;
-    let why = p["waiting_reason"].as_str().unwrap();
-    assert!(why.starts_with("outside"), "{p}");
-    assert_eq!(ms(&p["next_call_at"]), NY_MORNING - 2 * HOUR);
-    assert_eq!(p["calls_made"], 0);
-}
+// The rules of turns and carrier reports (caps, the daily limit, retry delays, paused
+// campaigns, why a campaign waits) are proved step by step in `crates/engine/tests/engine`;
+// the tests here run the whole path through HTTP, the dialer's loop and the simulator.
 
 #[tokio::test]
-async fn paused_and_stopped_campaigns_place_no_calls() {
-    let (app, _sim, owner) = start(sim_config(outcomes(1, 0))).await;
+async fn recycling_takes_finished_leads_only_and_a_resumed_campaign_calls_them() {
+    // Always busy, one attempt: the lead ends exhausted.
+    let (app, _sim, owner) = start(sim_config(outcomes(0, 1))).await;
     let t = &owner.token;
-    let id = campaign(&app, t, json!({})).await;
+    let retry = json!({
+        "busy": { "delay_minutes": 10, "max_attempts": 1 },
+        "no_answer": { "delay_minutes": 60, "max_attempts": 3 },
+        "voicemail": { "delay_minutes": 60, "max_attempts": 3 },
+        "failed": { "delay_minutes": 60, "max_attempts": 3 },
+    });
+    let id = campaign(&app, t, json!({ "retry": retry })).await;
     add_lead(&app, t, id, "+12124893222").await;
     set_status(&app, t, id, "running").await;
-    set_status(&app, t, id, "paused").await;
-    // Anything placed between the two requests is at most one call.
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let before = progress(&app, t, id).await["calls_made"].as_i64().unwrap();
-    add_lead(&app, t, id, "+12124893223").await;
-    tokio::time::sleep(Duration::from_millis(200)).await;
-    let p = progress(&app, t, id).await;
-    assert_eq!(p["calls_made"], before);
-    assert_eq!(p["is_running"], false);
-    assert!(p["waiting_reason"].is_null());
-    set_status(&app, t, id, "running").await;
     wait_for(&app, t, id, "completion", |p| p["status"] == "completed").await;
-    assert_eq!(calls_to(&app, "+12124893223").await, 1);
+    let (status, body) = app
+        .post(&format!("/api/v1/campaigns/{id}/recycle"), t, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["recycled"], 1);
+    let (status, body) = app
+        .post(
+            &format!("/api/v1/campaigns/{id}/recycle"),
+            t,
+            json!({"statuses": ["invalid"]}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    set_status(&app, t, id, "running").await;
+    wait_for(&app, t, id, "the recycled call", |p| p["calls_made"] == 2).await;
+    assert_eq!(calls_to(&app, "+12124893222").await, 2);
 }
 
 /// What a crash leaves behind, written straight to the database: a lead claimed with its call

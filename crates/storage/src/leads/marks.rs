@@ -3,7 +3,7 @@
 
 use crate::batch::{self, Batch};
 use crate::{Conn, Result};
-use outdial_domain::{LeadId, PhoneNumber, TenantId};
+use outdial_domain::{LeadId, PhoneNumber, TenantId, UserId};
 
 /// Marks leads do-not-call (their number was found on the tenant's list at dialing time).
 pub async fn mark_do_not_call(conn: &mut Conn, ids: &[LeadId], now: i64) -> Result<()> {
@@ -85,4 +85,14 @@ pub async fn mark_numbers_do_not_call(
             .rows_affected();
     }
     Ok(marked)
+}
+
+/// Remembers the agent a lead asked to be called back by.
+pub async fn prefer_agent(conn: &mut Conn, lead: LeadId, agent: Option<UserId>) -> Result<()> {
+    sqlx::query("UPDATE leads SET preferred_agent_id = $1 WHERE id = $2")
+        .bind(agent.map(|a| a.0))
+        .bind(lead.0)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

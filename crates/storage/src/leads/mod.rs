@@ -2,7 +2,7 @@
 
 mod marks;
 mod moves;
-pub use marks::{Hold, mark_do_not_call, mark_numbers_do_not_call, reschedule};
+pub use marks::{Hold, mark_do_not_call, mark_numbers_do_not_call, prefer_agent, reschedule};
 pub use moves::{
     change_by_user, claim, claim_for_call, exhaust, finish_attempt, finish_attempts, recycle,
     release_orphaned_claims, settle,

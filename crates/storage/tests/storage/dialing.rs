@@ -209,7 +209,7 @@ async fn call_counts_see_flight_the_day_and_the_last_second() {
         .await
         .unwrap();
     assert_eq!(quiet.len(), 2);
-    dialing::touch_calls(&mut conn, &[quiet[0].id], NOW)
+    calls::touch_calls(&mut conn, &[quiet[0].id], NOW)
         .await
         .unwrap();
     assert_eq!(
