@@ -267,6 +267,7 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
         },
     )
     .await?;
+    let from = outdial_domain::PhoneNumber::parse_e164("+15005550006")?;
     for (i, lead) in page.iter().enumerate() {
         leads::claim_for_call(&mut tx, tenant.id, lead.id, 0)
             .await?
@@ -278,8 +279,8 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
                 campaign: Some(campaign.id),
                 lead: Some(lead.id),
                 call_type: "campaign",
-                from: "+15005550006",
-                to: lead.phone.as_str(),
+                from: &from,
+                to: &lead.phone,
             },
             0,
         )

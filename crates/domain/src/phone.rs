@@ -165,6 +165,13 @@ fn nanp_reservation(national: u64) -> Option<&'static str> {
     None
 }
 
+/// Compares with a number written out in E.164 (`number == "+18134893222"`).
+impl PartialEq<&str> for PhoneNumber {
+    fn eq(&self, other: &&str) -> bool {
+        self.e164 == *other
+    }
+}
+
 impl fmt::Display for PhoneNumber {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.e164)

@@ -7,7 +7,7 @@ use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
-use outdial_domain::{CampaignId, LeadId, TenantId};
+use outdial_domain::{CampaignId, LeadId, PhoneNumber, TenantId};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -27,9 +27,11 @@ pub struct Call {
     /// The carrier's id, once the carrier accepted the call.
     pub call_sid: Option<String>,
     /// Caller ID.
-    pub from: String,
+    #[schema(value_type = String)]
+    pub from: PhoneNumber,
     /// The number called.
-    pub to: String,
+    #[schema(value_type = String)]
+    pub to: PhoneNumber,
     /// The carrier's status.
     pub status: CallStatus,
     /// Who answered, when detected.
@@ -105,8 +107,8 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
         lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
         call_type: get(row, "call_type")?,
         call_sid: get(row, "call_sid")?,
-        from: get(row, "from_number")?,
-        to: get(row, "to_number")?,
+        from: PhoneNumber::from_trusted(get(row, "from_number")?),
+        to: PhoneNumber::from_trusted(get(row, "to_number")?),
         status: CallStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
         answered_by: answered_by
             .map(|a| AnsweredBy::parse(&a).ok_or_else(|| corrupt("answered_by", &a)))
@@ -153,9 +155,9 @@ pub struct NewCall<'a> {
     /// What kind of call.
     pub call_type: &'a str,
     /// Caller ID.
-    pub from: &'a str,
+    pub from: &'a PhoneNumber,
     /// The number called.
-    pub to: &'a str,
+    pub to: &'a PhoneNumber,
 }
 
 /// Records a call before it is handed to the carrier (status `queued`).
@@ -174,8 +176,8 @@ pub async fn create(
         .bind(call.campaign.map(|c| c.0))
         .bind(call.lead.map(|l| l.0))
         .bind(call.call_type)
-        .bind(call.from)
-        .bind(call.to)
+        .bind(call.from.as_str())
+        .bind(call.to.as_str())
         .bind(now)
         .fetch_one(conn)
         .await?;

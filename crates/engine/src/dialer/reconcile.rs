@@ -57,7 +57,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
             // that caller ID that no call of ours carries.
             let listed = account
                 .carrier
-                .find_calls(&account.creds, &call.to, &call.from)
+                .find_calls(&account.creds, call.to.as_str(), call.from.as_str())
                 .await
                 .map_err(EngineError::from)?;
             let sids: Vec<&str> = listed.iter().map(|c| c.sid.as_str()).collect();

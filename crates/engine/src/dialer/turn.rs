@@ -13,7 +13,7 @@ use outdial_domain::campaign::Pacing;
 use outdial_domain::hours::{Gate, LocalHours};
 use outdial_domain::lead::{AttemptLimits, Candidate, Verdict, screen};
 use outdial_domain::pacing::{self, Agents, Decision, Limits, Outstanding, Snapshot};
-use outdial_domain::{CampaignId, LeadId, PhoneNumber};
+use outdial_domain::{CampaignId, LeadId};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::dialing::CallCounts;
@@ -267,13 +267,12 @@ async fn claim_due(
         let (mut dial, mut on_list, mut exhausted, mut held) =
             (Vec::new(), Vec::new(), Vec::new(), Vec::new());
         for lead in due {
-            let phone = PhoneNumber::from_trusted(lead.phone.clone());
             let lead_zone = lead.timezone.as_deref().and_then(|z| TimeZone::get(z).ok());
             let candidate = Candidate {
-                phone: &phone,
+                phone: &lead.phone,
                 zone: lead_zone.as_ref(),
                 attempts: lead.attempts,
-                on_do_not_call_list: listed.contains(&lead.phone),
+                on_do_not_call_list: listed.contains(lead.phone.as_str()),
                 last_24h: recent.get(&lead.id).and_then(|&(n, first)| {
                     Timestamp::from_millisecond(first).ok().map(|t| (n, t))
                 }),

@@ -73,7 +73,7 @@ pub async fn place(
             lead: req.lead.map(|l| l.id),
             call_type: req.call_type,
             from: &from,
-            to: req.to.as_str(),
+            to: &req.to,
         },
         now,
     )
@@ -85,11 +85,11 @@ pub async fn place(
 }
 
 /// The campaign's caller ID for a call at `now` (several numbers are rotated).
-pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<String, EngineError> {
+pub fn caller_id(settings: &CampaignSettings, now: i64) -> Result<PhoneNumber, EngineError> {
     settings
         .caller_ids
         .get((now as usize / 1000) % settings.caller_ids.len().max(1))
-        .map(|n| n.to_string())
+        .cloned()
         .ok_or_else(|| {
             EngineError::invalid(
                 "settings.caller_ids",
@@ -116,8 +116,8 @@ pub async fn dispatch(
     let detection = settings.machine_detection;
     let wants_detection = detection.enabled;
     let request = NewCall {
-        to: call.to.clone(),
-        from: call.from.clone(),
+        to: call.to.to_string(),
+        from: call.from.to_string(),
         url: telephony.webhook_url("voice", tenant, call.id),
         status_callback: telephony.webhook_url("status", tenant, call.id),
         timeout_seconds: settings.ring_timeout_seconds,

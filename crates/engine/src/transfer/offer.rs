@@ -80,7 +80,7 @@ impl Transfers {
         self.telephony.expect_agent(&account, &agent_row.phone);
         let request = NewCall {
             to: agent_row.phone.clone(),
-            from: call.from.clone(),
+            from: call.from.to_string(),
             url: self.leg_url("voice", &leg, call.id),
             status_callback: self.leg_url("status", &leg, call.id),
             timeout_seconds: campaign.settings.transfer.agent_ring_seconds,

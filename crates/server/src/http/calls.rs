@@ -250,8 +250,8 @@ async fn export(
                 num(c.lead_id.map(|x| x.0)),
                 c.call_type,
                 opt(c.call_sid),
-                c.from,
-                c.to,
+                c.from.to_string(),
+                c.to.to_string(),
                 c.status.to_string(),
                 opt(c.outcome.map(|o| o.to_string())),
                 opt(c.answered_by.map(|a| a.to_string())),
@@ -337,7 +337,7 @@ async fn call_lead(
         .or_404("campaign")?;
     drop(conn);
     // Checked when the lead was stored (the demo's fictional numbers were put there on purpose).
-    let to = PhoneNumber::from_trusted(lead.phone.clone());
+    let to = lead.phone.clone();
     let call_type = match body.call_type.unwrap_or(LeadCallType::ColdCall) {
         LeadCallType::ColdCall => "cold_call",
         LeadCallType::AppointmentBooking => "appointment_booking",

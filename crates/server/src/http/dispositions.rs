@@ -12,7 +12,7 @@ use axum::{Json, Router};
 use outdial_domain::agent::AgentStatus;
 use outdial_domain::lead::{Handover, after_handover};
 use outdial_domain::transfer::{AgentDisposition, check_disposition};
-use outdial_domain::{Permission, PhoneNumber, UserId};
+use outdial_domain::{Permission, UserId};
 use outdial_storage::agent_legs::{self, Leg};
 use outdial_storage::dnc::{self, Origin};
 use outdial_storage::transfers::{self, Disposed, Transfer};
@@ -134,8 +134,7 @@ pub(crate) async fn dispose(
     .await?;
     let call = calls::get_by_id(&mut tx, auth.tenant, call_id).await?;
     if body.disposition == AgentDisposition::DoNotCall {
-        // The number was checked before the call was placed.
-        let phone = PhoneNumber::from_trusted(call.to.clone());
+        let phone = call.to.clone();
         let actor = auth.actor();
         dnc::add(
             &mut tx,

@@ -283,9 +283,12 @@ async fn update(
     if body.phone.is_some() || body.country.is_some() {
         let current_country = Country::parse(&lead.country).unwrap_or(Country::US);
         let country = parse_country(body.country.as_deref(), current_country)?;
-        let phone = PhoneNumber::parse(body.phone.as_deref().unwrap_or(&lead.phone), country)
-            .map_err(|e| AppError::invalid("phone", e.to_string()))?;
-        lead.phone = phone.to_string();
+        let phone = PhoneNumber::parse(
+            body.phone.as_deref().unwrap_or(lead.phone.as_str()),
+            country,
+        )
+        .map_err(|e| AppError::invalid("phone", e.to_string()))?;
+        lead.phone = phone;
         lead.country = country.code();
     }
     if let Some(v) = body.first_name {
@@ -337,8 +340,9 @@ async fn update(
             ));
         }
     }
-    let phone = PhoneNumber::from_trusted(lead.phone.clone());
-    let listed = dnc::find(&mut tx, auth.tenant, &phone).await?.is_some();
+    let listed = dnc::find(&mut tx, auth.tenant, &lead.phone)
+        .await?
+        .is_some();
     match body.do_not_call {
         Some(false) if listed => {
             return Err(AppError::Conflict(format!(

@@ -10,9 +10,9 @@ use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, Request, 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use outdial_domain::TenantId;
 use outdial_domain::call::Disposition;
 use outdial_domain::campaign::VoicemailAction;
-use outdial_domain::{PhoneNumber, TenantId};
 use outdial_engine::telephony::{Account, events, flows};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
@@ -317,7 +317,7 @@ pub(crate) async fn gather(
                 now,
             )
             .await?;
-            flows::transfer(&campaign, &call.from)
+            flows::transfer(&campaign, call.from.as_str())
         }
         Some('2') => {
             opt_out(&state, &call, now).await?;
@@ -352,8 +352,7 @@ pub(crate) async fn gather(
 
 /// Puts the called number on the tenant's do-not-call list, which also marks its leads.
 pub(crate) async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal> {
-    // The number was checked before the call was placed.
-    let phone = PhoneNumber::from_trusted(call.to.clone());
+    let phone = call.to.clone();
     let mut tx = state
         .store
         .begin()

@@ -266,8 +266,8 @@ async fn call_at(
             campaign: Some(CampaignId(campaign)),
             lead: None,
             call_type: "campaign",
-            from: "+18134893200",
-            to: "+18134893222",
+            from: &outdial_domain::PhoneNumber::parse_e164("+18134893200").unwrap(),
+            to: &outdial_domain::PhoneNumber::parse_e164("+18134893222").unwrap(),
         },
         at,
     )

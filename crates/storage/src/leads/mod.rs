@@ -13,7 +13,7 @@ use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::lead::{LeadStatus, NewLead, Priority};
-use outdial_domain::{CampaignId, ImportId, LeadId, TenantId};
+use outdial_domain::{CampaignId, ImportId, LeadId, PhoneNumber, TenantId};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -27,7 +27,8 @@ pub struct Lead {
     /// Its campaign.
     pub campaign_id: CampaignId,
     /// The number, E.164.
-    pub phone: String,
+    #[schema(value_type = String)]
+    pub phone: PhoneNumber,
     /// The country the number was read in.
     pub country: String,
     /// Given name.
@@ -81,7 +82,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
         id: LeadId(get(row, "id")?),
         tenant_id: TenantId(get(row, "tenant_id")?),
         campaign_id: CampaignId(get(row, "campaign_id")?),
-        phone: get(row, "phone")?,
+        phone: PhoneNumber::from_trusted(get(row, "phone")?),
         country: get(row, "country")?,
         first_name: get(row, "first_name")?,
         last_name: get(row, "last_name")?,
@@ -410,7 +411,7 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
         Some(serde_json::Value::Object(lead.custom_fields.clone()).to_string())
     };
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(&lead.phone)
+        .bind(lead.phone.as_str())
         .bind(&lead.country)
         .bind(&lead.first_name)
         .bind(&lead.last_name)

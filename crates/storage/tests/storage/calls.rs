@@ -1,29 +1,38 @@
 use crate::helpers::*;
-use outdial_domain::LeadId;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::lead::{AfterCall, LeadStatus};
+use outdial_domain::{LeadId, PhoneNumber};
 use outdial_storage::calls::{self, CallFilter, NewCall};
 use outdial_storage::carrier_accounts::{self, CarrierAccount};
 use outdial_storage::{StorageError, leads};
 use serde_json::json;
 
-fn new_call<'a>(to: &'a str) -> NewCall<'a> {
-    NewCall {
+/// Records a call from the tenant's number to `to`.
+async fn new_call(
+    conn: &mut outdial_storage::Conn,
+    tenant: outdial_domain::TenantId,
+    to: &str,
+    now: i64,
+) -> outdial_storage::Result<calls::Call> {
+    let (from, to) = (
+        PhoneNumber::parse_e164("+18134893200").unwrap(),
+        PhoneNumber::parse_e164(to).unwrap(),
+    );
+    let call = NewCall {
         campaign: None,
         lead: None,
         call_type: "single",
-        from: "+18134893200",
-        to,
-    }
+        from: &from,
+        to: &to,
+    };
+    calls::create(conn, tenant, &call, now).await
 }
 
 #[tokio::test]
 async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
-    let call = calls::create(&mut conn, w.a, &new_call("+18134893222"), NOW)
-        .await
-        .unwrap();
+    let call = new_call(&mut conn, w.a, "+18134893222", NOW).await.unwrap();
     assert_eq!(call.status, CallStatus::Queued);
     let detail = json!({"CallStatus": "ringing"});
     assert!(
@@ -115,9 +124,7 @@ async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() 
     assert!(none.is_empty() && total == 0);
 
     // A carrier id belongs to one call.
-    let other = calls::create(&mut conn, w.a, &new_call("+18134893223"), NOW)
-        .await
-        .unwrap();
+    let other = new_call(&mut conn, w.a, "+18134893223", NOW).await.unwrap();
     let mut dup = other.clone();
     dup.call_sid = Some("CA1".into());
     assert!(matches!(
@@ -131,14 +138,9 @@ async fn call_lists_filter_and_page_newest_first() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
     for i in 0..5 {
-        let mut c = calls::create(
-            &mut conn,
-            w.a,
-            &new_call(&format!("+1813489322{i}")),
-            NOW + i * 1000,
-        )
-        .await
-        .unwrap();
+        let mut c = new_call(&mut conn, w.a, &format!("+1813489322{i}"), NOW + i * 1000)
+            .await
+            .unwrap();
         if i % 2 == 0 {
             c.status = CallStatus::Busy;
             c.outcome = Some(Outcome::Busy);
@@ -238,12 +240,8 @@ async fn batches_of_reports_are_read_and_written_set_wise() {
         .await
         .unwrap()
         .unwrap();
-    let one = calls::create(&mut tx, w.a, &new_call("+18134893222"), NOW)
-        .await
-        .unwrap();
-    let two = calls::create(&mut tx, w.b, &new_call("+18134893223"), NOW)
-        .await
-        .unwrap();
+    let one = new_call(&mut tx, w.a, "+18134893222", NOW).await.unwrap();
+    let two = new_call(&mut tx, w.b, "+18134893223", NOW).await.unwrap();
     assert!(
         calls::add_event(
             &mut tx,

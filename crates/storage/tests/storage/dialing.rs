@@ -2,8 +2,8 @@
 //! holds that keep their reason, and counts the caps are checked against.
 
 use crate::helpers::*;
-use outdial_domain::LeadId;
 use outdial_domain::lead::Priority;
+use outdial_domain::{LeadId, PhoneNumber};
 use outdial_storage::calls::{self, NewCall};
 use outdial_storage::{Backend, dialing, leads};
 
@@ -171,8 +171,8 @@ async fn call_counts_see_flight_the_day_and_the_last_second() {
                 campaign: Some(c),
                 lead: Some(ids[i % 2]),
                 call_type: "campaign",
-                from: "+18134893200",
-                to: "+18134893201",
+                from: &PhoneNumber::parse_e164("+18134893200").unwrap(),
+                to: &PhoneNumber::parse_e164("+18134893201").unwrap(),
             },
             at,
         )
