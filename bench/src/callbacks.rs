@@ -288,7 +288,7 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
         let sid = format!("CA{:032x}", i);
         call.call_sid = Some(sid.clone());
         calls::save(&mut tx, &call, 0).await?;
-        out.push((call.id, sid));
+        out.push((call.id.0, sid));
     }
     tx.commit().await?;
     Ok((tenant.id.0, out))

@@ -42,6 +42,10 @@ id_type!(
     LeadId
 );
 id_type!(
+    /// One call: placed by the dialer or by hand, followed through the carrier's reports.
+    CallId
+);
+id_type!(
     /// An API key used by automation.
     ApiKeyId
 );

@@ -22,7 +22,7 @@ pub mod transfer;
 pub mod transition;
 
 pub use country::Country;
-pub use ids::{ApiKeyId, CampaignId, ImportId, LeadId, TenantId, UserId};
+pub use ids::{ApiKeyId, CallId, CampaignId, ImportId, LeadId, TenantId, UserId};
 pub use phone::{PhoneError, PhoneNumber};
 pub use role::{Permission, Role};
 pub use transition::Transition;

@@ -7,7 +7,7 @@ use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
-use outdial_domain::{CampaignId, LeadId, PhoneNumber, TenantId};
+use outdial_domain::{CallId, CampaignId, LeadId, PhoneNumber, TenantId};
 use serde::Serialize;
 use std::collections::HashSet;
 
@@ -15,7 +15,7 @@ use std::collections::HashSet;
 #[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
 pub struct Call {
     /// Its id.
-    pub id: i64,
+    pub id: CallId,
     /// Its tenant.
     pub tenant_id: TenantId,
     /// The campaign it was made for, if any.
@@ -101,7 +101,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
     let answered_at: Option<i64> = get(row, "answered_at")?;
     let ended_at: Option<i64> = get(row, "ended_at")?;
     Ok(Call {
-        id: get(row, "id")?,
+        id: CallId(get(row, "id")?),
         tenant_id: TenantId(get(row, "tenant_id")?),
         campaign_id: get::<Option<i64>>(row, "campaign_id")?.map(CampaignId),
         lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
@@ -185,11 +185,11 @@ pub async fn create(
 }
 
 /// Reads a call of `tenant`.
-pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
+pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: CallId) -> Result<Call> {
     let sql = format!("SELECT {COLUMNS} FROM calls WHERE tenant_id = $1 AND id = $2");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)
-        .bind(id)
+        .bind(id.0)
         .fetch_optional(conn)
         .await?
         .ok_or(StorageError::NotFound)?;
@@ -198,11 +198,11 @@ pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Cal
 
 /// Reads a call of `tenant` to change it. Inside a transaction it also locks the row on
 /// PostgreSQL (SQLite's write transaction already excludes other writers).
-pub async fn lock(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Call> {
+pub async fn lock(conn: &mut Conn, tenant: TenantId, id: CallId) -> Result<Call> {
     let lock = Dialect::of(conn).lock_rows();
     let sql = format!("SELECT {COLUMNS} FROM calls WHERE id = $1 AND tenant_id = $2{lock}");
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-        .bind(id)
+        .bind(id.0)
         .bind(tenant.0)
         .fetch_optional(conn)
         .await?
@@ -225,7 +225,7 @@ pub async fn save(conn: &mut Conn, call: &Call, now: i64) -> Result<Call> {
 /// sequence already stored makes this a repeat: nothing is written and `false` is returned.
 pub async fn add_event(
     conn: &mut Conn,
-    call: i64,
+    call: CallId,
     kind: &str,
     status: Option<&str>,
     sequence: Option<i64>,
@@ -236,7 +236,7 @@ pub async fn add_event(
         "INSERT INTO call_events (call_id, kind, status, sequence, detail, received_at) VALUES ($1, $2, $3, $4, $5, $6) \
          ON CONFLICT (call_id, kind, sequence) DO NOTHING",
     )
-    .bind(call)
+    .bind(call.0)
     .bind(kind)
     .bind(status)
     .bind(sequence)
@@ -249,11 +249,11 @@ pub async fn add_event(
 }
 
 /// A call's timeline, oldest first.
-pub async fn events(conn: &mut Conn, call: i64) -> Result<Vec<CallEvent>> {
+pub async fn events(conn: &mut Conn, call: CallId) -> Result<Vec<CallEvent>> {
     let rows = sqlx::query(
         "SELECT kind, status, sequence, detail, received_at FROM call_events WHERE call_id = $1 ORDER BY id",
     )
-    .bind(call)
+    .bind(call.0)
     .fetch_all(conn)
     .await?;
     rows.iter()
@@ -346,7 +346,7 @@ pub async fn list(conn: &mut Conn, tenant: TenantId, f: &CallFilter) -> Result<(
 #[derive(Debug, Clone, Serialize)]
 pub struct NewEvent {
     /// The call it belongs to.
-    pub call_id: i64,
+    pub call_id: CallId,
     /// Its kind (see [`CallEvent::kind`]).
     pub kind: String,
     /// The status reported.
@@ -362,7 +362,7 @@ pub struct NewEvent {
 /// Reads many calls to change them, whatever their tenant (the caller checks it), locking
 /// their rows in id order on PostgreSQL so two transactions locking overlapping sets cannot
 /// deadlock. Ids that do not exist are left out.
-pub async fn lock_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Call>> {
+pub async fn lock_many(conn: &mut Conn, ids: &[CallId]) -> Result<Vec<Call>> {
     let batch = Batch::of(conn);
     let lock = Dialect::of(conn).lock_rows();
     let sql = format!(
@@ -383,7 +383,11 @@ pub async fn lock_many(conn: &mut Conn, ids: &[i64]) -> Result<Vec<Call>> {
 }
 
 /// The `(call, sequence)` pairs already stored for events of `kind` of these calls.
-pub async fn sequences(conn: &mut Conn, kind: &str, ids: &[i64]) -> Result<HashSet<(i64, i64)>> {
+pub async fn sequences(
+    conn: &mut Conn,
+    kind: &str,
+    ids: &[CallId],
+) -> Result<HashSet<(CallId, i64)>> {
     let batch = Batch::of(conn);
     let sql = format!(
         "SELECT call_id, sequence FROM call_events WHERE kind = $1 AND sequence IS NOT NULL \
@@ -398,7 +402,7 @@ pub async fn sequences(conn: &mut Conn, kind: &str, ids: &[i64]) -> Result<HashS
             .fetch_all(&mut *conn)
             .await?
         {
-            out.insert((get(&row, "call_id")?, get(&row, "sequence")?));
+            out.insert((CallId(get(&row, "call_id")?), get(&row, "sequence")?));
         }
     }
     Ok(out)
@@ -510,7 +514,7 @@ pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<u64> {
 }
 
 /// Marks calls as looked at now, so they are asked about again only after another quiet spell.
-pub async fn touch_calls(conn: &mut Conn, ids: &[i64], now: i64) -> Result<()> {
+pub async fn touch_calls(conn: &mut Conn, ids: &[CallId], now: i64) -> Result<()> {
     let batch = Batch::of(conn);
     let sql = format!(
         "UPDATE calls SET updated_at = $1 WHERE id IN (SELECT CAST(w.value AS BIGINT) FROM {})",

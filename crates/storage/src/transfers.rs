@@ -5,7 +5,7 @@
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
 use outdial_domain::transfer::{AgentDisposition, DeadlineKind, TransferEnd, TransferStatus};
-use outdial_domain::{CampaignId, LeadId, TenantId, UserId};
+use outdial_domain::{CallId, CampaignId, LeadId, TenantId, UserId};
 use serde::Serialize;
 
 /// A caller handed to agents.
@@ -16,7 +16,7 @@ pub struct Transfer {
     /// Its tenant.
     pub tenant_id: TenantId,
     /// The caller's call.
-    pub call_id: i64,
+    pub call_id: CallId,
     /// The campaign.
     pub campaign_id: Option<CampaignId>,
     /// The lead.
@@ -62,7 +62,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Transfer> {
     Ok(Transfer {
         id: get(row, "id")?,
         tenant_id: TenantId(get(row, "tenant_id")?),
-        call_id: get(row, "call_id")?,
+        call_id: CallId(get(row, "call_id")?),
         campaign_id: get::<Option<i64>>(row, "campaign_id")?.map(CampaignId),
         lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
         status: TransferStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,
@@ -88,7 +88,7 @@ fn from_row(row: &sqlx::any::AnyRow) -> Result<Transfer> {
 #[derive(Debug, Clone)]
 pub struct NewTransfer {
     /// The caller's call.
-    pub call_id: i64,
+    pub call_id: CallId,
     /// The campaign.
     pub campaign: Option<CampaignId>,
     /// The lead.
@@ -112,7 +112,7 @@ pub async fn start(
          VALUES ($1, $2, $3, $4, 'waiting', $5, $6, $7, $7) ON CONFLICT (call_id) DO NOTHING",
     )
     .bind(tenant.0)
-    .bind(new.call_id)
+    .bind(new.call_id.0)
     .bind(new.campaign.map(|c| c.0))
     .bind(new.lead.map(|l| l.0))
     .bind(new.deadline_at)
@@ -155,11 +155,11 @@ pub async fn lock(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Transfer
 }
 
 /// The transfer of a call, if it has one.
-pub async fn of_call(conn: &mut Conn, tenant: TenantId, call: i64) -> Result<Option<Transfer>> {
+pub async fn of_call(conn: &mut Conn, tenant: TenantId, call: CallId) -> Result<Option<Transfer>> {
     let sql = format!("SELECT {COLUMNS} FROM transfers WHERE tenant_id = $1 AND call_id = $2");
     sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)
-        .bind(call)
+        .bind(call.0)
         .fetch_optional(conn)
         .await?
         .as_ref()
@@ -348,13 +348,13 @@ pub async fn preferred_agent(conn: &mut Conn, lead: LeadId) -> Result<Option<Use
 /// The agents' dispositions of the transfers of `calls`: (call, disposition, call-back time).
 pub async fn dispositions_of(
     conn: &mut Conn,
-    calls: &[i64],
-) -> Result<Vec<(i64, AgentDisposition, Option<i64>)>> {
+    calls: &[CallId],
+) -> Result<Vec<(CallId, AgentDisposition, Option<i64>)>> {
     let mut out = Vec::new();
     for chunk in calls.chunks(500) {
         let list = chunk
             .iter()
-            .map(i64::to_string)
+            .map(|c| c.0.to_string())
             .collect::<Vec<_>>()
             .join(", ");
         let sql = format!(
@@ -366,7 +366,7 @@ pub async fn dispositions_of(
         {
             let d: String = get(&r, "disposition")?;
             out.push((
-                get(&r, "call_id")?,
+                CallId(get(&r, "call_id")?),
                 AgentDisposition::parse(&d).ok_or_else(|| corrupt("disposition", &d))?,
                 get(&r, "callback_at")?,
             ));

@@ -175,7 +175,7 @@ pub async fn round(
                 )
                 .await
                 {
-                    tracing::warn!(call_id = id, error = %e, "a dialer call was not placed");
+                    tracing::warn!(call_id = %id, error = %e, "a dialer call was not placed");
                 }
             });
         }

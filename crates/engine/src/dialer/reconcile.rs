@@ -34,7 +34,7 @@ pub async fn sweep(ctx: &Context, now: i64) -> Result<(), EngineError> {
     drop(conn);
     for call in quiet {
         if let Err(e) = reconcile(ctx, &call, now).await {
-            tracing::warn!(call_id = call.id, error = %e, "could not reconcile a quiet call; trying again later");
+            tracing::warn!(call_id = %call.id, error = %e, "could not reconcile a quiet call; trying again later");
         }
     }
     Ok(())
@@ -67,7 +67,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
     };
     let Some(info) = found else {
         metrics::counter!("outdial_dialer_reconciled_total", "found" => "no").increment(1);
-        tracing::warn!(tenant_id = %call.tenant_id, call_id = call.id, "the carrier has no such call: it was never placed");
+        tracing::warn!(tenant_id = %call.tenant_id, call_id = %call.id, "the carrier has no such call: it was never placed");
         return never_placed(ctx, call, now).await;
     };
     metrics::counter!("outdial_dialer_reconciled_total", "found" => "yes").increment(1);
@@ -101,7 +101,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
         // Still going: ask again after another quiet spell.
         calls::touch_calls(&mut *ctx.store.conn().await?, &[call.id], now).await?;
     }
-    tracing::info!(tenant_id = %call.tenant_id, call_id = call.id, status = %info.status.as_str(), "reconciled a quiet call with the carrier");
+    tracing::info!(tenant_id = %call.tenant_id, call_id = %call.id, status = %info.status.as_str(), "reconciled a quiet call with the carrier");
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progres
 use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::lead::{Handover, after_call, after_handover};
 use outdial_domain::transfer::{AgentDisposition, Fallback};
-use outdial_domain::{CampaignId, LeadId, TenantId};
+use outdial_domain::{CallId, CampaignId, LeadId, TenantId};
 use outdial_storage::Backend;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::leads::Lead;
@@ -40,7 +40,7 @@ pub fn detail(form: &[(String, String)]) -> serde_json::Value {
 /// One carrier report of a call's status.
 struct Report {
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     event: CallEvent,
     form: Vec<(String, String)>,
     now: i64,
@@ -51,7 +51,7 @@ struct Report {
 pub async fn apply_status(
     store: &Store,
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     kind: &str,
     event: &CallEvent,
     form: &[(String, String)],
@@ -141,7 +141,7 @@ impl StatusQueue {
     pub async fn apply(
         &self,
         tenant: TenantId,
-        call_id: i64,
+        call_id: CallId,
         event: CallEvent,
         form: Vec<(String, String)>,
         now: i64,
@@ -244,12 +244,12 @@ async fn apply_batch(
     kind: &str,
     batch: &[&Report],
 ) -> Result<Vec<Result<Applied, EngineError>>, EngineError> {
-    let mut ids: Vec<i64> = batch.iter().map(|j| j.call_id).collect();
+    let mut ids: Vec<CallId> = batch.iter().map(|j| j.call_id).collect();
     ids.dedup(); // the batch is sorted by call
     let mut tx = store.begin().await?;
     // The row locks come first: storing an event takes a key-share lock on its call (the
     // foreign key), and taking the row lock after that deadlocks with a concurrent report.
-    let mut calls: HashMap<i64, Call> = calls::lock_many(&mut tx, &ids)
+    let mut calls: HashMap<CallId, Call> = calls::lock_many(&mut tx, &ids)
         .await?
         .into_iter()
         .map(|c| (c.id, c))
@@ -357,12 +357,12 @@ async fn finish_leads(
         .map(|l| (l.id, l))
         .collect();
     // Agents who recorded a disposition before the carrier reported the call's end.
-    let transferred: Vec<i64> = ended
+    let transferred: Vec<CallId> = ended
         .iter()
         .filter(|c| c.disposition == Some(Disposition::Transferred))
         .map(|c| c.id)
         .collect();
-    let disposed: HashMap<i64, (AgentDisposition, Option<i64>)> = if transferred.is_empty() {
+    let disposed: HashMap<CallId, (AgentDisposition, Option<i64>)> = if transferred.is_empty() {
         HashMap::new()
     } else {
         outdial_storage::transfers::dispositions_of(conn, &transferred)
@@ -435,7 +435,7 @@ async fn finish_leads(
 async fn record(
     store: &Store,
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     (kind, label, form): (&str, &str, &[(String, String)]),
     now: i64,
     change: impl FnOnce(&mut Call) -> bool,
@@ -467,7 +467,7 @@ async fn record(
 pub async fn apply_detection(
     store: &Store,
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     answered_by: AnsweredBy,
     form: &[(String, String)],
     now: i64,
@@ -490,7 +490,7 @@ pub async fn apply_detection(
 pub async fn set_disposition(
     store: &Store,
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     disposition: Disposition,
     kind: &str,
     form: &[(String, String)],
@@ -509,7 +509,7 @@ pub async fn set_disposition(
 pub async fn apply_recording(
     store: &Store,
     tenant: TenantId,
-    call_id: i64,
+    call_id: CallId,
     event: &RecordingEvent,
     form: &[(String, String)],
     now: i64,

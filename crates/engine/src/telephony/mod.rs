@@ -7,6 +7,7 @@ pub mod place;
 
 use crate::config::TwilioConfig;
 use crate::error::EngineError;
+use outdial_domain::CallId;
 use outdial_domain::TenantId;
 use outdial_storage::{Conn, Store, carrier_accounts};
 use outdial_twilio::signature::Algorithm;
@@ -181,7 +182,7 @@ impl Telephony {
 
     /// The public URL of a webhook for a call. It names the tenant, so the signature can be
     /// checked before anything is read; Twilio signs the URL, so the tenant cannot be swapped.
-    pub fn webhook_url(&self, hook: &str, tenant: TenantId, call: i64) -> String {
+    pub fn webhook_url(&self, hook: &str, tenant: TenantId, call: CallId) -> String {
         format!(
             "{}/twilio/{hook}?tenant={tenant}&call={call}",
             self.public_base_url

@@ -160,7 +160,7 @@ pub async fn dispatch(
             tx.commit()
                 .await
                 .map_err(outdial_storage::StorageError::from)?;
-            tracing::info!(tenant_id = %tenant, call_id = saved.id, call_sid = ?saved.call_sid, source = ?account.source, "call placed");
+            tracing::info!(tenant_id = %tenant, call_id = %saved.id, call_sid = ?saved.call_sid, source = ?account.source, "call placed");
             Ok(saved)
         }
         Err(err) if err.kind == ErrorKind::Unavailable => {
@@ -168,7 +168,7 @@ pub async fn dispatch(
             // lead claimed, until reconciliation asks the carrier (`dialer::reconcile`) — a
             // retry now could call the person twice.
             calls::add_event(&mut conn, call.id, "carrier", Some("unknown"), None, &serde_json::json!({"error": err.message, "http_status": err.http_status, "next": "asked again at the carrier by reconciliation"}), now).await?;
-            tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier did not answer a call creation; it will be reconciled");
+            tracing::warn!(tenant_id = %tenant, call_id = %call.id, error = %err, "the carrier did not answer a call creation; it will be reconciled");
             Err(EngineError::Upstream(format!(
                 "{err}; the call may have been placed: Outdial checks with the carrier before calling this lead again"
             )))
@@ -227,7 +227,7 @@ pub async fn dispatch(
                 "call.status",
                 serde_json::json!({ "calls": [{ "call_id": call.id, "status": CallStatus::Failed.as_str() }] }),
             );
-            tracing::warn!(tenant_id = %tenant, call_id = call.id, error = %err, "the carrier refused the call");
+            tracing::warn!(tenant_id = %tenant, call_id = %call.id, error = %err, "the carrier refused the call");
             Err(match err.kind {
                 ErrorKind::InvalidNumber => EngineError::invalid("to", err.to_string()),
                 _ => err.into(),

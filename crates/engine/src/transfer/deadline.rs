@@ -4,6 +4,7 @@
 
 use super::{SWEEP_BATCH, Transfers};
 use crate::error::EngineError;
+use outdial_domain::CallId;
 use outdial_domain::TenantId;
 use outdial_domain::call::Disposition;
 use outdial_domain::transfer::{self as rules, DeadlineKind, TransferEnd, TransferStatus};
@@ -16,7 +17,7 @@ impl Transfers {
     /// Answering-machine detection found a person (or could not tell) on a call on hold: its
     /// deadline starts now (2 s from the end of the greeting, in power and predictive modes)
     /// and the first agent is called.
-    pub async fn detected(&self, tenant: TenantId, call_id: i64) -> Result<(), EngineError> {
+    pub async fn detected(&self, tenant: TenantId, call_id: CallId) -> Result<(), EngineError> {
         let mut conn = self.store.conn().await?;
         let Some(transfer) = transfers::of_call(&mut conn, tenant, call_id).await? else {
             return Ok(());

@@ -25,7 +25,7 @@ use crate::telephony::Telephony;
 use outdial_domain::agent::AgentStatus;
 use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::transfer::{self as rules, DeadlineKind, TransferEnd, TransferStatus};
-use outdial_domain::{TenantId, UserId};
+use outdial_domain::{CallId, TenantId, UserId};
 use outdial_storage::agent_legs::Leg;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
@@ -63,11 +63,11 @@ impl Transfers {
         }
     }
 
-    fn conference_url(&self, tenant: TenantId, call: i64) -> String {
+    fn conference_url(&self, tenant: TenantId, call: CallId) -> String {
         self.telephony.webhook_url("conference", tenant, call)
     }
 
-    fn leg_url(&self, hook: &str, leg: &Leg, call: i64) -> String {
+    fn leg_url(&self, hook: &str, leg: &Leg, call: CallId) -> String {
         format!(
             "{}&leg={}",
             self.telephony
@@ -214,7 +214,7 @@ impl Transfers {
     pub async fn caller_left(
         &self,
         tenant: TenantId,
-        call_id: i64,
+        call_id: CallId,
         machine: bool,
     ) -> Result<(), EngineError> {
         let now = self.clock.now_ms();

@@ -139,7 +139,7 @@ impl World {
         now: i64,
     ) -> Applied {
         let event = CallEvent {
-            call_sid: format!("CA{:032x}", call.id),
+            call_sid: format!("CA{:032x}", call.id.0),
             account_sid: "AC00112233445566778899aabbccddeeff".into(),
             status,
             sequence: Some(sequence),

@@ -10,6 +10,7 @@ use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use outdial_domain::CallId;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
 use outdial_engine::telephony::place::{CallRequest, place};
@@ -156,7 +157,7 @@ async fn list(
     let f = filter(&q, limit)?;
     let (items, total) = calls::list(&mut *state.store.conn().await?, auth.tenant, &f).await?;
     let next_cursor = (items.len() as i64 == limit)
-        .then(|| items.last().map(|c| c.id))
+        .then(|| items.last().map(|c| c.id.0))
         .flatten();
     Ok(Json(CallPage {
         items,
@@ -170,7 +171,7 @@ async fn list(
 async fn read(
     State(state): State<AppState>,
     auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CallId>,
 ) -> Result<Json<CallDetail>, AppError> {
     auth.require(Permission::Read)?;
     let mut conn = state.store.conn().await?;
@@ -238,7 +239,7 @@ async fn export(
     loop {
         let (page, _) = calls::list(&mut conn, auth.tenant, &f).await?;
         let Some(last) = page.last() else { break };
-        f.before = Some(last.id);
+        f.before = Some(last.id.0);
         let full = page.len() as i64 == f.limit;
         for c in page {
             rows.push(vec![
@@ -313,7 +314,7 @@ async fn create(
         state.clock.now_ms(),
     )
     .await?;
-    tracing::info!(tenant_id = %auth.tenant, call_id = call.id, by = %auth.actor(), "single call placed");
+    tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, by = %auth.actor(), "single call placed");
     Ok((StatusCode::CREATED, Json(call)))
 }
 
@@ -355,6 +356,6 @@ async fn call_lead(
         state.clock.now_ms(),
     )
     .await?;
-    tracing::info!(tenant_id = %auth.tenant, call_id = call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
+    tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
     Ok((StatusCode::CREATED, Json(call)))
 }

@@ -19,6 +19,7 @@ use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
 use axum::http::HeaderMap;
 use axum::response::Response;
 use axum::routing::get;
+use outdial_domain::CallId;
 use outdial_domain::UserId;
 use outdial_domain::agent::AgentStatus;
 use outdial_engine::events::{Event, RESYNC};
@@ -113,7 +114,7 @@ enum Command {
     /// Sends the state again (a page re-reads it after each event rather than patching it).
     Snapshot,
     Disposition {
-        call_id: i64,
+        call_id: CallId,
         #[serde(flatten)]
         body: Disposition,
     },

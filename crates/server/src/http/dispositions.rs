@@ -9,6 +9,7 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
+use outdial_domain::CallId;
 use outdial_domain::agent::AgentStatus;
 use outdial_domain::lead::{Handover, after_handover};
 use outdial_domain::transfer::{AgentDisposition, check_disposition};
@@ -43,7 +44,7 @@ pub struct TransferView {
 async fn read(
     State(state): State<AppState>,
     auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CallId>,
 ) -> Result<Json<TransferView>, AppError> {
     auth.require(Permission::Read)?;
     let mut conn = state.store.conn().await?;
@@ -78,7 +79,7 @@ pub struct Disposition {
 async fn record(
     State(state): State<AppState>,
     auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CallId>,
     ApiJson(body): ApiJson<Disposition>,
 ) -> Result<Json<TransferView>, AppError> {
     dispose(&state, &auth, id, body).await.map(Json)
@@ -88,7 +89,7 @@ async fn record(
 pub(crate) async fn dispose(
     state: &AppState,
     auth: &Auth,
-    call_id: i64,
+    call_id: CallId,
     body: Disposition,
 ) -> Result<TransferView, AppError> {
     let now = state.clock.now_ms();
@@ -175,7 +176,7 @@ pub(crate) async fn dispose(
     let legs = agent_legs::legs(&mut tx, auth.tenant, transfer.id).await?;
     let transfer = transfers::get_one(&mut tx, auth.tenant, transfer.id).await?;
     tx.commit().await.map_err(StorageError::from)?;
-    tracing::info!(tenant_id = %auth.tenant, call_id, disposition = %body.disposition, by = %auth.actor(), "call disposed");
+    tracing::info!(tenant_id = %auth.tenant, call_id = %call_id, disposition = %body.disposition, by = %auth.actor(), "call disposed");
     state.events.announce(
         auth.tenant,
         "transfer.disposed",

@@ -13,6 +13,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use axum::routing::get;
 use futures_util::StreamExt;
+use outdial_domain::CallId;
 use outdial_domain::Permission;
 use outdial_storage::calls;
 use outdial_twilio::ErrorKind;
@@ -31,7 +32,7 @@ pub fn router() -> Router<AppState> {
 async fn recording(
     State(state): State<AppState>,
     auth: Auth,
-    ApiPath(id): ApiPath<i64>,
+    ApiPath(id): ApiPath<CallId>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     auth.require(Permission::Read)?;
@@ -53,7 +54,7 @@ async fn recording(
     {
         Ok(media) => media,
         Err(e) => {
-            tracing::warn!(tenant_id = %auth.tenant, call_id = id, recording_sid = %sid, error = %e, "the recording could not be fetched");
+            tracing::warn!(tenant_id = %auth.tenant, call_id = %id, recording_sid = %sid, error = %e, "the recording could not be fetched");
             if e.http_status == Some(416) {
                 return Response::builder()
                     .status(StatusCode::RANGE_NOT_SATISFIABLE)

@@ -7,6 +7,7 @@ use crate::state::AppState;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
+use outdial_domain::CallId;
 use outdial_domain::TenantId;
 use outdial_storage::calls;
 use outdial_twilio::twiml::Spoken;
@@ -41,8 +42,8 @@ pub(crate) async fn record(State(state): State<AppState>, req: Request, next: Ne
     ) else {
         return response;
     };
-    if let Err(e) = store(&state, TenantId(tenant), call, &spoken).await {
-        tracing::warn!(tenant_id = tenant, call_id = call, error = %e, "what the call said could not be stored");
+    if let Err(e) = store(&state, TenantId(tenant), CallId(call), &spoken).await {
+        tracing::warn!(tenant_id = tenant, call_id = %call, error = %e, "what the call said could not be stored");
     }
     response
 }
@@ -50,7 +51,7 @@ pub(crate) async fn record(State(state): State<AppState>, req: Request, next: Ne
 async fn store(
     state: &AppState,
     tenant: TenantId,
-    call: i64,
+    call: CallId,
     spoken: &Spoken,
 ) -> Result<(), outdial_storage::StorageError> {
     let mut conn = state.store.conn().await?;

@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, FromRequestParts, OriginalUri, Query, Request, 
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
+use outdial_domain::CallId;
 use outdial_domain::TenantId;
 use outdial_domain::call::Disposition;
 use outdial_domain::campaign::VoicemailAction;
@@ -45,7 +46,7 @@ struct CallRef {
 /// A webhook request that passed its signature check.
 pub(crate) struct Verified {
     pub(crate) tenant: TenantId,
-    pub(crate) call_id: i64,
+    pub(crate) call_id: CallId,
     pub(crate) form: Vec<(String, String)>,
     pub(crate) account: Account,
     /// The URL's query, signed with the rest: read by [`Verified::query`] only after the check.
@@ -168,7 +169,7 @@ async fn verify(
     }
     Ok(Verified {
         tenant,
-        call_id,
+        call_id: CallId(call_id),
         form,
         account,
         query: uri.query().unwrap_or_default().to_string(),
@@ -369,7 +370,7 @@ pub(crate) async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(
     tx.commit()
         .await
         .map_err(|e| crate::error::AppError::from(outdial_storage::StorageError::from(e)))?;
-    tracing::info!(tenant_id = %call.tenant_id, call_id = call.id, "number opted out by keypress");
+    tracing::info!(tenant_id = %call.tenant_id, call_id = %call.id, "number opted out by keypress");
     Ok(())
 }
 

@@ -167,7 +167,7 @@ async fn call_lists_filter_and_page_newest_first() {
         w.a,
         &CallFilter {
             limit: 2,
-            before: Some(page[1].id),
+            before: Some(page[1].id.0),
             ..Default::default()
         },
     )
@@ -257,7 +257,7 @@ async fn batches_of_reports_are_read_and_written_set_wise() {
     );
 
     // Missing ids are left out; rows come in id order.
-    let locked = calls::lock_many(&mut tx, &[two.id, 999_999, one.id])
+    let locked = calls::lock_many(&mut tx, &[two.id, outdial_domain::CallId(999_999), one.id])
         .await
         .unwrap();
     assert_eq!(
@@ -271,7 +271,7 @@ async fn batches_of_reports_are_read_and_written_set_wise() {
 
     // A repeat of a stored event and a repeat inside the batch are each stored once; text
     // that looks like SQL or JSON is stored as it came.
-    let event = |call: i64, seq: i64, detail: &str| calls::NewEvent {
+    let event = |call: outdial_domain::CallId, seq: i64, detail: &str| calls::NewEvent {
         call_id: call,
         kind: "status".into(),
         status: Some("ringing".into()),
