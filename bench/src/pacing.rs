@@ -5,6 +5,9 @@
 //! Outdial's predictive mode beside progressive 1:1 and a VICIdial-style adaptive dial level
 //! written from its description, then checks the targets.
 //!
+//! Longer than 500 lines on purpose: the model, the three dialers compared and the report are
+//! one benchmark, read as one experiment.
+//!
 //!     cargo run --release -p outdial-bench --bin pacing
 //!
 //! Model (FACTS.md): a dial takes 3 s to set up; a person answers after lognormal(8 s, sd 4),

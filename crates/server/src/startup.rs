@@ -219,7 +219,7 @@ impl Application {
                 crate::http::dashboard::MONTH_TTL_MS,
             )),
             telephony,
-            status_queue: outdial_engine::telephony::events::StatusQueue::start(
+            status_queue: outdial_engine::telephony::queue::StatusQueue::start(
                 store.clone(),
                 events.clone(),
             )

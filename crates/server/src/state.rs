@@ -23,7 +23,7 @@ pub struct AppState {
     /// Carrier accounts and webhook URLs.
     pub telephony: Arc<outdial_engine::telephony::Telephony>,
     /// Applies status callbacks, many to a transaction.
-    pub status_queue: outdial_engine::telephony::events::StatusQueue,
+    pub status_queue: outdial_engine::telephony::queue::StatusQueue,
     /// Live events for dashboards and consoles.
     pub events: outdial_engine::events::EventBus,
     /// Hands answered calls to agents.

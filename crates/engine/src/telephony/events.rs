@@ -7,15 +7,12 @@ use outdial_domain::campaign::CampaignSettings;
 use outdial_domain::lead::{Handover, after_call, after_handover};
 use outdial_domain::transfer::{AgentDisposition, Fallback};
 use outdial_domain::{CallId, CampaignId, LeadId, TenantId};
-use outdial_storage::Backend;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::leads::Lead;
 use outdial_storage::{StorageError, Store, campaigns, leads};
 use outdial_twilio::webhook::{CallEvent, RecordingEvent};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::sync::Arc;
-use tokio::sync::{Mutex, mpsc, oneshot};
 
 /// What applying a status report did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,13 +34,38 @@ pub fn detail(form: &[(String, String)]) -> serde_json::Value {
     )
 }
 
-/// One carrier report of a call's status.
-struct Report {
-    tenant: TenantId,
-    call_id: CallId,
-    event: CallEvent,
-    form: Vec<(String, String)>,
-    now: i64,
+/// One carrier report of a call's status, as [`apply_batch`] takes it.
+pub struct Report {
+    pub(super) tenant: TenantId,
+    pub(super) call_id: CallId,
+    pub(super) event: CallEvent,
+    pub(super) form: Vec<(String, String)>,
+    pub(super) now: i64,
+}
+
+impl Report {
+    /// `event` (with its form fields, for the timeline) about `tenant`'s call `call_id`,
+    /// received at `now`.
+    pub fn new(
+        tenant: TenantId,
+        call_id: CallId,
+        event: CallEvent,
+        form: Vec<(String, String)>,
+        now: i64,
+    ) -> Report {
+        Report {
+            tenant,
+            call_id,
+            event,
+            form,
+            now,
+        }
+    }
+
+    /// The call it is about.
+    pub fn call_id(&self) -> CallId {
+        self.call_id
+    }
 }
 
 /// Applies a status callback (or the status carried by a voice request, `kind` `voice`) in a
@@ -85,134 +107,6 @@ fn take(call: &mut Call, event: &CallEvent, now: i64) -> Applied {
     }
 }
 
-/// One status callback waiting to be applied.
-struct Job {
-    report: Report,
-    done: oneshot::Sender<Result<Applied, EngineError>>,
-}
-
-/// Status callbacks arrive by the thousand a second when many calls run. They are applied by
-/// a queue on a thread of its own, many to a transaction (group commit): each waits until its batch is
-/// committed, so an answered callback is a stored one, but a batch pays for one commit and, on
-/// SQLite, one turn at the write lock.
-#[derive(Clone)]
-pub struct StatusQueue {
-    jobs: mpsc::Sender<Job>,
-}
-
-/// The most callbacks applied in one transaction.
-const MAX_BATCH: usize = 256;
-
-/// Batches applied at once on PostgreSQL.
-const POSTGRES_WORKERS: usize = 4;
-
-impl StatusQueue {
-    /// Starts the applying task on a thread of its own: on the shared runtime it waited its
-    /// turn behind thousands of HTTP tasks, and every callback in its batch waited with it
-    /// (tens of milliseconds at 5,000 callbacks a second). It stops when the last sender is
-    /// dropped.
-    pub fn start(store: Store, bus: crate::events::EventBus) -> std::io::Result<StatusQueue> {
-        let (jobs, rx) = mpsc::channel(4096);
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()?;
-        // SQLite has one writer. PostgreSQL waits for the disk at each commit: batches in
-        // flight on several connections share those waits (its group commit).
-        let workers = match store.backend() {
-            Backend::Sqlite => 1,
-            Backend::Postgres => POSTGRES_WORKERS,
-        };
-        let rx = Arc::new(Mutex::new(rx));
-        std::thread::Builder::new()
-            .name("status-queue".into())
-            .spawn(move || {
-                runtime.block_on(async move {
-                    let mut running = tokio::task::JoinSet::new();
-                    for _ in 0..workers {
-                        running.spawn(run_queue(store.clone(), bus.clone(), rx.clone()));
-                    }
-                    while running.join_next().await.is_some() {}
-                })
-            })?;
-        Ok(StatusQueue { jobs })
-    }
-
-    /// Applies a status callback and waits until it is committed.
-    pub async fn apply(
-        &self,
-        tenant: TenantId,
-        call_id: CallId,
-        event: CallEvent,
-        form: Vec<(String, String)>,
-        now: i64,
-    ) -> Result<Applied, EngineError> {
-        let (done, answer) = oneshot::channel();
-        let job = Job {
-            report: Report {
-                tenant,
-                call_id,
-                event,
-                form,
-                now,
-            },
-            done,
-        };
-        self.jobs
-            .send(job)
-            .await
-            .map_err(|_| EngineError::Internal(anyhow::anyhow!("the status queue stopped")))?;
-        answer.await.map_err(|_| {
-            EngineError::Internal(anyhow::anyhow!("the status queue dropped a callback"))
-        })?
-    }
-}
-
-/// One worker: takes whatever is waiting (up to [`MAX_BATCH`]) and applies it as a batch.
-async fn run_queue(
-    store: Store,
-    bus: crate::events::EventBus,
-    rx: Arc<Mutex<mpsc::Receiver<Job>>>,
-) {
-    loop {
-        let mut batch = Vec::new();
-        {
-            let mut rx = rx.lock().await;
-            let Some(first) = rx.recv().await else {
-                return;
-            };
-            batch.push(first);
-            while batch.len() < MAX_BATCH {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
-            }
-        }
-        // Rows are locked in call order, so two instances' batches cannot deadlock; a call's
-        // own reports keep their order.
-        batch.sort_by_key(|j| j.report.call_id);
-        let reports: Vec<&Report> = batch.iter().map(|j| &j.report).collect();
-        match apply_batch(&store, Some(&bus), "status", &reports).await {
-            Ok(results) => {
-                for (job, result) in batch.into_iter().zip(results) {
-                    let _ = job.done.send(result);
-                }
-            }
-            Err(e) => {
-                // The batch failed as a whole: apply each on its own, so one bad report cannot
-                // lose the others.
-                tracing::warn!(error = %e, size = batch.len(), "a batch of status callbacks failed; applying them one by one");
-                for job in batch {
-                    let result = apply_batch(&store, Some(&bus), "status", &[&job.report])
-                        .await
-                        .and_then(|mut r| r.pop().unwrap_or(Err(EngineError::NotFound("call"))));
-                    let _ = job.done.send(result);
-                }
-            }
-        }
-    }
-}
-
 /// The announcements of the calls a batch moved on: one event per tenant, listing each call's
 /// new status, so a busy second costs one announcement per batch, not one per callback.
 fn moved_calls(moved: &[&Report]) -> Vec<crate::events::Event> {
@@ -237,8 +131,9 @@ fn moved_calls(moved: &[&Report]) -> Vec<crate::events::Event> {
 /// set-based statements whatever their number: lock the calls, read which sequence numbers
 /// they already have, decide each report in memory, then write the new events, the changed
 /// calls and the finished leads. Per-report outcomes that leave the transaction usable (a call
-/// that does not exist) are returned per report.
-async fn apply_batch(
+/// that does not exist) are returned per report. The status queue's step: the queue hands it
+/// what waits, a test hands it reports of its own.
+pub async fn apply_batch(
     store: &Store,
     bus: Option<&crate::events::EventBus>,
     kind: &str,

@@ -4,6 +4,7 @@
 pub mod events;
 pub mod flows;
 pub mod place;
+pub mod queue;
 
 use crate::config::TwilioConfig;
 use crate::error::EngineError;

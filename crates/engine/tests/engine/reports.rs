@@ -132,3 +132,61 @@ async fn a_report_for_another_tenants_call_changes_nothing() {
         .unwrap();
     assert_eq!(stored.status, CallStatus::Queued);
 }
+
+#[tokio::test]
+async fn a_batch_applies_each_report_and_answers_for_each_even_a_missing_call() {
+    use outdial_engine::telephony::events::{Report, apply_batch};
+    let w = World::new(json!({}), 1000).await;
+    for n in 0..2 {
+        w.lead(&format!("+1212489327{n}")).await;
+    }
+    w.set_status(CampaignStatus::Draft, CampaignStatus::Running, NY_MORNING)
+        .await;
+    let placed = w.turn(NY_MORNING).await;
+    let event = |call: i64, status, seq| outdial_twilio::webhook::CallEvent {
+        call_sid: format!("CA{call:032x}"),
+        account_sid: "AC00112233445566778899aabbccddeeff".into(),
+        status,
+        sequence: Some(seq),
+        duration_seconds: None,
+        answered_by: None,
+        error_code: None,
+        error_message: None,
+        sip_response_code: None,
+    };
+    let (a, b) = (placed[0].id, placed[1].id);
+    let missing = outdial_domain::CallId(b.0 + 1000);
+    // Sorted by call, as the queue hands them over; b's report comes twice.
+    let mut reports = [
+        Report::new(w.tenant, a, event(a.0, Ringing, 0), vec![], NY_MORNING),
+        Report::new(w.tenant, b, event(b.0, Ringing, 0), vec![], NY_MORNING),
+        Report::new(w.tenant, b, event(b.0, Ringing, 0), vec![], NY_MORNING),
+        Report::new(
+            w.tenant,
+            missing,
+            event(missing.0, Ringing, 0),
+            vec![],
+            NY_MORNING,
+        ),
+    ];
+    reports.sort_by_key(|r| r.call_id());
+    let refs: Vec<&Report> = reports.iter().collect();
+    let results = apply_batch(&w.db.store, None, "status", &refs)
+        .await
+        .unwrap();
+    let applied: Vec<Option<Applied>> = results.into_iter().map(Result::ok).collect();
+    assert_eq!(
+        applied,
+        [
+            Some(Applied::Advanced),
+            Some(Applied::Advanced),
+            Some(Applied::Duplicate),
+            None
+        ]
+    );
+    let mut conn = w.db.store.conn().await.unwrap();
+    for id in [a, b] {
+        let call = calls::get_by_id(&mut conn, w.tenant, id).await.unwrap();
+        assert_eq!(call.status, Ringing);
+    }
+}

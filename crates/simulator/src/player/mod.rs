@@ -1,5 +1,8 @@
 //! Plays a simulated call out: paces starts by calls per second, draws how the call goes, posts
 //! signed status events, fetches and follows TwiML, and ends the call with its durations.
+//!
+//! Longer than 500 lines on purpose: a call's life (start, status events, the TwiML walk, its
+//! end) is one sequence best read top to bottom; conference rooms live apart in `rooms.rs`.
 
 use crate::config::AgentAct;
 use crate::twiml::{self, Node};
