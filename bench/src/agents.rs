@@ -16,7 +16,9 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, bail};
-use outdial_domain::campaign::{CampaignSettings, CampaignStatus, CampaignType, Pacing};
+use outdial_domain::campaign::{
+    CampaignSettings, CampaignStatus, CampaignType, Pacing, ValidSettings,
+};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{Country, PhoneNumber, Role};
 use outdial_engine::clock::{Clock, ScaledClock};
@@ -286,7 +288,7 @@ async fn seed(
         tenant.id,
         "Spring Offers",
         CampaignType::SalesOutreach,
-        &settings,
+        &ValidSettings::check(settings)?,
         now,
     )
     .await?;

@@ -12,7 +12,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, bail};
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::campaign::{CampaignType, ValidSettings};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{Country, PhoneNumber};
 use outdial_server::{Application, Config};
@@ -231,7 +231,7 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
         tenant.id,
         "Bench",
         CampaignType::General,
-        &CampaignSettings::default(),
+        &ValidSettings::default(),
         0,
     )
     .await?;

@@ -54,7 +54,7 @@ pub async fn store_with_campaign(
     outdial_domain::CampaignId,
 )> {
     use anyhow::Context;
-    use outdial_domain::campaign::{CampaignSettings, CampaignType};
+    use outdial_domain::campaign::{CampaignType, ValidSettings};
     use outdial_storage::{Store, campaigns, tenants};
     let store = Store::connect(url, 4)
         .await
@@ -67,7 +67,7 @@ pub async fn store_with_campaign(
         tenant,
         campaign,
         CampaignType::General,
-        &CampaignSettings::default(),
+        &ValidSettings::default(),
         now,
     )
     .await?;

@@ -9,7 +9,7 @@
 #![forbid(unsafe_code)]
 
 use anyhow::{Context, bail};
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::campaign::{CampaignType, ValidSettings};
 use outdial_domain::{Country, PhoneNumber};
 use outdial_import::{ImportOptions, import_leads};
 use outdial_storage::dnc::Origin;
@@ -186,7 +186,7 @@ fn child(args: &[String]) -> anyhow::Result<()> {
         let tenant = tenants::create(&mut conn, "Bench", 0).await?;
         let listed: Vec<PhoneNumber> = std::fs::read_to_string(dnc_file)?.lines().filter_map(|l| PhoneNumber::parse(l, Country::US).ok()).collect();
         dnc::add(&mut conn, tenant.id, &listed, &Origin { source: "bench", reason: "", created_by: "bench" }, 0).await?;
-        let campaign = campaigns::create(&mut conn, tenant.id, "Bench", CampaignType::General, &CampaignSettings::default(), 0).await?;
+        let campaign = campaigns::create(&mut conn, tenant.id, "Bench", CampaignType::General, &ValidSettings::default(), 0).await?;
         drop(conn);
         let opts = ImportOptions { filename: "leads.csv".into(), created_by: "bench".into(), max_bytes: u64::MAX, inline_rejections: 1000, now: 1, progress: None };
         let started = Instant::now();

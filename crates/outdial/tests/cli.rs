@@ -212,7 +212,7 @@ fn admin_commands_and_a_file_import_work_from_the_shell() {
 
 #[tokio::test]
 async fn import_reports_rejected_rows_and_refuses_bad_files() {
-    use outdial_domain::campaign::{CampaignSettings, CampaignType};
+    use outdial_domain::campaign::{CampaignType, ValidSettings};
     let dir = tempfile::tempdir().unwrap();
     let url = format!("sqlite://{}", dir.path().join("cli.db").display());
     let store = outdial_storage::Store::connect(&url, 2).await.unwrap();
@@ -226,7 +226,7 @@ async fn import_reports_rejected_rows_and_refuses_bad_files() {
         tenant.id,
         "Spring",
         CampaignType::General,
-        &CampaignSettings::default(),
+        &ValidSettings::default(),
         0,
     )
     .await

@@ -4,7 +4,7 @@
 //! phone answers.
 
 use crate::auth::{passwords, tokens};
-use outdial_domain::campaign::{CampaignSettings, CampaignType, Pacing};
+use outdial_domain::campaign::{CampaignSettings, CampaignType, Pacing, ValidSettings};
 use outdial_domain::lead::{NewLead, Priority};
 use outdial_domain::{Country, PhoneNumber, Role};
 use outdial_storage::users::NewUser;
@@ -83,7 +83,7 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
         tenant.id,
         "Demo: service follow-up",
         CampaignType::ServiceFollowUp,
-        &settings,
+        &ValidSettings::check(settings)?,
         now,
     )
     .await?;
@@ -171,7 +171,7 @@ async fn seed_agent_campaign(
         tenant,
         "Demo: agent calls",
         CampaignType::SalesOutreach,
-        &settings,
+        &ValidSettings::check(settings)?,
         now,
     )
     .await?;

@@ -2,7 +2,7 @@
 
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
-use outdial_domain::campaign::{CampaignSettings, CampaignStatus, CampaignType};
+use outdial_domain::campaign::{CampaignSettings, CampaignStatus, CampaignType, ValidSettings};
 use outdial_domain::{CampaignId, TenantId};
 use serde::Serialize;
 
@@ -21,7 +21,8 @@ pub struct Campaign {
     /// Where it is in its life.
     pub status: CampaignStatus,
     /// Everything about how it calls.
-    pub settings: CampaignSettings,
+    #[schema(value_type = CampaignSettings)]
+    pub settings: ValidSettings,
     /// Why it last changed status by itself (e.g. the carrier refused the credentials); cleared
     /// when a person changes its status.
     pub status_reason: Option<String>,
@@ -54,7 +55,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Campaign> {
     })
 }
 
-fn settings_json(settings: &CampaignSettings) -> Result<String> {
+fn settings_json(settings: &ValidSettings) -> Result<String> {
     serde_json::to_string(settings).map_err(|e| StorageError::Corrupt(e.to_string()))
 }
 
@@ -65,7 +66,7 @@ pub async fn create(
     tenant: TenantId,
     name: &str,
     kind: CampaignType,
-    settings: &CampaignSettings,
+    settings: &ValidSettings,
     now: i64,
 ) -> Result<Campaign> {
     let sql = format!(
@@ -131,7 +132,7 @@ pub async fn update(
     id: CampaignId,
     name: &str,
     kind: CampaignType,
-    settings: &CampaignSettings,
+    settings: &ValidSettings,
     now: i64,
 ) -> Result<Campaign> {
     let sql = format!(

@@ -3,6 +3,7 @@
 mod kind;
 mod settings;
 mod status;
+mod valid;
 mod window;
 
 pub use kind::CampaignType;
@@ -11,4 +12,5 @@ pub use settings::{
     SettingsProblem, VoicemailAction, VoicemailSettings,
 };
 pub use status::{CampaignStatus, StatusChangeError};
+pub use valid::{InvalidSettings, ValidSettings};
 pub use window::{CallingWindow, ClockTime, Weekday};

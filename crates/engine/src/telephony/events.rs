@@ -3,7 +3,7 @@
 
 use crate::error::EngineError;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
-use outdial_domain::campaign::CampaignSettings;
+use outdial_domain::campaign::ValidSettings;
 use outdial_domain::lead::{Handover, after_call, after_handover};
 use outdial_domain::transfer::{AgentDisposition, Fallback};
 use outdial_domain::{CallId, CampaignId, LeadId, TenantId};
@@ -266,7 +266,7 @@ async fn finish_leads(
             .map(|(call, d, at)| (call, (d, at)))
             .collect()
     };
-    let mut settings: HashMap<CampaignId, CampaignSettings> = HashMap::new();
+    let mut settings: HashMap<CampaignId, ValidSettings> = HashMap::new();
     let mut done = Vec::with_capacity(ids.len());
     for call in ended {
         let (Some(lead_id), Some(campaign_id), Some(outcome)) =

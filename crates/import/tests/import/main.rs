@@ -1,7 +1,7 @@
 //! Lead and do-not-call file imports against a real database (SQLite, or PostgreSQL when
 //! `OUTDIAL_TEST_POSTGRES_URL` is set).
 
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::campaign::{CampaignType, ValidSettings};
 use outdial_domain::{Country, PhoneNumber};
 use outdial_import::{ImportError, ImportOptions, ImportReport, import_dnc_file, import_leads};
 use outdial_storage::campaigns::{self, Campaign};
@@ -33,7 +33,7 @@ async fn setup() -> Setup {
         t.id,
         "C",
         CampaignType::General,
-        &CampaignSettings::default(),
+        &ValidSettings::default(),
         NOW,
     )
     .await

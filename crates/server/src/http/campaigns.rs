@@ -11,6 +11,7 @@ use axum::routing::{get, put};
 use axum::{Json, Router};
 use outdial_domain::campaign::{
     CampaignSettings, CampaignStatus, CampaignType, SettingsProblem, StatusChangeError,
+    ValidSettings,
 };
 use outdial_domain::{CampaignId, Permission};
 use outdial_storage::campaigns::{self, Campaign, LeadCounts};
@@ -123,13 +124,10 @@ fn settings_problems(problems: Vec<SettingsProblem>) -> AppError {
     }
 }
 
-fn check(settings: &CampaignSettings) -> Result<(), AppError> {
-    let problems = settings.problems();
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(settings_problems(problems))
-    }
+/// The settings as the checked type the engine and storage hold, or a 422 listing every
+/// problem by field.
+fn check(settings: CampaignSettings) -> Result<ValidSettings, AppError> {
+    ValidSettings::check(settings).map_err(|e| settings_problems(e.0))
 }
 
 /// Lists the tenant's campaigns, newest first.
@@ -163,13 +161,13 @@ async fn create(
 ) -> Result<(StatusCode, Json<Campaign>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let name = required("name", &body.name, 200)?;
-    check(&body.settings)?;
+    let settings = check(body.settings)?;
     let campaign = campaigns::create(
         &mut *state.store.conn().await?,
         auth.tenant,
         &name,
         body.campaign_type,
-        &body.settings,
+        &settings,
         state.clock.now_ms(),
     )
     .await?;
@@ -251,8 +249,7 @@ async fn update(
             merge(&mut value, patch);
             let settings: CampaignSettings =
                 crate::http::fields::parse(value).map_err(|e| e.under("settings"))?;
-            check(&settings)?;
-            settings
+            check(settings)?
         }
         None => current.settings.clone(),
     };

@@ -1,5 +1,5 @@
 use crate::helpers::*;
-use outdial_domain::campaign::{CampaignStatus, CampaignType, Pacing};
+use outdial_domain::campaign::{CampaignStatus, CampaignType, Pacing, ValidSettings};
 use outdial_storage::{StorageError, campaigns, leads};
 
 #[tokio::test]
@@ -7,7 +7,7 @@ async fn settings_survive_a_round_trip() {
     let w = world().await;
     let mut conn = w.db.store.conn().await.unwrap();
     let c = campaign(&w, w.a, "Spring").await;
-    let mut settings = c.settings.clone();
+    let mut settings = c.settings.to_draft();
     settings.pacing = Pacing::Power { ratio: 2.5 };
     settings.daily_call_limit = Some(300);
     let updated = campaigns::update(
@@ -16,7 +16,7 @@ async fn settings_survive_a_round_trip() {
         c.id,
         "Spring 2027",
         CampaignType::SalesOutreach,
-        &settings,
+        &ValidSettings::check(settings).unwrap(),
         NOW + 1,
     )
     .await

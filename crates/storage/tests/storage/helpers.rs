@@ -1,4 +1,4 @@
-use outdial_domain::campaign::{CampaignSettings, CampaignType};
+use outdial_domain::campaign::{CampaignType, ValidSettings};
 use outdial_domain::lead::NewLead;
 use outdial_domain::{Country, PhoneNumber, TenantId};
 use outdial_storage::campaigns::{self, Campaign};
@@ -35,7 +35,7 @@ pub async fn campaign(w: &World, tenant: TenantId, name: &str) -> Campaign {
         tenant,
         name,
         CampaignType::General,
-        &CampaignSettings::default(),
+        &ValidSettings::default(),
         NOW,
     )
     .await
