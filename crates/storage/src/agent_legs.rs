@@ -8,7 +8,8 @@ use outdial_domain::{TenantId, UserId};
 use serde::Serialize;
 
 /// One agent called into a transfer.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Leg {
     /// Its id.
     pub id: i64,

@@ -6,7 +6,8 @@ use outdial_domain::{ApiKeyId, Role, TenantId};
 use serde::Serialize;
 
 /// A stored key, without anything that would let it be used.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ApiKey {
     /// Its id.
     pub id: ApiKeyId,

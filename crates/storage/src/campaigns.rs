@@ -2,12 +2,13 @@
 
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
-use outdial_domain::campaign::{CampaignSettings, CampaignStatus, CampaignType, ValidSettings};
+use outdial_domain::campaign::{CampaignStatus, CampaignType, ValidSettings};
 use outdial_domain::{CampaignId, TenantId};
 use serde::Serialize;
 
 /// A stored campaign.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Campaign {
     /// Its id.
     pub id: CampaignId,
@@ -21,7 +22,7 @@ pub struct Campaign {
     /// Where it is in its life.
     pub status: CampaignStatus,
     /// Everything about how it calls.
-    #[schema(value_type = CampaignSettings)]
+    #[cfg_attr(feature = "openapi", schema(value_type = outdial_domain::campaign::CampaignSettings))]
     pub settings: ValidSettings,
     /// Why it last changed status by itself (e.g. the carrier refused the credentials); cleared
     /// when a person changes its status.
@@ -199,7 +200,8 @@ pub async fn delete(conn: &mut Conn, tenant: TenantId, id: CampaignId) -> Result
 }
 
 /// Lead counts of one campaign.
-#[derive(utoipa::ToSchema, Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeadCounts {
     /// All leads.
     pub total: i64,

@@ -8,7 +8,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// One number on the list.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DncEntry {
     /// The number, E.164.
     pub phone: String,

@@ -7,7 +7,8 @@ use outdial_domain::{CampaignId, ImportId, TenantId};
 use serde::Serialize;
 
 /// A finished import's record and counts.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportRecord {
     /// Its id.
     pub id: ImportId,
@@ -32,7 +33,8 @@ pub struct ImportRecord {
 
 /// What happened to the rows of a file. `rows_read = imported + rejected`; duplicates are part
 /// of rejected, do-not-call leads part of imported.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ImportCounts {
     /// Data rows read (the header not counted).
     pub rows_read: i64,
@@ -47,7 +49,8 @@ pub struct ImportCounts {
 }
 
 /// One rejected row.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejection {
     /// Line number in the file (the header is line 1).
     pub line: i64,

@@ -6,7 +6,8 @@ use outdial_domain::TenantId;
 use serde::Serialize;
 
 /// A stored tenant.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tenant {
     /// Its id.
     pub id: TenantId,

@@ -9,7 +9,8 @@ use outdial_domain::{CallId, CampaignId, LeadId, TenantId, UserId};
 use serde::Serialize;
 
 /// A caller handed to agents.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Transfer {
     /// Its id; also names the conference (`transfer-{id}`).
     pub id: i64,
@@ -292,7 +293,8 @@ pub async fn dispose(
 
 /// A campaign's transfer figures since `since`: callers put on hold, connected to an agent,
 /// abandoned (safe-harbour message), and sent to the fallback.
-#[derive(utoipa::ToSchema, Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
     /// Callers handed to agents.
     pub handed: i64,

@@ -6,7 +6,8 @@ use outdial_domain::{Role, TenantId, UserId};
 use serde::Serialize;
 
 /// A stored user. The password hash is kept out of `Serialize` so it never reaches a response.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct User {
     /// Its id.
     pub id: UserId,

@@ -10,7 +10,8 @@ use outdial_domain::{CampaignId, TenantId, UserId};
 use serde::Serialize;
 
 /// A user registered to take calls.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Agent {
     /// The user.
     pub user_id: UserId,
@@ -104,7 +105,8 @@ pub async fn list(conn: &mut Conn, tenant: TenantId) -> Result<Vec<Agent>> {
 }
 
 /// A named set of agents, assigned to campaigns.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AgentGroup {
     /// Its id.
     pub id: i64,

@@ -14,7 +14,8 @@ mod timeline;
 pub use timeline::{CallEvent, NewEvent, add_event, add_events, events, sequences};
 
 /// A stored call.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Call {
     /// Its id.
     pub id: CallId,
@@ -29,10 +30,10 @@ pub struct Call {
     /// The carrier's id, once the carrier accepted the call.
     pub call_sid: Option<String>,
     /// Caller ID.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub from: PhoneNumber,
     /// The number called.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub to: PhoneNumber,
     /// The carrier's status.
     pub status: CallStatus,

@@ -9,7 +9,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// One entry of a call's timeline.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CallEvent {
     /// `status`, `voice`, `amd`, `gather`, `recording`, `carrier`…
     pub kind: String,
@@ -18,7 +19,7 @@ pub struct CallEvent {
     /// The carrier's sequence number, for status events.
     pub sequence: Option<i64>,
     /// What the event carried (fields vary by kind).
-    #[schema(value_type = Object)]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub detail: serde_json::Value,
     /// Received, epoch ms.
     pub received_at: i64,

@@ -18,7 +18,8 @@ use serde::Serialize;
 use std::collections::HashSet;
 
 /// A stored lead.
-#[derive(utoipa::ToSchema, Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Lead {
     /// Its id.
     pub id: LeadId,
@@ -27,7 +28,7 @@ pub struct Lead {
     /// Its campaign.
     pub campaign_id: CampaignId,
     /// The number, E.164.
-    #[schema(value_type = String)]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub phone: PhoneNumber,
     /// The country the number was read in.
     pub country: String,
