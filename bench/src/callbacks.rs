@@ -286,7 +286,8 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
         )
         .await?;
         let sid = format!("CA{:032x}", i);
-        call.call_sid = Some(sid.clone());
+        call.call_sid =
+            Some(outdial_domain::call::CallSid::parse(&sid).map_err(anyhow::Error::msg)?);
         calls::save(&mut tx, &call, 0).await?;
         out.push((call.id.0, sid));
     }

@@ -3,6 +3,7 @@
 
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
+use outdial_domain::call::CallSid;
 use outdial_domain::transfer::LegStatus;
 use outdial_domain::{TenantId, UserId};
 use serde::Serialize;
@@ -20,7 +21,8 @@ pub struct Leg {
     /// The agent.
     pub user_id: UserId,
     /// The carrier's id of the agent's call.
-    pub call_sid: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub call_sid: Option<CallSid>,
     /// Where it is.
     pub status: LegStatus,
     /// Placed, epoch ms.
@@ -42,7 +44,7 @@ fn leg_from_row(row: &sqlx::any::AnyRow) -> Result<Leg> {
         tenant_id: TenantId(get(row, "tenant_id")?),
         transfer_id: get(row, "transfer_id")?,
         user_id: UserId(get(row, "user_id")?),
-        call_sid: get(row, "call_sid")?,
+        call_sid: crate::row::call_sid(row, "call_sid")?,
         status: LegStatus::parse(&status)
             .ok_or_else(|| StorageError::Corrupt(format!("agent leg status '{status}'")))?,
         created_at: get(row, "created_at")?,
@@ -120,9 +122,9 @@ pub async fn legs(conn: &mut Conn, tenant: TenantId, transfer: i64) -> Result<Ve
 }
 
 /// Records the carrier's id of a leg's call.
-pub async fn set_leg_sid(conn: &mut Conn, leg: i64, sid: &str, now: i64) -> Result<()> {
+pub async fn set_leg_sid(conn: &mut Conn, leg: i64, sid: &CallSid, now: i64) -> Result<()> {
     sqlx::query("UPDATE agent_legs SET call_sid = $1, updated_at = $2 WHERE id = $3")
-        .bind(sid)
+        .bind(sid.as_str())
         .bind(now)
         .bind(leg)
         .execute(conn)

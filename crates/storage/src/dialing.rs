@@ -12,6 +12,7 @@ use crate::dialect::Dialect;
 use crate::leads::{self, Lead};
 use crate::row::get;
 use crate::{Conn, Result};
+use outdial_domain::call::CallSid;
 use outdial_domain::{CampaignId, LeadId, TenantId};
 use std::collections::HashMap;
 
@@ -268,8 +269,8 @@ pub async fn tenant_calls_since(conn: &mut Conn, tenant: TenantId, since: i64) -
 /// Which of the carrier's call ids some call of ours already carries.
 pub async fn known_sids(
     conn: &mut Conn,
-    sids: &[&str],
-) -> Result<std::collections::HashSet<String>> {
+    sids: &[&CallSid],
+) -> Result<std::collections::HashSet<CallSid>> {
     let batch = Batch::of(conn);
     let sql = format!(
         "SELECT call_sid FROM calls WHERE call_sid IN (SELECT w.value FROM {})",
@@ -282,7 +283,7 @@ pub async fn known_sids(
             .fetch_all(&mut *conn)
             .await?
         {
-            out.insert(get(&row, "call_sid")?);
+            out.extend(crate::row::call_sid(&row, "call_sid")?);
         }
     }
     Ok(out)

@@ -12,6 +12,16 @@ where
     row.try_get(column).map_err(StorageError::Database)
 }
 
+/// A carrier call id column, checked as it is read.
+pub(crate) fn call_sid(
+    row: &AnyRow,
+    column: &str,
+) -> Result<Option<outdial_domain::call::CallSid>> {
+    get::<Option<String>>(row, column)?
+        .map(|s| outdial_domain::call::CallSid::parse(&s).map_err(StorageError::Corrupt))
+        .transpose()
+}
+
 /// A parameter of a query built at run time (filters, batch inserts).
 #[derive(Debug, Clone)]
 pub(crate) enum Arg {

@@ -2,7 +2,7 @@
 //! it, look it up) and the errors it acts on. [`crate::TwilioClient`] implements it over Twilio's
 //! REST API; the simulator serves the same API, so there is one implementation.
 
-use outdial_domain::call::{AnsweredBy, CallStatus};
+use outdial_domain::call::{AnsweredBy, CallSid, CallStatus};
 use std::future::Future;
 use std::pin::Pin;
 
@@ -63,7 +63,7 @@ pub struct Detection {
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallInfo {
     /// The carrier's id (`CA…`).
-    pub sid: String,
+    pub sid: CallSid,
     /// Its status.
     pub status: CallStatus,
     /// Talk seconds, once ended.
@@ -189,7 +189,7 @@ pub trait Carrier: Send + Sync {
     fn update_call<'a>(
         &'a self,
         creds: &'a Credentials,
-        sid: &'a str,
+        sid: &'a CallSid,
         update: &'a CallUpdate,
     ) -> CarrierFuture<'a, CallInfo>;
 
@@ -197,7 +197,7 @@ pub trait Carrier: Send + Sync {
     fn fetch_call<'a>(
         &'a self,
         creds: &'a Credentials,
-        sid: &'a str,
+        sid: &'a CallSid,
     ) -> CarrierFuture<'a, CallInfo>;
 
     /// The most recent calls (up to 50, newest first) from `from` to `to`: how a call created

@@ -5,7 +5,7 @@ use crate::carrier::{
     CallInfo, CallUpdate, Carrier, CarrierError, CarrierFuture, Credentials, ErrorKind, NewCall,
     OwnedNumber, RecordingMedia, is_recording_sid,
 };
-use outdial_domain::call::{AnsweredBy, CallStatus};
+use outdial_domain::call::{AnsweredBy, CallSid, CallStatus};
 use serde::Deserialize;
 use std::time::Duration;
 
@@ -227,11 +227,11 @@ impl Carrier for TwilioClient {
     fn update_call<'a>(
         &'a self,
         creds: &'a Credentials,
-        sid: &'a str,
+        sid: &'a CallSid,
         update: &'a CallUpdate,
     ) -> CarrierFuture<'a, CallInfo> {
         Box::pin(async move {
-            let url = self.call_url(creds, sid);
+            let url = self.call_url(creds, sid.as_str());
             let form = update_call_form(update);
             self.send::<CallResource>(creds, Replay::Safe, || self.http.post(&url).form(&form))
                 .await?
@@ -242,10 +242,10 @@ impl Carrier for TwilioClient {
     fn fetch_call<'a>(
         &'a self,
         creds: &'a Credentials,
-        sid: &'a str,
+        sid: &'a CallSid,
     ) -> CarrierFuture<'a, CallInfo> {
         Box::pin(async move {
-            let url = self.call_url(creds, sid);
+            let url = self.call_url(creds, sid.as_str());
             self.send::<CallResource>(creds, Replay::Safe, || self.http.get(&url))
                 .await?
                 .into_info()
@@ -437,8 +437,14 @@ impl CallResource {
             Some(serde_json::Value::Number(n)) => Some(n.to_string()),
             _ => None,
         };
+        let sid = CallSid::parse(&self.sid).map_err(|e| CarrierError {
+            kind: ErrorKind::Unavailable,
+            http_status: None,
+            code: None,
+            message: format!("Twilio answered with {e}"),
+        })?;
         Ok(CallInfo {
-            sid: self.sid,
+            sid,
             status,
             duration_seconds: text(self.duration).and_then(|d| d.parse().ok()),
             price: text(self.price),

@@ -1,7 +1,7 @@
 //! The form fields Twilio posts to webhooks, read into types. Unknown fields are ignored;
 //! missing required ones are an error naming the field.
 
-use outdial_domain::call::{AnsweredBy, CallStatus};
+use outdial_domain::call::{AnsweredBy, CallSid, CallStatus};
 
 /// A webhook's form fields, as posted (names may repeat).
 pub type Form = [(String, String)];
@@ -25,12 +25,17 @@ fn required<'a>(form: &'a Form, name: &'static str) -> Result<&'a str, FormError
     field(form, name).ok_or(FormError { field: name })
 }
 
+/// The request's `CallSid`, checked.
+fn call_sid(form: &Form) -> Result<CallSid, FormError> {
+    CallSid::parse(required(form, "CallSid")?).map_err(|_| FormError { field: "CallSid" })
+}
+
 /// A call-progress event (`StatusCallback`), or the voice URL's request, which carries the same
 /// call fields.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CallEvent {
     /// The call.
-    pub call_sid: String,
+    pub call_sid: CallSid,
     /// The account it belongs to.
     pub account_sid: String,
     /// The reported status.
@@ -58,7 +63,7 @@ impl CallEvent {
                 .transpose()
         };
         Ok(CallEvent {
-            call_sid: required(form, "CallSid")?.to_string(),
+            call_sid: call_sid(form)?,
             account_sid: required(form, "AccountSid")?.to_string(),
             status: CallStatus::parse(required(form, "CallStatus")?).ok_or(FormError {
                 field: "CallStatus",
@@ -77,7 +82,7 @@ impl CallEvent {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AmdResult {
     /// The call.
-    pub call_sid: String,
+    pub call_sid: CallSid,
     /// Who answered.
     pub answered_by: AnsweredBy,
     /// Milliseconds detection took.
@@ -88,7 +93,7 @@ impl AmdResult {
     /// Reads an `AsyncAmdStatusCallback` request.
     pub fn parse(form: &Form) -> Result<AmdResult, FormError> {
         Ok(AmdResult {
-            call_sid: required(form, "CallSid")?.to_string(),
+            call_sid: call_sid(form)?,
             answered_by: AnsweredBy::parse(required(form, "AnsweredBy")?).ok_or(FormError {
                 field: "AnsweredBy",
             })?,
@@ -101,7 +106,7 @@ impl AmdResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct GatherResult {
     /// The call.
-    pub call_sid: String,
+    pub call_sid: CallSid,
     /// Keys pressed.
     pub digits: Option<String>,
     /// Recognised speech.
@@ -112,7 +117,7 @@ impl GatherResult {
     /// Reads a gather action request.
     pub fn parse(form: &Form) -> Result<GatherResult, FormError> {
         Ok(GatherResult {
-            call_sid: required(form, "CallSid")?.to_string(),
+            call_sid: call_sid(form)?,
             digits: field(form, "Digits").map(str::to_string),
             speech: field(form, "SpeechResult").map(str::to_string),
         })
@@ -123,7 +128,7 @@ impl GatherResult {
 #[derive(Debug, Clone, PartialEq)]
 pub struct RecordingEvent {
     /// The call.
-    pub call_sid: String,
+    pub call_sid: CallSid,
     /// The recording's id.
     pub recording_sid: String,
     /// Where to fetch it.
@@ -138,7 +143,7 @@ impl RecordingEvent {
     /// Reads a `RecordingStatusCallback` request.
     pub fn parse(form: &Form) -> Result<RecordingEvent, FormError> {
         Ok(RecordingEvent {
-            call_sid: required(form, "CallSid")?.to_string(),
+            call_sid: call_sid(form)?,
             recording_sid: required(form, "RecordingSid")?.to_string(),
             url: field(form, "RecordingUrl").unwrap_or_default().to_string(),
             duration_seconds: field(form, "RecordingDuration").and_then(|v| v.parse().ok()),
@@ -160,7 +165,7 @@ pub struct ConferenceEvent {
     /// `conference-start`, `conference-end`, `participant-join`, `participant-leave`, …
     pub event: String,
     /// The participant's call, for participant events.
-    pub call_sid: Option<String>,
+    pub call_sid: Option<CallSid>,
     /// Order of this conference's events, when given.
     pub sequence: Option<i64>,
 }
@@ -172,7 +177,7 @@ impl ConferenceEvent {
             conference_sid: required(form, "ConferenceSid")?.to_string(),
             friendly_name: field(form, "FriendlyName").unwrap_or_default().to_string(),
             event: required(form, "StatusCallbackEvent")?.to_string(),
-            call_sid: field(form, "CallSid").map(str::to_string),
+            call_sid: field(form, "CallSid").and_then(|v| CallSid::parse(v).ok()),
             sequence: field(form, "SequenceNumber").and_then(|v| v.trim().parse().ok()),
         })
     }
@@ -200,7 +205,10 @@ mod tests {
         ]))
         .unwrap();
         assert_eq!(e.event, "participant-join");
-        assert_eq!((e.call_sid.as_deref(), e.sequence), (Some("CA9"), Some(2)));
+        assert_eq!(
+            (e.call_sid.as_ref().map(|s| s.as_str()), e.sequence),
+            (Some("CA9"), Some(2))
+        );
         let err = ConferenceEvent::parse(&form(&[("ConferenceSid", "CF1")])).unwrap_err();
         assert_eq!(err.field, "StatusCallbackEvent");
     }

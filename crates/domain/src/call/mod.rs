@@ -3,8 +3,10 @@
 
 mod answered_by;
 mod outcome;
+mod sid;
 mod status;
 
 pub use answered_by::AnsweredBy;
 pub use outcome::{Disposition, Outcome};
+pub use sid::CallSid;
 pub use status::{CallStatus, Progress};

@@ -6,6 +6,7 @@
 use super::Context;
 use crate::error::EngineError;
 use crate::telephony::events;
+use outdial_domain::call::CallSid;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::lead::{AfterCall, LeadStatus};
 use outdial_storage::calls::{self, Call};
@@ -60,7 +61,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
                 .find_calls(&account.creds, call.to.as_str(), call.from.as_str())
                 .await
                 .map_err(EngineError::from)?;
-            let sids: Vec<&str> = listed.iter().map(|c| c.sid.as_str()).collect();
+            let sids: Vec<&CallSid> = listed.iter().map(|c| &c.sid).collect();
             let known = dialing::known_sids(&mut *ctx.store.conn().await?, &sids).await?;
             listed.into_iter().find(|c| !known.contains(&c.sid))
         }
@@ -84,7 +85,7 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
     };
     let form = vec![
         ("Source".to_string(), "reconciliation".to_string()),
-        ("CallSid".to_string(), info.sid.clone()),
+        ("CallSid".to_string(), info.sid.to_string()),
         ("CallStatus".to_string(), info.status.as_str().to_string()),
     ];
     events::apply_status(

@@ -1,6 +1,6 @@
 //! A tenant with one campaign, its leads, and the steps a test takes on them.
 
-use outdial_domain::call::CallStatus;
+use outdial_domain::call::{CallSid, CallStatus};
 use outdial_domain::campaign::{CampaignStatus, CampaignType, ValidSettings};
 use outdial_domain::hours::LocalHours;
 use outdial_domain::lead::NewLead;
@@ -138,7 +138,7 @@ impl World {
         now: i64,
     ) -> Applied {
         let event = CallEvent {
-            call_sid: format!("CA{:032x}", call.id.0),
+            call_sid: CallSid::parse(&format!("CA{:032x}", call.id.0)).unwrap(),
             account_sid: "AC00112233445566778899aabbccddeeff".into(),
             status,
             sequence: Some(sequence),

@@ -101,7 +101,8 @@ async fn a_report_for_another_tenants_call_changes_nothing() {
         .id;
     drop(conn);
     let event = outdial_twilio::webhook::CallEvent {
-        call_sid: "CA00000000000000000000000000000001".into(),
+        call_sid: outdial_domain::call::CallSid::parse("CA00000000000000000000000000000001")
+            .unwrap(),
         account_sid: "AC00112233445566778899aabbccddeeff".into(),
         status: Completed,
         sequence: Some(0),
@@ -144,7 +145,7 @@ async fn a_batch_applies_each_report_and_answers_for_each_even_a_missing_call() 
         .await;
     let placed = w.turn(NY_MORNING).await;
     let event = |call: i64, status, seq| outdial_twilio::webhook::CallEvent {
-        call_sid: format!("CA{call:032x}"),
+        call_sid: outdial_domain::call::CallSid::parse(&format!("CA{call:032x}")).unwrap(),
         account_sid: "AC00112233445566778899aabbccddeeff".into(),
         status,
         sequence: Some(seq),

@@ -250,7 +250,7 @@ async fn export(
                 num(c.campaign_id.map(|x| x.0)),
                 num(c.lead_id.map(|x| x.0)),
                 c.call_type,
-                opt(c.call_sid),
+                opt(c.call_sid.map(|s| s.to_string())),
                 c.from.to_string(),
                 c.to.to_string(),
                 c.status.to_string(),

@@ -6,7 +6,7 @@ use crate::batch::{self, Batch};
 use crate::dialect::Dialect;
 use crate::row::{Arg, Params, bind_all, get};
 use crate::{Conn, Result, StorageError};
-use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome};
+use outdial_domain::call::{AnsweredBy, CallSid, CallStatus, Disposition, Outcome};
 use outdial_domain::{CallId, CampaignId, LeadId, PhoneNumber, TenantId};
 use serde::Serialize;
 
@@ -28,7 +28,8 @@ pub struct Call {
     /// `campaign`, `cold_call`, `appointment_booking` or `single`.
     pub call_type: String,
     /// The carrier's id, once the carrier accepted the call.
-    pub call_sid: Option<String>,
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
+    pub call_sid: Option<CallSid>,
     /// Caller ID.
     #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub from: PhoneNumber,
@@ -93,7 +94,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
         campaign_id: get::<Option<i64>>(row, "campaign_id")?.map(CampaignId),
         lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
         call_type: get(row, "call_type")?,
-        call_sid: get(row, "call_sid")?,
+        call_sid: crate::row::call_sid(row, "call_sid")?,
         from: PhoneNumber::from_trusted(get(row, "from_number")?),
         to: PhoneNumber::from_trusted(get(row, "to_number")?),
         status: CallStatus::parse(&status).ok_or_else(|| corrupt("status", &status))?,

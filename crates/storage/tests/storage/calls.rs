@@ -94,7 +94,7 @@ async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() 
 
     let mut tx = w.db.store.begin().await.unwrap();
     let mut locked = calls::lock(&mut tx, w.a, call.id).await.unwrap();
-    locked.call_sid = Some("CA1".into());
+    locked.call_sid = Some(outdial_domain::call::CallSid::parse("CA1").unwrap());
     locked.status = CallStatus::Completed;
     locked.outcome = Some(Outcome::Answered);
     locked.ringing_at = Some(NOW + 1_000);
@@ -126,7 +126,7 @@ async fn repeated_events_are_stored_once_and_calls_are_scoped_to_their_tenant() 
     // A carrier id belongs to one call.
     let other = new_call(&mut conn, w.a, "+18134893223", NOW).await.unwrap();
     let mut dup = other.clone();
-    dup.call_sid = Some("CA1".into());
+    dup.call_sid = Some(outdial_domain::call::CallSid::parse("CA1").unwrap());
     assert!(matches!(
         calls::save(&mut conn, &dup, NOW).await,
         Err(StorageError::Conflict(_))
@@ -305,7 +305,7 @@ async fn batches_of_reports_are_read_and_written_set_wise() {
     first.outcome = Some(Outcome::Answered);
     first.error_message = Some(odd.into());
     first.talk_seconds = Some(42);
-    first.call_sid = Some("CA01".into());
+    first.call_sid = Some(outdial_domain::call::CallSid::parse("CA01").unwrap());
     first.updated_at = NOW + 5;
     let mut second = locked[1].clone();
     second.status = CallStatus::Ringing;
@@ -325,7 +325,7 @@ async fn batches_of_reports_are_read_and_written_set_wise() {
     tx.commit().await.unwrap();
     // Two calls cannot take the same carrier id (the transaction is then spoilt, as with any
     // failed statement on PostgreSQL).
-    second.call_sid = Some("CA01".into());
+    second.call_sid = Some(outdial_domain::call::CallSid::parse("CA01").unwrap());
     let mut tx = w.db.store.begin().await.unwrap();
     assert!(matches!(
         calls::save_many(&mut tx, &[second]).await,

@@ -27,6 +27,11 @@ struct Fake {
     script: Arc<Mutex<VecDeque<(u16, String)>>>,
 }
 
+/// A call id as the carrier writes it.
+fn sid(s: &str) -> outdial_domain::call::CallSid {
+    outdial_domain::call::CallSid::parse(s).unwrap()
+}
+
 const CALL: &str = r#"{"sid":"CA0123","status":"queued","duration":null,"price":null,"price_unit":"USD","answered_by":null}"#;
 
 async fn answer(fake: &Fake, seen: Seen) -> axum::response::Response {
@@ -235,7 +240,7 @@ async fn fetches_are_retried_on_server_errors_and_give_up_after_the_last_try() {
     ]);
     let base = start(fake.clone()).await;
     let c = client(&base);
-    let info = c.fetch_call(&creds(), "CA9").await.unwrap();
+    let info = c.fetch_call(&creds(), &sid("CA9")).await.unwrap();
     assert_eq!(info.status, CallStatus::Completed);
     assert_eq!(info.duration_seconds, Some(42));
     assert_eq!(info.price.as_deref(), Some("-0.01300"));
@@ -246,7 +251,7 @@ async fn fetches_are_retried_on_server_errors_and_give_up_after_the_last_try() {
         (500, String::new()),
         (500, String::new()),
     ]);
-    let err = c.fetch_call(&creds(), "CA9").await.unwrap_err();
+    let err = c.fetch_call(&creds(), &sid("CA9")).await.unwrap_err();
     assert_eq!(err.kind, ErrorKind::Unavailable);
     assert!(err.is_transient());
     assert_eq!(fake.seen.lock().unwrap().len(), 6);
@@ -277,12 +282,12 @@ async fn hangups_and_redirects_post_the_right_fields() {
     let fake = Fake::default();
     let base = start(fake.clone()).await;
     let c = client(&base);
-    c.update_call(&creds(), "CA5", &CallUpdate::Hangup)
+    c.update_call(&creds(), &sid("CA5"), &CallUpdate::Hangup)
         .await
         .unwrap();
     c.update_call(
         &creds(),
-        "CA5",
+        &sid("CA5"),
         &CallUpdate::Redirect("https://o.example/next".into()),
     )
     .await

@@ -117,7 +117,7 @@ async fn prism_accepts_every_request_the_client_sends() {
             "create refused by Twilio's spec: {created:?}"
         );
     }
-    let sid = "CA0123456789abcdef0123456789abcdef";
+    let sid = &outdial_domain::call::CallSid::parse("CA0123456789abcdef0123456789abcdef").unwrap();
     for update in [
         CallUpdate::Hangup,
         CallUpdate::Redirect("https://outdial.example/twilio/voicemail?call=1".into()),
