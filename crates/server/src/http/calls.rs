@@ -4,6 +4,7 @@ use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::csv_export::to_csv;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::responses::CallResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -14,7 +15,7 @@ use outdial_domain::CallId;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
 use outdial_engine::telephony::place::{CallRequest, place};
-use outdial_storage::calls::{self, Call, CallEvent, CallFilter};
+use outdial_storage::calls::{self, CallEvent, CallFilter};
 use outdial_storage::{campaigns, leads};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -54,7 +55,7 @@ pub struct CallQuery {
 #[derive(Serialize, ToSchema)]
 pub struct CallPage {
     /// The calls.
-    pub items: Vec<Call>,
+    pub items: Vec<CallResponse>,
     /// How many calls match the filters in all.
     pub total: i64,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -66,7 +67,7 @@ pub struct CallPage {
 pub struct CallDetail {
     /// The call.
     #[serde(flatten)]
-    pub call: Call,
+    pub call: CallResponse,
     /// Every report about it, oldest first.
     pub events: Vec<CallEvent>,
 }
@@ -160,7 +161,7 @@ async fn list(
         .then(|| items.last().map(|c| c.id.0))
         .flatten();
     Ok(Json(CallPage {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         total,
         next_cursor,
     }))
@@ -187,7 +188,10 @@ async fn read(
             .await
             .or_404("call")?;
         if after == call {
-            return Ok(Json(CallDetail { call, events }));
+            return Ok(Json(CallDetail {
+                call: call.into(),
+                events,
+            }));
         }
         call = after;
     }
@@ -196,7 +200,10 @@ async fn read(
     let call = calls::get_by_id(&mut conn, auth.tenant, id)
         .await
         .or_404("call")?;
-    Ok(Json(CallDetail { call, events }))
+    Ok(Json(CallDetail {
+        call: call.into(),
+        events,
+    }))
 }
 
 /// Downloads the calls matching the filters as CSV, safe to open in a spreadsheet.
@@ -285,12 +292,12 @@ async fn export(
 /// Calls one number now with a campaign's caller ID and script. Numbers on the do-not-call
 /// list are refused.
 #[utoipa::path(post, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), request_body = NewSingleCall,
-    responses((status = 201, body = Call), (status = 404), (status = 409, description = "On the do-not-call list"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "On the do-not-call list"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<NewSingleCall>,
-) -> Result<(StatusCode, Json<Call>), AppError> {
+) -> Result<(StatusCode, Json<CallResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let campaign = campaigns::get_by_id(
         &mut *state.store.conn().await?,
@@ -315,19 +322,19 @@ async fn create(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, by = %auth.actor(), "single call placed");
-    Ok((StatusCode::CREATED, Json(call)))
+    Ok((StatusCode::CREATED, Json(call.into())))
 }
 
 /// Calls a lead now, with its campaign's caller ID and script. Only new and retry leads that
 /// are not do-not-call can be called; the call counts as one of the lead's attempts.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/call", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)), request_body = LeadCall,
-    responses((status = 201, body = Call), (status = 404), (status = 409, description = "Do-not-call, or not callable now"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Do-not-call, or not callable now"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn call_lead(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<LeadCall>,
-) -> Result<(StatusCode, Json<Call>), AppError> {
+) -> Result<(StatusCode, Json<CallResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut conn = state.store.conn().await?;
     let lead = leads::get_by_id(&mut conn, auth.tenant, LeadId(id))
@@ -357,5 +364,5 @@ async fn call_lead(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
-    Ok((StatusCode::CREATED, Json(call)))
+    Ok((StatusCode::CREATED, Json(call.into())))
 }

@@ -5,12 +5,12 @@
 use crate::auth::Auth;
 use crate::error::AppError;
 use crate::http::extract::ApiQuery;
+use crate::http::responses::CallResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use outdial_domain::{CampaignId, Permission};
-use outdial_storage::calls::Call;
 use outdial_storage::reports::{self, HourCount};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,7 +73,7 @@ pub struct Dashboard {
     /// Today's totals.
     pub today: Today,
     /// Calls not ended yet (placed in the last 4 hours), newest first, at most 100.
-    pub live: Vec<Call>,
+    pub live: Vec<CallResponse>,
     /// Calls placed in each local hour of today, 24 entries.
     pub calls_per_hour: Vec<i64>,
     /// Today's ended calls by outcome.
@@ -135,7 +135,7 @@ async fn dashboard(
             appointments,
             ..today
         },
-        live,
+        live: live.into_iter().map(Into::into).collect(),
         calls_per_hour,
         outcomes,
         answer_rate_by_hour,

@@ -3,6 +3,7 @@
 use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::responses::LeadResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -12,7 +13,7 @@ use outdial_domain::contact::{parse_email, parse_timezone};
 use outdial_domain::import::{ColumnMap, parse_row};
 use outdial_domain::lead::{LeadStatus, Priority};
 use outdial_domain::{CampaignId, Country, LeadId, Permission, PhoneNumber};
-use outdial_storage::leads::{self, Lead, LeadFilter};
+use outdial_storage::leads::{self, LeadFilter};
 use outdial_storage::{campaigns, dnc};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -47,7 +48,7 @@ pub struct LeadQuery {
 #[derive(Serialize, ToSchema)]
 pub struct LeadPage {
     /// The leads, by id.
-    pub items: Vec<Lead>,
+    pub items: Vec<LeadResponse>,
     /// How many leads match the filters in all.
     pub total: i64,
     /// Pass as `cursor` for the next page; absent on the last page.
@@ -154,24 +155,25 @@ async fn list(
         None
     };
     Ok(Json(LeadPage {
-        items,
+        items: items.into_iter().map(Into::into).collect(),
         total,
         next_cursor,
     }))
 }
 
 /// Reads a lead.
-#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = Lead), (status = 404)))]
+#[utoipa::path(get, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 200, body = LeadResponse), (status = 404)))]
 async fn read(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> Result<Json<Lead>, AppError> {
+) -> Result<Json<LeadResponse>, AppError> {
     auth.require(Permission::Read)?;
     Ok(Json(
         leads::get_by_id(&mut *state.store.conn().await?, auth.tenant, LeadId(id))
             .await
-            .or_404("lead")?,
+            .or_404("lead")?
+            .into(),
     ))
 }
 
@@ -184,13 +186,13 @@ fn parse_country(value: Option<&str>, default: Country) -> Result<Country, AppEr
 
 /// Adds one lead to a campaign, checked exactly like an imported row.
 #[utoipa::path(post, path = "/api/v1/campaigns/{id}/leads", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path)), request_body = CreateLead,
-    responses((status = 201, body = Lead), (status = 404), (status = 409, description = "Number already in the campaign"), (status = 422)))]
+    responses((status = 201, body = LeadResponse), (status = 404), (status = 409, description = "Number already in the campaign"), (status = 422)))]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<CreateLead>,
-) -> Result<(StatusCode, Json<Lead>), AppError> {
+) -> Result<(StatusCode, Json<LeadResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut tx = state.store.begin().await?;
     let campaign = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
@@ -253,7 +255,7 @@ async fn create(
     )
     .await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(created)))
+    Ok((StatusCode::CREATED, Json(created.into())))
 }
 
 fn bounded(field: &str, value: String, max: usize) -> Result<String, AppError> {
@@ -268,13 +270,13 @@ fn bounded(field: &str, value: String, max: usize) -> Result<String, AppError> {
 
 /// Changes a lead. Status changes follow the lead rules: reset to `new`, or close as `completed`.
 #[utoipa::path(patch, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateLead,
-    responses((status = 200, body = Lead), (status = 404), (status = 409, description = "Status change not allowed, or number in use"), (status = 422)))]
+    responses((status = 200, body = LeadResponse), (status = 404), (status = 409, description = "Status change not allowed, or number in use"), (status = 422)))]
 async fn update(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateLead>,
-) -> Result<Json<Lead>, AppError> {
+) -> Result<Json<LeadResponse>, AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut tx = state.store.begin().await?;
     let mut lead = leads::get_by_id(&mut tx, auth.tenant, LeadId(id))
@@ -356,7 +358,7 @@ async fn update(
     lead.do_not_call |= listed;
     let saved = leads::save(&mut tx, &lead, now).await?;
     tx.commit().await?;
-    Ok(Json(saved))
+    Ok(Json(saved.into()))
 }
 
 /// Deletes a lead. A lead being called cannot be deleted.

@@ -20,6 +20,7 @@ mod leads;
 mod live;
 mod progress;
 mod recordings;
+mod responses;
 mod tenant;
 mod transcript;
 mod twilio;
