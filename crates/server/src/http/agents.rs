@@ -4,6 +4,7 @@
 use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::extract::{ApiJson, ApiPath};
+use crate::http::responses::AgentResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -11,7 +12,7 @@ use axum::routing::{get, post, put};
 use axum::{Json, Router};
 use outdial_domain::agent::{AgentActor, AgentStatus};
 use outdial_domain::{CampaignId, Country, Permission, PhoneNumber, UserId};
-use outdial_storage::agents::{self, Agent, AgentGroup};
+use outdial_storage::agents::{self, AgentGroup};
 use outdial_storage::campaigns;
 use serde::Deserialize;
 use utoipa::ToSchema;
@@ -52,22 +53,30 @@ fn may_act_for(auth: &Auth, user: UserId) -> Result<(), AppError> {
 }
 
 /// Lists the tenant's agents with their status.
-#[utoipa::path(get, path = "/api/v1/agents", tag = "agents", security(("bearer" = [])), responses((status = 200, body = Vec<Agent>)))]
-async fn list(State(state): State<AppState>, auth: Auth) -> Result<Json<Vec<Agent>>, AppError> {
+#[utoipa::path(get, path = "/api/v1/agents", tag = "agents", security(("bearer" = [])), responses((status = 200, body = Vec<AgentResponse>)))]
+async fn list(
+    State(state): State<AppState>,
+    auth: Auth,
+) -> Result<Json<Vec<AgentResponse>>, AppError> {
     auth.require(Permission::Read)?;
     Ok(Json(
-        agents::list(&mut *state.store.conn().await?, auth.tenant).await?,
+        agents::list(&mut *state.store.conn().await?, auth.tenant)
+            .await?
+            .into_iter()
+            .map(Into::into)
+            .collect(),
     ))
 }
 
 /// The logged-in agent.
-#[utoipa::path(get, path = "/api/v1/agents/me", tag = "agents", security(("bearer" = [])), responses((status = 200, body = Agent), (status = 404, description = "Not registered as an agent")))]
-async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<Agent>, AppError> {
+#[utoipa::path(get, path = "/api/v1/agents/me", tag = "agents", security(("bearer" = [])), responses((status = 200, body = AgentResponse), (status = 404, description = "Not registered as an agent")))]
+async fn me(State(state): State<AppState>, auth: Auth) -> Result<Json<AgentResponse>, AppError> {
     let user = me_id(&auth)?;
     Ok(Json(
         agents::get_one(&mut *state.store.conn().await?, auth.tenant, user)
             .await
-            .or_404("agent")?,
+            .or_404("agent")?
+            .into(),
     ))
 }
 
@@ -86,13 +95,13 @@ pub struct Registration {
 /// Registers a user of the tenant as an agent (or changes their number). New agents start
 /// offline. A user may register themself; registering others takes a manager.
 #[utoipa::path(put, path = "/api/v1/agents/{user_id}", tag = "agents", security(("bearer" = [])), params(("user_id" = i64, Path)), request_body = Registration,
-    responses((status = 200, body = Agent), (status = 404), (status = 422, description = "Not a phone number")))]
+    responses((status = 200, body = AgentResponse), (status = 404), (status = 422, description = "Not a phone number")))]
 async fn register(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(user_id): ApiPath<i64>,
     ApiJson(body): ApiJson<Registration>,
-) -> Result<Json<Agent>, AppError> {
+) -> Result<Json<AgentResponse>, AppError> {
     let user = UserId(user_id);
     may_act_for(&auth, user)?;
     let phone = PhoneNumber::parse(&body.phone, body.country.unwrap_or(Country::US))
@@ -107,7 +116,7 @@ async fn register(
     .await
     .or_404("user")?;
     tracing::info!(tenant_id = %auth.tenant, user_id = user.0, by = %auth.actor(), "agent registered");
-    Ok(Json(agent))
+    Ok(Json(agent.into()))
 }
 
 /// A requested agent status.
@@ -121,25 +130,25 @@ pub struct StatusChange {
 
 /// Changes the logged-in agent's status.
 #[utoipa::path(put, path = "/api/v1/agents/me/status", tag = "agents", security(("bearer" = [])), request_body = StatusChange,
-    responses((status = 200, body = Agent), (status = 404), (status = 409, description = "Not allowed now (on a call)")))]
+    responses((status = 200, body = AgentResponse), (status = 404), (status = 409, description = "Not allowed now (on a call)")))]
 async fn change_my_status(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<StatusChange>,
-) -> Result<Json<Agent>, AppError> {
+) -> Result<Json<AgentResponse>, AppError> {
     let user = me_id(&auth)?;
     set_status(&state, &auth, user, body.status).await
 }
 
 /// Changes an agent's status (their own, or anyone's for a manager).
 #[utoipa::path(put, path = "/api/v1/agents/{user_id}/status", tag = "agents", security(("bearer" = [])), params(("user_id" = i64, Path)), request_body = StatusChange,
-    responses((status = 200, body = Agent), (status = 404), (status = 409, description = "Not allowed now (on a call)")))]
+    responses((status = 200, body = AgentResponse), (status = 404), (status = 409, description = "Not allowed now (on a call)")))]
 async fn change_status(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(user_id): ApiPath<i64>,
     ApiJson(body): ApiJson<StatusChange>,
-) -> Result<Json<Agent>, AppError> {
+) -> Result<Json<AgentResponse>, AppError> {
     let user = UserId(user_id);
     may_act_for(&auth, user)?;
     set_status(&state, &auth, user, body.status).await
@@ -150,7 +159,7 @@ pub(crate) async fn set_status(
     auth: &Auth,
     user: UserId,
     to: AgentStatus,
-) -> Result<Json<Agent>, AppError> {
+) -> Result<Json<AgentResponse>, AppError> {
     let mut conn = state.store.conn().await?;
     let current = agents::get_one(&mut conn, auth.tenant, user)
         .await
@@ -168,7 +177,7 @@ pub(crate) async fn set_status(
         "agent.status",
         serde_json::json!({"user_id": user, "status": next, "since": agent.status_since}),
     );
-    Ok(Json(agent))
+    Ok(Json(agent.into()))
 }
 
 /// More time to wrap up.
@@ -181,12 +190,12 @@ pub struct Extension {
 
 /// Extends the logged-in agent's wrap-up.
 #[utoipa::path(post, path = "/api/v1/agents/me/wrap-up", tag = "agents", security(("bearer" = [])), request_body = Extension,
-    responses((status = 200, body = Agent), (status = 409, description = "Not wrapping up"), (status = 422)))]
+    responses((status = 200, body = AgentResponse), (status = 409, description = "Not wrapping up"), (status = 422)))]
 async fn extend_wrap_up(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<Extension>,
-) -> Result<Json<Agent>, AppError> {
+) -> Result<Json<AgentResponse>, AppError> {
     let user = me_id(&auth)?;
     if !(1..=900).contains(&body.extend_seconds) {
         return Err(AppError::invalid(
@@ -208,7 +217,7 @@ async fn extend_wrap_up(
         now,
     )
     .await?;
-    Ok(Json(agent))
+    Ok(Json(agent.into()))
 }
 
 /// Lists the tenant's agent groups with their members and campaigns.

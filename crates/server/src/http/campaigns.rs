@@ -4,6 +4,7 @@ use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::auth::required;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::responses::CampaignResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -14,7 +15,7 @@ use outdial_domain::campaign::{
     ValidSettings,
 };
 use outdial_domain::{CampaignId, Permission};
-use outdial_storage::campaigns::{self, Campaign, LeadCounts};
+use outdial_storage::campaigns::{self, LeadCounts};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -99,7 +100,7 @@ pub struct StatusChange {
 pub struct CampaignDetail {
     /// The campaign.
     #[serde(flatten)]
-    pub campaign: Campaign,
+    pub campaign: CampaignResponse,
     /// Its leads by status.
     pub leads: LeadCounts,
 }
@@ -145,7 +146,7 @@ async fn list(
         list.into_iter()
             .map(|campaign| CampaignDetail {
                 leads: counts.remove(&campaign.id).unwrap_or_default(),
-                campaign,
+                campaign: campaign.into(),
             })
             .collect(),
     ))
@@ -153,12 +154,12 @@ async fn list(
 
 /// Creates a draft campaign. Every setting is checked; problems come back per field.
 #[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), request_body = CreateCampaign,
-    responses((status = 201, body = Campaign), (status = 422, description = "Invalid settings, listed per field")))]
+    responses((status = 201, body = CampaignResponse), (status = 422, description = "Invalid settings, listed per field")))]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<CreateCampaign>,
-) -> Result<(StatusCode, Json<Campaign>), AppError> {
+) -> Result<(StatusCode, Json<CampaignResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let name = required("name", &body.name, 200)?;
     let settings = check(body.settings)?;
@@ -172,7 +173,7 @@ async fn create(
     )
     .await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %campaign.id, by = %auth.actor(), "campaign created");
-    Ok((StatusCode::CREATED, Json(campaign)))
+    Ok((StatusCode::CREATED, Json(campaign.into())))
 }
 
 /// Reads a campaign with its lead counts.
@@ -188,7 +189,10 @@ async fn read(
         .await
         .or_404("campaign")?;
     let leads = campaigns::lead_counts(&mut conn, auth.tenant, campaign.id).await?;
-    Ok(Json(CampaignDetail { campaign, leads }))
+    Ok(Json(CampaignDetail {
+        campaign: campaign.into(),
+        leads,
+    }))
 }
 
 /// Merges `patch` into `target` (RFC 7386 JSON merge patch), except that an object whose `mode`
@@ -215,13 +219,13 @@ fn merge(target: &mut serde_json::Value, patch: serde_json::Value) {
 
 /// Changes a campaign's name, type or settings. Settings cannot change while it is running.
 #[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), request_body = UpdateCampaign,
-    responses((status = 200, body = Campaign), (status = 404), (status = 409, description = "Running"), (status = 422)))]
+    responses((status = 200, body = CampaignResponse), (status = 404), (status = 409, description = "Running"), (status = 422)))]
 async fn update(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<UpdateCampaign>,
-) -> Result<Json<Campaign>, AppError> {
+) -> Result<Json<CampaignResponse>, AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut tx = state.store.begin().await?;
     let current = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
@@ -264,18 +268,18 @@ async fn update(
     )
     .await?;
     tx.commit().await?;
-    Ok(Json(updated))
+    Ok(Json(updated.into()))
 }
 
 /// Moves a campaign to another status, if the transition is allowed and the campaign is ready.
 #[utoipa::path(put, path = "/api/v1/campaigns/{id}/status", tag = "campaigns", security(("bearer" = [])), params(("id" = i64, Path)), request_body = StatusChange,
-    responses((status = 200, body = Campaign), (status = 404), (status = 409, description = "Transition not allowed"), (status = 422, description = "Not ready to call")))]
+    responses((status = 200, body = CampaignResponse), (status = 404), (status = 409, description = "Transition not allowed"), (status = 422, description = "Not ready to call")))]
 async fn change_status(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<StatusChange>,
-) -> Result<Json<Campaign>, AppError> {
+) -> Result<Json<CampaignResponse>, AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut conn = state.store.conn().await?;
     let current = campaigns::get_by_id(&mut conn, auth.tenant, CampaignId(id))
@@ -303,7 +307,7 @@ async fn change_status(
     .await?;
     tracing::info!(tenant_id = %auth.tenant, campaign_id = %updated.id, from = %current.status, to = %next, by = %auth.actor(), "campaign status changed");
     state.events.campaign_status(auth.tenant, updated.id, next);
-    Ok(Json(updated))
+    Ok(Json(updated.into()))
 }
 
 /// Deletes a campaign with its leads and imports. A running campaign must be paused first.
