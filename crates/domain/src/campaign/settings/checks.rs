@@ -1,0 +1,221 @@
+//! What can be wrong with campaign settings: ranges and how fields relate
+//! ([`CampaignSettings::problems`]), and what is missing before calls can start
+//! ([`CampaignSettings::readiness_problems`]).
+
+use super::*;
+
+/// One thing wrong with a campaign's settings: which field, and what to do about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SettingsProblem {
+    /// Dotted path of the field, e.g. `settings.calling_window.end`.
+    pub field: String,
+    /// What is wrong and how to fix it.
+    pub message: String,
+}
+
+/// Placeholders a script may use; anything else in braces is a typo.
+const SCRIPT_PLACEHOLDERS: [&str; 4] = ["first_name", "last_name", "company", "campaign_name"];
+/// Twilio refuses inline TwiML longer than 4000 characters; keep each script well under it.
+const MAX_SCRIPT_CHARS: usize = 3000;
+
+impl CampaignSettings {
+    /// Range and cross-field checks. Empty when the settings are usable.
+    pub fn problems(&self) -> Vec<SettingsProblem> {
+        let mut out = Vec::new();
+        let mut bad = |field: &str, message: String| {
+            out.push(SettingsProblem {
+                field: format!("settings.{field}"),
+                message,
+            })
+        };
+        if let Err(e) = crate::contact::parse_timezone(&self.timezone) {
+            bad("timezone", e);
+        }
+        let w = &self.calling_window;
+        if w.start >= w.end {
+            bad(
+                "calling_window",
+                format!(
+                    "the window must end after it starts (start {}, end {})",
+                    w.start, w.end
+                ),
+            );
+        }
+        if w.days.is_empty() {
+            bad(
+                "calling_window.days",
+                "list at least one day, e.g. [\"mon\",\"tue\"]".into(),
+            );
+        }
+        if self.daily_call_limit == Some(0) {
+            bad(
+                "daily_call_limit",
+                "must be at least 1, or null for no limit".into(),
+            );
+        }
+        if self.wrap_up_seconds > 900 {
+            bad(
+                "wrap_up_seconds",
+                "must be at most 900 (15 minutes); agents can extend it when they need more".into(),
+            );
+        }
+        for (field, message) in self.transfer.problems() {
+            bad(&format!("transfer.{field}"), message);
+        }
+        if !(1..=1000).contains(&self.max_concurrent_calls) {
+            bad("max_concurrent_calls", "must be between 1 and 1000".into());
+        }
+        match self.pacing {
+            Pacing::FixedInterval { interval_seconds }
+                if !(10..=86_400).contains(&interval_seconds) =>
+            {
+                bad(
+                    "pacing.interval_seconds",
+                    "must be between 10 seconds and 86400 (one day)".into(),
+                )
+            }
+            Pacing::Power { ratio } if !(1.0..=5.0).contains(&ratio) => bad(
+                "pacing.ratio",
+                "must be between 1 and 5 calls per free agent".into(),
+            ),
+            Pacing::Predictive {
+                target_abandon_percent,
+                max_ratio,
+            } => {
+                if !(0.1..=3.0).contains(&target_abandon_percent) {
+                    bad(
+                        "pacing.target_abandon_percent",
+                        "must be between 0.1 and 3 (the US safe harbour is 3 %)".into(),
+                    );
+                }
+                if !(1.0..=5.0).contains(&max_ratio) {
+                    bad("pacing.max_ratio", "must be between 1 and 5".into());
+                }
+            }
+            _ => {}
+        }
+        if !(1..=50).contains(&self.max_attempts_per_lead) {
+            bad("max_attempts_per_lead", "must be between 1 and 50".into());
+        }
+        if !(1..=50).contains(&self.max_attempts_per_24h) {
+            bad("max_attempts_per_24h", "must be between 1 and 50".into());
+        }
+        for (name, rule) in [
+            ("busy", self.retry.busy),
+            ("no_answer", self.retry.no_answer),
+            ("voicemail", self.retry.voicemail),
+            ("failed", self.retry.failed),
+        ] {
+            if !(1..=43_200).contains(&rule.delay_minutes) {
+                bad(
+                    &format!("retry.{name}.delay_minutes"),
+                    "must be between 1 minute and 43200 (30 days)".into(),
+                );
+            }
+            if rule.max_attempts > 50 {
+                bad(
+                    &format!("retry.{name}.max_attempts"),
+                    "must be at most 50 (0 means never retry)".into(),
+                );
+            }
+        }
+        if !(3..=59).contains(&self.machine_detection.timeout_seconds) {
+            bad(
+                "machine_detection.timeout_seconds",
+                "must be between 3 and 59 seconds".into(),
+            );
+        }
+        if !(15..=600).contains(&self.ring_timeout_seconds) {
+            bad(
+                "ring_timeout_seconds",
+                "must be between 15 (four rings, the legal minimum) and 600".into(),
+            );
+        }
+        for (name, text) in [
+            ("message", &self.script.message),
+            ("voicemail_message", &self.script.voicemail_message),
+        ] {
+            if text.chars().count() > MAX_SCRIPT_CHARS {
+                bad(
+                    &format!("script.{name}"),
+                    format!("must be at most {MAX_SCRIPT_CHARS} characters"),
+                );
+            }
+            if let Some(unknown) = unknown_placeholder(text) {
+                bad(
+                    &format!("script.{name}"),
+                    format!(
+                        "unknown placeholder {{{unknown}}}; use one of {}",
+                        SCRIPT_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+                    ),
+                );
+            }
+        }
+        if !is_language_tag(&self.script.language) {
+            bad(
+                "script.language",
+                format!(
+                    "'{}' is not a language tag; use e.g. en-US or de-DE",
+                    self.script.language
+                ),
+            );
+        }
+        if self.script.voice.trim().is_empty() || self.script.voice.len() > 64 {
+            bad(
+                "script.voice",
+                "name a voice, e.g. Polly.Joanna, Google.de-DE-Standard-A or alice".into(),
+            );
+        }
+        out
+    }
+
+    /// What must be filled in before the campaign can call anyone.
+    pub fn readiness_problems(&self) -> Vec<SettingsProblem> {
+        let mut out = self.problems();
+        if self.caller_ids.is_empty() {
+            out.push(SettingsProblem {
+                field: "settings.caller_ids".into(),
+                message: "add at least one caller ID number (E.164) before starting".into(),
+            });
+        }
+        if self.script.message.trim().is_empty() {
+            out.push(SettingsProblem {
+                field: "settings.script.message".into(),
+                message: "write the message a person hears before starting".into(),
+            });
+        }
+        if self.machine_detection.enabled
+            && self.voicemail.action == VoicemailAction::LeaveMessage
+            && self.script.voicemail_message.trim().is_empty()
+        {
+            out.push(SettingsProblem {
+                field: "settings.script.voicemail_message".into(),
+                message: "write a voicemail message, or set voicemail.action to hang_up".into(),
+            });
+        }
+        out
+    }
+}
+
+fn unknown_placeholder(text: &str) -> Option<String> {
+    let mut rest = text;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let name = after[..close].trim();
+        if !SCRIPT_PLACEHOLDERS.contains(&name) {
+            return Some(name.to_string());
+        }
+        rest = &after[close + 1..];
+    }
+    None
+}
+
+pub(super) fn is_language_tag(s: &str) -> bool {
+    let mut parts = s.split('-');
+    let lang = parts.next().unwrap_or("");
+    let lang_ok = (2..=3).contains(&lang.len()) && lang.chars().all(|c| c.is_ascii_alphabetic());
+    lang_ok
+        && parts.all(|p| (2..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}

@@ -1,0 +1,282 @@
+//! Everything a campaign needs to run, typed and validated. Deserializing checks each field's form
+//! (phone numbers, times, time zones); [`CampaignSettings::problems`] checks ranges and how fields
+//! relate; [`CampaignSettings::readiness_problems`] says what is missing before calls can start.
+
+use super::window::CallingWindow;
+use crate::{Country, PhoneNumber};
+use serde::{Deserialize, Serialize};
+
+mod checks;
+#[cfg(test)]
+mod tests;
+
+pub use checks::SettingsProblem;
+
+/// A campaign's complete configuration. Every field has a default, so `{}` is a valid draft.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct CampaignSettings {
+    /// Numbers the calls come from (E.164). Several numbers are rotated.
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<String>, example = json!(["+18134893222"])))]
+    pub caller_ids: Vec<PhoneNumber>,
+    /// IANA time zone of the campaign's calling window, e.g. `America/New_York`.
+    pub timezone: String,
+    /// Country assumed for lead numbers written without a country code.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "US"))]
+    pub default_country: Country,
+    /// Hours and days the campaign may call, in `timezone`.
+    pub calling_window: CallingWindow,
+    /// At most this many calls per day (midnight to midnight in `timezone`); `null` for no limit.
+    pub daily_call_limit: Option<u32>,
+    /// At most this many calls in progress at once.
+    pub max_concurrent_calls: u32,
+    /// How fast calls are placed.
+    pub pacing: Pacing,
+    /// At most this many attempts per lead over the campaign's life.
+    pub max_attempts_per_lead: u32,
+    /// At most this many attempts per lead in any 24 hours (Florida and Oklahoma allow 3).
+    pub max_attempts_per_24h: u32,
+    /// When and whether to call a lead again, by the outcome of the last attempt.
+    pub retry: RetryPolicy,
+    /// Answering-machine detection.
+    pub machine_detection: MachineDetection,
+    /// What to do when a machine answers.
+    pub voicemail: VoicemailSettings,
+    /// What callers hear.
+    pub script: Script,
+    /// Record calls.
+    pub recording: bool,
+    /// Seconds to let a call ring before giving up (at least 15: four rings).
+    pub ring_timeout_seconds: u32,
+    /// Seconds an agent has after a call to record its outcome before being offered the next
+    /// one (0 to 900); the agent may end it early or extend it.
+    pub wrap_up_seconds: u32,
+    /// How answered calls are handed to agents (agent modes and press 1).
+    pub transfer: crate::transfer::TransferSettings,
+    /// When a scheduled campaign starts (RFC 3339), or `null`.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
+    pub scheduled_start_at: Option<jiff::Timestamp>,
+}
+
+impl Default for CampaignSettings {
+    fn default() -> Self {
+        CampaignSettings {
+            caller_ids: Vec::new(),
+            timezone: "America/New_York".into(),
+            default_country: Country::US,
+            calling_window: CallingWindow::default(),
+            daily_call_limit: None,
+            max_concurrent_calls: 5,
+            pacing: Pacing::default(),
+            max_attempts_per_lead: 5,
+            max_attempts_per_24h: 3,
+            retry: RetryPolicy::default(),
+            machine_detection: MachineDetection::default(),
+            voicemail: VoicemailSettings::default(),
+            script: Script::default(),
+            recording: false,
+            ring_timeout_seconds: 25,
+            wrap_up_seconds: 30,
+            transfer: crate::transfer::TransferSettings::default(),
+            scheduled_start_at: None,
+        }
+    }
+}
+
+/// How the dialer decides when to place the next call.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "mode", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Pacing {
+    /// One call every `interval_seconds`.
+    FixedInterval {
+        /// Seconds between calls (10 s to 24 h).
+        #[serde(default = "default_interval")]
+        interval_seconds: u32,
+    },
+    /// Up to `max_concurrent_calls` at once, with no agents (IVR and AI campaigns).
+    Unattended,
+    /// One call per free agent.
+    Progressive,
+    /// A fixed number of calls per free agent.
+    Power {
+        /// Calls per free agent (1 to 5).
+        #[serde(default = "default_power_ratio")]
+        ratio: f64,
+    },
+    /// A ratio adapted to the measured answer rate, holding abandonment at or below the target.
+    Predictive {
+        /// Highest abandonment allowed, in percent of calls a person answered (0.1 to 3).
+        #[serde(default = "default_abandon_target")]
+        target_abandon_percent: f64,
+        /// Highest calls per free agent the pacer may reach (1 to 5).
+        #[serde(default = "default_max_ratio")]
+        max_ratio: f64,
+    },
+}
+
+fn default_interval() -> u32 {
+    120
+}
+fn default_power_ratio() -> f64 {
+    2.0
+}
+fn default_abandon_target() -> f64 {
+    3.0
+}
+fn default_max_ratio() -> f64 {
+    3.0
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing::FixedInterval {
+            interval_seconds: default_interval(),
+        }
+    }
+}
+
+impl Pacing {
+    /// Whether this mode hands answered calls to human agents.
+    pub fn needs_agents(&self) -> bool {
+        matches!(
+            self,
+            Pacing::Progressive | Pacing::Power { .. } | Pacing::Predictive { .. }
+        )
+    }
+}
+
+/// When to try a lead again after one outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RetryRule {
+    /// Minutes to wait before the next attempt.
+    pub delay_minutes: u32,
+    /// No retry once the lead has had this many attempts in all.
+    pub max_attempts: u32,
+}
+
+/// Retry rules for each outcome that leaves a lead uncontacted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct RetryPolicy {
+    /// The line was busy.
+    pub busy: RetryRule,
+    /// Nobody answered.
+    pub no_answer: RetryRule,
+    /// A machine answered.
+    pub voicemail: RetryRule,
+    /// The call failed in the network.
+    pub failed: RetryRule,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        RetryPolicy {
+            busy: RetryRule {
+                delay_minutes: 30,
+                max_attempts: 3,
+            },
+            no_answer: RetryRule {
+                delay_minutes: 120,
+                max_attempts: 3,
+            },
+            voicemail: RetryRule {
+                delay_minutes: 1440,
+                max_attempts: 2,
+            },
+            failed: RetryRule {
+                delay_minutes: 60,
+                max_attempts: 2,
+            },
+        }
+    }
+}
+
+/// Twilio's answering-machine detection modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AmdMode {
+    /// Report human or machine as soon as known.
+    Enable,
+    /// For machines, wait for the end of the greeting (the beep) so a message can be left.
+    DetectMessageEnd,
+}
+
+/// Answering-machine detection settings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct MachineDetection {
+    /// Detect machines at all.
+    pub enabled: bool,
+    /// How detection reports.
+    pub mode: AmdMode,
+    /// Seconds detection may take (3 to 59).
+    pub timeout_seconds: u32,
+}
+
+impl Default for MachineDetection {
+    fn default() -> Self {
+        MachineDetection {
+            enabled: true,
+            mode: AmdMode::DetectMessageEnd,
+            timeout_seconds: 30,
+        }
+    }
+}
+
+/// What to do when a machine answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum VoicemailAction {
+    /// Leave the script's voicemail message after the beep.
+    #[default]
+    LeaveMessage,
+    /// Hang up without a message.
+    HangUp,
+}
+
+/// Voicemail behaviour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct VoicemailSettings {
+    /// What to do when a machine answers.
+    pub action: VoicemailAction,
+}
+
+/// What callers hear, and where they are sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Script {
+    /// Spoken to a person who answers. May use `{first_name}`, `{last_name}`, `{company}`.
+    pub message: String,
+    /// Left on an answering machine.
+    pub voicemail_message: String,
+    /// Where "press 1" sends the caller, until agents take over.
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "+18134893200"))]
+    pub transfer_number: Option<PhoneNumber>,
+    /// Language of speech and recognition, e.g. `en-US` or `de-DE`.
+    pub language: String,
+    /// Text-to-speech voice, e.g. `Polly.Joanna` or `alice`.
+    pub voice: String,
+}
+
+impl Default for Script {
+    fn default() -> Self {
+        Script {
+            message: String::new(),
+            voicemail_message: String::new(),
+            transfer_number: None,
+            language: "en-US".into(),
+            voice: "Polly.Joanna".into(),
+        }
+    }
+}
