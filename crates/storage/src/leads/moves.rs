@@ -90,9 +90,17 @@ pub async fn finish_attempts(
     done: &[(LeadId, AfterCall)],
     now: i64,
 ) -> Result<()> {
+    // Every move is checked before anything is written: one the rules refuse writes nothing.
+    let moves: Vec<(LeadId, Transition<LeadStatus>, &AfterCall)> = done
+        .iter()
+        .map(|(id, a)| Ok((*id, LeadStatus::ended(a.status).map_err(refused)?, a)))
+        .collect::<Result<_>>()?;
+    // Every call's end moves from the same status (`dialing`).
+    let Some((_, first, _)) = moves.first() else {
+        return Ok(());
+    };
     let batch = Batch::of(conn);
     let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
-    let dialing = LeadStatus::ended(LeadStatus::Retry).map_err(refused)?;
     let sql = format!(
         "UPDATE leads SET status = {}, attempts = {}, last_attempt_at = $1, next_attempt_at = {}, updated_at = $1 \
          FROM {} WHERE leads.id = {} AND {}",
@@ -101,14 +109,13 @@ pub async fn finish_attempts(
         int(3),
         batch.rows("$2", "r"),
         int(0),
-        status_in("leads.status", &dialing),
+        status_in("leads.status", first),
     );
-    for chunk in done.chunks(batch::MAX_ITEMS) {
-        let mut rows: Vec<(i64, &str, i64, Option<i64>)> = Vec::with_capacity(chunk.len());
-        for (id, a) in chunk {
-            let t = LeadStatus::ended(a.status).map_err(refused)?;
-            rows.push((id.0, t.to_name(), a.attempts, a.next_attempt_at));
-        }
+    for chunk in moves.chunks(batch::MAX_ITEMS) {
+        let rows: Vec<(i64, &str, i64, Option<i64>)> = chunk
+            .iter()
+            .map(|(id, t, a)| (id.0, t.to_name(), a.attempts, a.next_attempt_at))
+            .collect();
         sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(now)
             .bind(batch::to_json(&rows)?)
