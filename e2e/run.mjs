@@ -276,7 +276,16 @@ try {
     assert.equal(berlin.status, 'new');
     assert.equal(berlin.attempts, 0);
     await page.goto(`${base}/#/leads/${berlin.id}`);
-    await page.getByText("outside the called person's hours (Europe/Berlin)").waitFor();
+    await page.getByText("outside the called person's hours (Europe/Berlin)").first().waitFor();
+    assert.equal(await page.locator('#derived-zones').innerText(), 'Europe/Berlin');
+    // "Call now" passes the same screen as the dialer: refused beside the button, with the
+    // next allowed moment (08:00 in Berlin, 23:00 the day before in the page's Los Angeles).
+    await page.getByRole('button', { name: 'Call now' }).click();
+    await page.locator('#call-refusal', { hasText: 'next allowed' }).waitFor();
+    const refusal = await page.locator('#call-refusal').innerText();
+    assert.match(refusal, /outside the called person's hours \(Europe\/Berlin\)/);
+    assert.match(refusal, /Nov 16, 2026,? 11:00\s?PM/);
+    assert.equal((await api('GET', `/api/v1/leads/${berlin.id}`)).status, 'new', 'a refused call leaves the lead as it was');
     await shot(page, '06b-lead-waiting-for-berlin');
   });
 

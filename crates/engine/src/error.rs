@@ -14,6 +14,18 @@ pub enum EngineError {
     /// lead already being called, no call being offered).
     #[error("{0}")]
     Conflict(String),
+    /// The call may not be placed now: a rule every call passes forbids it. `code` names the
+    /// rule (`outside_calling_hours`, `do_not_call`, `daily_limit_reached`, …) and
+    /// `next_allowed_at` (epoch ms) the next moment it allows the call, when there is one.
+    #[error("{message}")]
+    Refused {
+        /// The rule, as the API names it.
+        code: &'static str,
+        /// Why, in words a user can act on.
+        message: String,
+        /// The next moment the call would pass, epoch ms.
+        next_allowed_at: Option<i64>,
+    },
     /// A value the caller gave (or a campaign setting) cannot be used; `field` names it.
     #[error("{field}: {message}")]
     Invalid {

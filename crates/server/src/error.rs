@@ -24,6 +24,17 @@ pub enum AppError {
     /// 409: the request conflicts with the current state (duplicate, illegal transition).
     #[error("{0}")]
     Conflict(String),
+    /// 409 with its own code: a call the rules every call passes forbid now; `details` says
+    /// when it would pass (`next_allowed_at`, RFC 3339, or null).
+    #[error("{message}")]
+    Refused {
+        /// The rule (`outside_calling_hours`, `do_not_call`, …).
+        code: &'static str,
+        /// Why.
+        message: String,
+        /// `{"next_allowed_at": …}`.
+        details: serde_json::Value,
+    },
     /// 413: the upload is over the limit.
     #[error("{0}")]
     PayloadTooLarge(String),
@@ -105,6 +116,7 @@ impl AppError {
             AppError::Forbidden(_) => (StatusCode::FORBIDDEN, "forbidden"),
             AppError::NotFound(_) => (StatusCode::NOT_FOUND, "not_found"),
             AppError::Conflict(_) => (StatusCode::CONFLICT, "conflict"),
+            AppError::Refused { code, .. } => (StatusCode::CONFLICT, code),
             AppError::PayloadTooLarge(_) => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             AppError::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -127,7 +139,9 @@ impl IntoResponse for AppError {
             tracing::error!(error = ?e, "request failed");
         }
         let details = match &self {
-            AppError::Validation { details, .. } => details.clone(),
+            AppError::Validation { details, .. } | AppError::Refused { details, .. } => {
+                details.clone()
+            }
             _ => serde_json::Value::Null,
         };
         let body =
@@ -219,6 +233,17 @@ impl From<outdial_engine::EngineError> for AppError {
         match e {
             E::NotFound(what) => AppError::NotFound(what),
             E::Conflict(m) => AppError::Conflict(m),
+            E::Refused {
+                code,
+                message,
+                next_allowed_at,
+            } => AppError::Refused {
+                code,
+                message,
+                details: json!({ "next_allowed_at": next_allowed_at
+                    .and_then(|t| jiff::Timestamp::from_millisecond(t).ok())
+                    .map(|t| t.to_string()) }),
+            },
             E::Invalid { field, message } => AppError::invalid(field, message),
             E::Upstream(m) => AppError::Upstream(m),
             E::Storage(s) => s.into(),

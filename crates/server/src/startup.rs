@@ -200,7 +200,7 @@ impl Application {
                 clock: clock.clone(),
                 config: config.dialer.clone(),
                 rules: Arc::new(outdial_engine::dialer::turn::Rules {
-                    local: local_hours,
+                    local: local_hours.clone(),
                     calls_per_second: config.dialer.calls_per_second,
                     history: Default::default(),
                 }),
@@ -226,6 +226,7 @@ impl Application {
             .context("while starting the status queue")?,
             events,
             transfers,
+            local_hours: Arc::new(local_hours),
         };
         Ok(Application {
             listener,

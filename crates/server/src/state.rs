@@ -26,6 +26,8 @@ pub struct AppState {
     pub status_queue: outdial_engine::telephony::queue::StatusQueue,
     /// Live events for dashboards and consoles.
     pub events: outdial_engine::events::EventBus,
+    /// The called person's local calling hours, which every call placed by hand passes too.
+    pub local_hours: Arc<outdial_domain::hours::LocalHours>,
     /// Hands answered calls to agents.
     pub transfers: outdial_engine::transfer::Transfers,
     /// The dashboards' 30-day answer rates, read again every few minutes.

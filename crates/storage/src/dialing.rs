@@ -13,7 +13,7 @@ use crate::leads::{self, Lead};
 use crate::row::get;
 use crate::{Conn, Result};
 use outdial_domain::call::CallSid;
-use outdial_domain::{CampaignId, LeadId, TenantId};
+use outdial_domain::{CampaignId, LeadId, PhoneNumber, TenantId};
 use std::collections::HashMap;
 
 /// Campaigns the dialer looks at: running ones, and scheduled ones whose start may have come.
@@ -88,8 +88,19 @@ pub async fn call_counts(
             .bind(from)
     };
     let last_second = count_since(now - 999).fetch_one(&mut *conn).await?;
+    // The day's count leaves out calls the carrier never made: they were never calls.
     let placed_since = match since {
-        Some(from) => get(&count_since(from).fetch_one(&mut *conn).await?, "n")?,
+        Some(from) => get(
+            &sqlx::query(
+                "SELECT COUNT(*) AS n FROM calls WHERE campaign_id = $1 AND created_at >= $2 \
+                 AND never_placed = 0",
+            )
+            .bind(campaign.0)
+            .bind(from)
+            .fetch_one(&mut *conn)
+            .await?,
+            "n",
+        )?,
         None => 0,
     };
     Ok(CallCounts {
@@ -186,7 +197,7 @@ pub async fn calls_since(
     let sql = format!(
         "SELECT lead_id, COUNT(*) AS n, MIN(created_at) AS first FROM calls \
          WHERE lead_id IN (SELECT CAST(w.value AS BIGINT) FROM {}) AND created_at >= $2 \
-         AND call_sid IS NOT NULL GROUP BY lead_id",
+         AND call_sid IS NOT NULL AND never_placed = 0 GROUP BY lead_id",
         batch.texts("$1", "w")
     );
     let mut out = HashMap::new();
@@ -204,6 +215,32 @@ pub async fn calls_since(
         }
     }
     Ok(out)
+}
+
+/// Calls to `phone` in the tenant since `since` that reached the carrier, and when the first
+/// of them was made: the per-24-hours limit for a number called without a lead.
+pub async fn number_calls_since(
+    conn: &mut Conn,
+    tenant: TenantId,
+    phone: &PhoneNumber,
+    since: i64,
+) -> Result<Option<(i64, i64)>> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n, MIN(created_at) AS first FROM calls \
+         WHERE tenant_id = $1 AND to_number = $2 AND created_at >= $3 \
+         AND call_sid IS NOT NULL AND never_placed = 0",
+    )
+    .bind(tenant.0)
+    .bind(phone.as_str())
+    .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    let n: i64 = get(&row, "n")?;
+    Ok(if n == 0 {
+        None
+    } else {
+        Some((n, get(&row, "first")?))
+    })
 }
 
 /// A running campaign's waiting reason and next call time, as last recorded.

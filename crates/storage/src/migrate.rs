@@ -53,6 +53,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_security.sql"),
         postgres: include_str!("../migrations/postgres/0007_security.sql"),
     },
+    Migration {
+        version: 8,
+        name: "every_call_right",
+        sqlite: include_str!("../migrations/sqlite/0008_every_call_right.sql"),
+        postgres: include_str!("../migrations/postgres/0008_every_call_right.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

@@ -60,7 +60,9 @@ pub struct Blocked {
 /// The campaign's window and the local-hours rules, checked together.
 #[derive(Debug, Clone)]
 pub struct Gate<'a> {
-    window: &'a CallingWindow,
+    /// `None` for a call outside any campaign's window (a single call to a number): only the
+    /// called person's hours count.
+    window: Option<&'a CallingWindow>,
     campaign_zone: TimeZone,
     local: &'a LocalHours,
 }
@@ -69,8 +71,18 @@ impl<'a> Gate<'a> {
     /// A gate for a campaign calling in `window` in `campaign_zone`.
     pub fn new(window: &'a CallingWindow, campaign_zone: TimeZone, local: &'a LocalHours) -> Self {
         Gate {
-            window,
+            window: Some(window),
             campaign_zone,
+            local,
+        }
+    }
+
+    /// A gate with only the called person's local hours, for a call no campaign window
+    /// governs.
+    pub fn local_only(local: &'a LocalHours) -> Self {
+        Gate {
+            window: None,
+            campaign_zone: TimeZone::UTC,
             local,
         }
     }
@@ -84,15 +96,7 @@ impl<'a> Gate<'a> {
         lead_zone: Option<&TimeZone>,
         now: Timestamp,
     ) -> Result<(), Blocked> {
-        let mut zones = match number_zones(phone) {
-            NumberZones::Known(z) => z,
-            NumberZones::Unknown => Vec::new(),
-        };
-        if let Some(z) = lead_zone
-            && !zones.contains(z)
-        {
-            zones.push(z.clone());
-        }
+        let zones = callee_zones(phone, lead_zone);
         if zones.is_empty() {
             return Err(Blocked {
                 reason: HoldReason::UnknownTimeZone,
@@ -117,6 +121,21 @@ impl<'a> Gate<'a> {
     }
 }
 
+/// Every zone the person called on `phone` may be in: the numbering data's zones for the
+/// number, and the lead's own zone when it has one. Empty when neither says.
+pub fn callee_zones(phone: &PhoneNumber, lead_zone: Option<&TimeZone>) -> Vec<TimeZone> {
+    let mut zones = match number_zones(phone) {
+        NumberZones::Known(z) => z,
+        NumberZones::Unknown => Vec::new(),
+    };
+    if let Some(z) = lead_zone
+        && !zones.contains(z)
+    {
+        zones.push(z.clone());
+    }
+    zones
+}
+
 /// One number's rules.
 struct Rules<'r> {
     gate: &'r Gate<'r>,
@@ -129,13 +148,11 @@ struct Rules<'r> {
 impl Rules<'_> {
     /// The first rule that forbids calling at `t`, if any.
     fn forbids(&self, t: Timestamp) -> Option<HoldReason> {
-        let here = t.to_zoned(self.gate.campaign_zone.clone());
-        if !self
-            .gate
-            .window
-            .allows(Weekday::from_jiff(here.weekday()), clock(&here))
-        {
-            return Some(HoldReason::OutsideCampaignHours);
+        if let Some(window) = self.gate.window {
+            let here = t.to_zoned(self.gate.campaign_zone.clone());
+            if !window.allows(Weekday::from_jiff(here.weekday()), clock(&here)) {
+                return Some(HoldReason::OutsideCampaignHours);
+            }
         }
         for zone in self.zones {
             let there = t.to_zoned(zone.clone());
@@ -165,7 +182,9 @@ impl Rules<'_> {
                 }
             }
         };
-        add(&self.gate.campaign_zone, self.gate.window.start);
+        if let Some(window) = self.gate.window {
+            add(&self.gate.campaign_zone, window.start);
+        }
         for zone in self.zones {
             add(zone, self.start);
         }
@@ -237,6 +256,10 @@ mod tests {
         let local = LocalHours::default();
         let gate = Gate::new(window, zone(campaign), &local);
         gate.check(&phone(number), lead.map(zone).as_ref(), ts(at))
+    }
+
+    fn local_reason(zone: &str, region: Option<&str>) -> HoldReason {
+        local(zone, region)
     }
 
     fn local(zone: &str, region: Option<&str>) -> HoldReason {
@@ -379,6 +402,31 @@ mod tests {
             .unwrap_err()
             .reason,
             local("America/Los_Angeles", None)
+        );
+    }
+
+    #[test]
+    fn a_gate_without_a_window_keeps_only_the_callees_hours() {
+        let local = LocalHours::default();
+        let gate = Gate::local_only(&local);
+        // Sunday 02:05 UTC is Saturday 21:05 in Tampa: Florida's 20:00 has passed.
+        assert_eq!(
+            gate.check(&phone("+18134893222"), None, ts("2026-11-29T02:05:00Z")),
+            Err(Blocked {
+                reason: local_reason("America/New_York", Some("Florida")),
+                until: Some(ts("2026-11-29T13:00:00Z")),
+            })
+        );
+        // A Sunday at noon in New York: no campaign days to keep.
+        assert_eq!(
+            gate.check(&phone("+12124567890"), None, ts("2026-11-29T17:00:00Z")),
+            Ok(())
+        );
+        // Two zones (Idaho): the stricter one decides.
+        assert_eq!(
+            callee_zones(&phone("+12084893222"), None).len(),
+            2,
+            "Idaho spans Mountain and Pacific time"
         );
     }
 

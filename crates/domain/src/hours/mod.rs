@@ -7,6 +7,6 @@ mod gate;
 mod local;
 mod zones;
 
-pub use gate::{Blocked, Gate, HoldReason};
+pub use gate::{Blocked, Gate, HoldReason, callee_zones};
 pub use local::{HoursRuleError, LocalHours, Region};
 pub use zones::{NumberZones, number_zones};

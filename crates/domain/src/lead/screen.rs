@@ -40,6 +40,18 @@ pub enum HoldWhy {
     AttemptsPer24h,
 }
 
+impl HoldWhy {
+    /// The name the API gives this reason in a refusal (`outside_calling_hours`, …).
+    pub fn code(&self) -> &'static str {
+        match self {
+            HoldWhy::Hours(HoldReason::OutsideCampaignHours) => "outside_campaign_hours",
+            HoldWhy::Hours(HoldReason::OutsideLocalHours { .. }) => "outside_calling_hours",
+            HoldWhy::Hours(HoldReason::UnknownTimeZone) => "unknown_time_zone",
+            HoldWhy::AttemptsPer24h => "attempts_per_24h",
+        }
+    }
+}
+
 impl std::fmt::Display for HoldWhy {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

@@ -130,6 +130,7 @@ async fn never_placed(ctx: &Context, call: &Call, now: i64) -> Result<(), Engine
     )
     .await?;
     calls::save(&mut tx, &current, now).await?;
+    calls::mark_never_placed(&mut tx, call.id).await?;
     if let Some(lead_id) = call.lead_id
         && let Some(lead) = leads::get_many(&mut tx, &[lead_id]).await?.pop()
     {

@@ -5,6 +5,7 @@ pub mod events;
 pub mod flows;
 pub mod place;
 pub mod queue;
+pub mod screen;
 
 use crate::config::TwilioConfig;
 use crate::error::EngineError;

@@ -2,6 +2,8 @@
 //! on the carrier's refusal.
 
 use super::Telephony;
+use super::screen::{self, Screened};
+use outdial_domain::hours::LocalHours;
 use crate::error::EngineError;
 use crate::events::EventBus;
 use outdial_domain::PhoneNumber;
@@ -11,7 +13,7 @@ use outdial_domain::lead::after_call;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::leads::{self, Lead};
-use outdial_storage::{Store, dnc};
+use outdial_storage::Store;
 use outdial_twilio::{Detection, ErrorKind, NewCall};
 
 /// A call to place.
@@ -26,13 +28,16 @@ pub struct CallRequest<'a> {
     pub call_type: &'a str,
 }
 
-/// Places a call and returns it as recorded. Refuses numbers on the do-not-call list, leads
-/// that are not callable now, and campaigns without a caller ID; a carrier refusal is recorded
-/// on the call (and an invalid number closes the lead) before the error is returned.
+/// Places a call and returns it as recorded. Refuses leads that are not callable now,
+/// campaigns without a caller ID, and every call the screen forbids now (`screen::check`:
+/// do-not-call, attempts, the callee's hours, the campaign's window and daily limit); a
+/// carrier refusal is recorded on the call (and an invalid number closes the lead) before the
+/// error is returned.
 pub async fn place(
     store: &Store,
     telephony: &Telephony,
     events: &EventBus,
+    local: &LocalHours,
     req: CallRequest<'_>,
     now: i64,
 ) -> Result<Call, EngineError> {
@@ -42,29 +47,38 @@ pub async fn place(
     // Before anything is recorded: without an account there is nothing to place.
     telephony.account_for(store, tenant).await?;
     let mut tx = store.begin().await?;
-    if dnc::find(&mut tx, tenant, &req.to).await?.is_some() {
-        return Err(EngineError::Conflict(format!(
-            "{} is on the do-not-call list; it is never called",
-            req.to
-        )));
-    }
-    if let Some(lead) = req.lead {
-        if lead.do_not_call {
-            return Err(EngineError::Conflict(format!(
-                "lead {} is marked do-not-call; it is never called",
-                lead.id
-            )));
-        }
-        if leads::claim_for_call(&mut tx, tenant, lead.id, now)
-            .await?
-            .is_none()
-        {
-            return Err(EngineError::Conflict(format!(
-                "lead {} cannot be called now: it is {} (only new and retry leads are called)",
-                lead.id, lead.status
-            )));
-        }
-    }
+    // The lead is claimed first, so the screen reads it as it is now and no other caller can
+    // dial it meanwhile; a refusal rolls the claim back with the transaction.
+    let lead = match req.lead {
+        Some(lead) => Some(
+            leads::claim_for_call(&mut tx, tenant, lead.id, now)
+                .await?
+                .ok_or_else(|| match lead.do_not_call {
+                    true => EngineError::Refused {
+                        code: "do_not_call",
+                        message: format!("lead {} is marked do-not-call; it is never called", lead.id),
+                        next_allowed_at: None,
+                    },
+                    false => EngineError::Conflict(format!(
+                        "lead {} cannot be called now: it is {} (only new and retry leads are called)",
+                        lead.id, lead.status
+                    )),
+                })?,
+        ),
+        None => None,
+    };
+    screen::check(
+        &mut tx,
+        local,
+        &Screened {
+            campaign,
+            lead: lead.as_ref(),
+            to: &req.to,
+            in_campaign: lead.is_some(),
+        },
+        now,
+    )
+    .await?;
     let call = calls::create(
         &mut tx,
         tenant,

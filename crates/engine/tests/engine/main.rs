@@ -5,4 +5,5 @@
 
 mod harness;
 mod reports;
+mod screen;
 mod turns;

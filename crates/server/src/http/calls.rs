@@ -289,10 +289,12 @@ async fn export(
     ))
 }
 
-/// Calls one number now with a campaign's caller ID and script. Numbers on the do-not-call
-/// list are refused.
+/// Calls one number now with a campaign's caller ID and script. The call passes the screen
+/// every call passes: refused (409) when the number is on the do-not-call list, was called as
+/// often as allowed in 24 hours, or when it is outside the called person's hours in any time
+/// zone the number may be in; `error.details.next_allowed_at` says when it would pass.
 #[utoipa::path(post, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), request_body = NewSingleCall,
-    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "On the do-not-call list"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Refused by the screen every call passes: `error.code` is `do_not_call`, `outside_calling_hours`, `unknown_time_zone` or `attempts_per_24h`, and `error.details.next_allowed_at` the next moment it would pass (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
@@ -312,6 +314,7 @@ async fn create(
         &state.store,
         &state.telephony,
         &state.events,
+        &state.local_hours,
         CallRequest {
             campaign: &campaign,
             lead: None,
@@ -325,10 +328,12 @@ async fn create(
     Ok((StatusCode::CREATED, Json(call.into())))
 }
 
-/// Calls a lead now, with its campaign's caller ID and script. Only new and retry leads that
-/// are not do-not-call can be called; the call counts as one of the lead's attempts.
+/// Calls a lead now, with its campaign's caller ID and script. Only new and retry leads can be
+/// called, and only when the screen the dialer applies allows it now (do-not-call, attempts,
+/// the called person's hours, the campaign's window and daily limit); the call counts as one
+/// of the lead's attempts.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/call", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)), request_body = LeadCall,
-    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Do-not-call, or not callable now"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Not callable now: `error.code` is `conflict` (the lead is not new or retry) or the screen's rule (`do_not_call`, `attempts_exhausted`, `attempts_per_24h`, `outside_campaign_hours`, `outside_calling_hours`, `unknown_time_zone`, `daily_limit_reached`) with `error.details.next_allowed_at` (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn call_lead(
     State(state): State<AppState>,
     auth: Auth,
@@ -354,6 +359,7 @@ async fn call_lead(
         &state.store,
         &state.telephony,
         &state.events,
+        &state.local_hours,
         CallRequest {
             campaign: &campaign,
             lead: Some(&lead),

@@ -49,6 +49,8 @@ async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
             .unwrap()
     })
     .await;
+    // Calls placed by hand pass the callee's hours too: these run at 10:00 in New York.
+    app.clock.advance(crate::dialer::NY_MORNING - START);
     (app, simulator)
 }
 
@@ -304,6 +306,15 @@ async fn invalid_numbers_close_the_lead_and_keep_twilios_error() {
     let campaign = app.campaign(&owner.token, "Spring").await;
     // Twilio's magic number that is always invalid.
     let lead_id = lead(&app, &owner.token, campaign, "+15005550001", "Nobody").await;
+    // Its area code names no time zone: the lead is given one, or it is never called.
+    let (status, body) = app
+        .patch(
+            &format!("/api/v1/leads/{lead_id}"),
+            &owner.token,
+            json!({"timezone": "America/New_York"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
     let (status, body) = app
         .post(
             &format!("/api/v1/leads/{lead_id}/call"),
@@ -727,6 +738,7 @@ async fn without_credentials_the_built_in_simulator_places_the_call() {
             .unwrap()
     })
     .await;
+    app.clock.advance(crate::dialer::NY_MORNING - START);
     let owner = app.member("Dialers", Role::Owner).await;
     let (_, current) = app.get("/api/v1/settings/twilio", &owner.token).await;
     assert_eq!(current["source"], "simulator");
@@ -973,4 +985,72 @@ async fn the_accounts_numbers_are_listed_for_managers_and_bad_credentials_say_so
         message.contains("20003") && message.contains("credentials"),
         "{message}"
     );
+}
+
+#[tokio::test]
+async fn a_call_by_hand_outside_the_callees_hours_is_refused_with_the_next_allowed_moment() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    // Back to 06:06 in New York and Tampa (START): before their 08:00.
+    app.clock.advance(START - crate::dialer::NY_MORNING);
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let lead_id = lead(&app, &owner.token, campaign, "8134893222", "Flo").await;
+    let (_, before) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(before["derived_timezones"], json!(["America/New_York"]));
+    // A lead's calls are the campaign's: its window (09:00–20:00 New York by default) opens
+    // last. A single call to the number keeps only the callee's hours (Florida's 08:00).
+    for (path, body, code, next) in [
+        (
+            format!("/api/v1/leads/{lead_id}/call"),
+            json!({}),
+            "outside_campaign_hours",
+            "2026-11-18T14:00:00Z",
+        ),
+        (
+            format!("/api/v1/leads/{lead_id}/call"),
+            json!({"call_type": "appointment_booking"}),
+            "outside_campaign_hours",
+            "2026-11-18T14:00:00Z",
+        ),
+        (
+            "/api/v1/calls".to_string(),
+            json!({"to": "+18134893222", "campaign_id": campaign}),
+            "outside_calling_hours",
+            "2026-11-18T13:00:00Z",
+        ),
+    ] {
+        let (status, refused) = app.post(&path, &owner.token, body).await;
+        assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+        assert_eq!(refused["error"]["code"], code, "{refused}");
+        assert_eq!(refused["error"]["details"]["next_allowed_at"], next, "{refused}");
+    }
+    let (_, refused) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "+18134893222", "campaign_id": campaign}),
+        )
+        .await;
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Florida rules"),
+        "{refused}"
+    );
+    // Nothing was recorded and the lead is as it was.
+    let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
+    assert_eq!(calls["total"], 0);
+    let (_, after) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!((after["status"].clone(), after["attempts"].clone()), (json!("new"), json!(0)));
+    // At 09:06 in New York both go through.
+    app.clock.advance(3 * 3_600_000);
+    let (status, call) = app
+        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
 }

@@ -303,6 +303,16 @@ pub async fn lock_many(conn: &mut Conn, ids: &[CallId]) -> Result<Vec<Call>> {
     Ok(out)
 }
 
+/// Marks a call the carrier never made: it stays in the log, and counts neither toward its
+/// lead's calls in 24 hours nor toward its campaign's daily limit.
+pub async fn mark_never_placed(conn: &mut Conn, id: CallId) -> Result<()> {
+    sqlx::query("UPDATE calls SET never_placed = 1 WHERE id = $1")
+        .bind(id.0)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
 /// Writes back many calls' changing fields (as [`save`] does for one), each with its own
 /// `updated_at`; returns how many were found.
 pub async fn save_many(conn: &mut Conn, changed: &[Call]) -> Result<u64> {

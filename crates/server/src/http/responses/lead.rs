@@ -30,6 +30,11 @@ pub struct LeadResponse {
     pub company: String,
     /// The lead's own IANA time zone.
     pub timezone: Option<String>,
+    /// Every time zone Outdial takes the person to be in, from the number's area code and the
+    /// lead's own zone: each must be within calling hours for a call to be placed. Empty when
+    /// neither tells (a toll-free or mobile number without a zone): such a lead is not called
+    /// until it is given one.
+    pub derived_timezones: Vec<String>,
     /// Free-form category.
     #[serde(rename = "type")]
     pub lead_type: String,
@@ -62,7 +67,16 @@ pub struct LeadResponse {
 
 impl From<outdial_storage::leads::Lead> for LeadResponse {
     fn from(r: outdial_storage::leads::Lead) -> Self {
+        let own = r
+            .timezone
+            .as_deref()
+            .and_then(|z| jiff::tz::TimeZone::get(z).ok());
+        let derived_timezones = outdial_domain::hours::callee_zones(&r.phone, own.as_ref())
+            .iter()
+            .filter_map(|z| z.iana_name().map(str::to_string))
+            .collect();
         LeadResponse {
+            derived_timezones,
             id: r.id,
             tenant_id: r.tenant_id,
             campaign_id: r.campaign_id,

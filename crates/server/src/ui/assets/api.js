@@ -15,6 +15,8 @@ export class ApiError extends Error {
     this.status = status;
     this.code = e.code || null;
     this.details = Array.isArray(e.details) ? e.details : [];
+    // A call the rules refuse for now says when it would pass.
+    this.nextAllowedAt = (e.details && !Array.isArray(e.details) && e.details.next_allowed_at) || null;
   }
   /** The message for one field, if the server named it. */
   field(name) {

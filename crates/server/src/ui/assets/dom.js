@@ -111,7 +111,10 @@ export function action(button, out, fn) {
   button.addEventListener('click', async (ev) => {
     ev.preventDefault();
     button.disabled = true;
-    try { await fn(); } catch (e) { if (out) mount(out, notice('error', e.message)); else alert(e.message); } finally { button.disabled = false; }
+    try { await fn(); } catch (e) {
+      const text = e.nextAllowedAt ? `${e.message} — next allowed: ${when(e.nextAllowedAt)}` : e.message;
+      if (out) mount(out, notice('error', text)); else alert(text);
+    } finally { button.disabled = false; }
   });
   return button;
 }

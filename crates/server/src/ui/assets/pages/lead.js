@@ -8,6 +8,8 @@ import { callLead } from './leads.js';
 export async function render(main, { args, can }) {
   const id = args[0];
   const out = h('div');
+  // A refused call is explained beside the buttons that tried it.
+  const refusal = h('span', { class: 'refusal', id: 'call-refusal' });
   const lead = await get(`/api/v1/leads/${id}`);
   const calls = await get('/api/v1/calls' + qs({ lead_id: id, limit: 100 }));
   const campaign = await get(`/api/v1/campaigns/${lead.campaign_id}`).catch(() => null);
@@ -36,14 +38,16 @@ export async function render(main, { args, can }) {
   });
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, leadName(lead)), badge(lead.status), lead.do_not_call ? badge('do_not_call') : null,
-      can.manage && !lead.do_not_call ? action(h('button', { class: 'primary' }, 'Call now'), out, () => callLead(lead, 'cold_call')) : null,
-      can.manage && !lead.do_not_call ? action(h('button', {}, 'Book appointment'), out, () => callLead(lead, 'appointment_booking')) : null),
+      can.manage && !lead.do_not_call ? action(h('button', { class: 'primary' }, 'Call now'), refusal, () => callLead(lead, 'cold_call')) : null,
+      can.manage && !lead.do_not_call ? action(h('button', {}, 'Book appointment'), refusal, () => callLead(lead, 'appointment_booking')) : null,
+      refusal),
     out,
     h('div', { class: 'grid two' },
       h('div', { class: 'panel' }, h('dl', { class: 'facts' },
         h('dt', {}, 'Phone'), h('dd', {}, lead.phone), h('dt', {}, 'Email'), h('dd', {}, lead.email || '—'),
         h('dt', {}, 'Company'), h('dd', {}, lead.company || '—'), h('dt', {}, 'Campaign'), h('dd', {}, h('a', { href: `#/campaigns/${lead.campaign_id}` }, campaign ? campaign.name : `#${lead.campaign_id}`)),
-        h('dt', {}, 'Time zone'), h('dd', {}, lead.timezone || 'from the number'), h('dt', {}, 'Priority'), h('dd', {}, lead.priority),
+        h('dt', {}, 'Time zone'), h('dd', {}, lead.timezone || 'from the number'),
+        h('dt', {}, 'Called in'), h('dd', { id: 'derived-zones' }, lead.derived_timezones.length ? lead.derived_timezones.join(', ') : 'unknown: give the lead a time zone'), h('dt', {}, 'Priority'), h('dd', {}, lead.priority),
         h('dt', {}, 'Attempts'), h('dd', {}, lead.attempts), h('dt', {}, 'Next attempt'), h('dd', {}, when(lead.next_attempt_at)),
         lead.hold_reason ? [h('dt', {}, 'On hold'), h('dd', {}, lead.hold_reason)] : null,
         Object.entries(lead.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
