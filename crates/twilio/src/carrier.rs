@@ -55,8 +55,10 @@ pub struct Detection {
     pub detect_message_end: bool,
     /// Seconds detection may take.
     pub timeout_seconds: u32,
-    /// Where the result is posted.
-    pub callback: String,
+    /// Where the result is posted while the call goes on (asynchronous detection); `None`
+    /// for synchronous detection: the carrier requests the voice URL only once it knows,
+    /// with `AnsweredBy`, so the first thing a machine hears can be chosen for a machine.
+    pub callback: Option<String>,
 }
 
 /// A call as the carrier knows it.

@@ -186,9 +186,11 @@ pub fn create_call_form(call: &NewCall) -> Vec<(&'static str, String)> {
         };
         form.push(("MachineDetection", mode.to_string()));
         form.push(("MachineDetectionTimeout", d.timeout_seconds.to_string()));
-        form.push(("AsyncAmd", "true".to_string()));
-        form.push(("AsyncAmdStatusCallback", d.callback.clone()));
-        form.push(("AsyncAmdStatusCallbackMethod", "POST".to_string()));
+        if let Some(callback) = &d.callback {
+            form.push(("AsyncAmd", "true".to_string()));
+            form.push(("AsyncAmdStatusCallback", callback.clone()));
+            form.push(("AsyncAmdStatusCallbackMethod", "POST".to_string()));
+        }
     }
     if let Some(cb) = &call.recording_callback {
         form.push(("Record", "true".to_string()));
@@ -520,9 +522,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn a_creation_asks_for_every_status_event_and_async_detection() {
-        let form = create_call_form(&NewCall {
+    fn sample_call() -> NewCall {
+        NewCall {
             to: "+18134893222".into(),
             from: "+18134893200".into(),
             url: "https://o.example/voice".into(),
@@ -532,10 +533,15 @@ mod tests {
             machine_detection: Some(crate::carrier::Detection {
                 detect_message_end: true,
                 timeout_seconds: 30,
-                callback: "https://o.example/amd".into(),
+                callback: Some("https://o.example/amd".into()),
             }),
             recording_callback: None,
-        });
+        }
+    }
+
+    #[test]
+    fn a_creation_asks_for_every_status_event_and_async_detection() {
+        let form = create_call_form(&sample_call());
         let events: Vec<&str> = form
             .iter()
             .filter(|(k, _)| *k == "StatusCallbackEvent")
@@ -547,5 +553,19 @@ mod tests {
         assert_eq!(get("MachineDetection"), Some("DetectMessageEnd"));
         assert_eq!(get("AsyncAmd"), Some("true"));
         assert_eq!(get("Record"), None);
+        // Synchronous detection: no AsyncAmd at all, so Twilio asks for the TwiML only once
+        // it knows who answered.
+        let sync = create_call_form(&NewCall {
+            machine_detection: Some(crate::carrier::Detection {
+                detect_message_end: false,
+                timeout_seconds: 30,
+                callback: None,
+            }),
+            ..sample_call()
+        });
+        let get = |k: &str| sync.iter().find(|(n, _)| *n == k).map(|(_, v)| v.as_str());
+        assert_eq!(get("MachineDetection"), Some("Enable"));
+        assert_eq!(get("AsyncAmd"), None);
+        assert_eq!(get("AsyncAmdStatusCallback"), None);
     }
 }

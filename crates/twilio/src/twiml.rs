@@ -70,6 +70,9 @@ pub struct Gather {
     pub language: Option<String>,
     /// Prompts played while listening (`Say`, `Play` and `Pause` only).
     pub prompts: Vec<Verb>,
+    /// Post to `action` even when nothing was pressed or said (Twilio otherwise moves on to
+    /// the next verb on a timeout, and the action never hears of the silence).
+    pub action_on_empty_result: bool,
 }
 
 /// `<Dial>`.
@@ -237,6 +240,9 @@ impl Verb {
                 );
                 attr(out, "timeout", Some(&g.timeout_seconds.to_string()));
                 attr(out, "language", g.language.as_deref());
+                if g.action_on_empty_result {
+                    attr(out, "actionOnEmptyResult", Some("true"));
+                }
                 out.push('>');
                 for p in &g.prompts {
                     p.render(out);

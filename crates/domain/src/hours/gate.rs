@@ -422,11 +422,13 @@ mod tests {
             gate.check(&phone("+12124567890"), None, ts("2026-11-29T17:00:00Z")),
             Ok(())
         );
-        // Two zones (Idaho): the stricter one decides.
+        // The lead's own zone joins the number's: both must allow.
         assert_eq!(
-            callee_zones(&phone("+12084893222"), None).len(),
-            2,
-            "Idaho spans Mountain and Pacific time"
+            callee_zones(
+                &phone("+12124567890"),
+                Some(&zone("America/Los_Angeles"))
+            ),
+            [zone("America/New_York"), zone("America/Los_Angeles")]
         );
     }
 

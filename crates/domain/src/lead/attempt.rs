@@ -27,21 +27,50 @@ pub fn after_call(
     now: i64,
 ) -> AfterCall {
     let attempts = attempts_before + 1;
-    let (status, next) = match outcome {
-        Outcome::Answered => (LeadStatus::Completed, None),
-        Outcome::Invalid => (LeadStatus::Invalid, None),
-        other => match other.retry_rule(&settings.retry) {
-            Some(rule)
-                if attempts < i64::from(rule.max_attempts)
-                    && attempts < i64::from(settings.max_attempts_per_lead) =>
-            {
-                (
-                    LeadStatus::Retry,
-                    Some(now + i64::from(rule.delay_minutes) * 60_000),
-                )
-            }
-            _ => (LeadStatus::Exhausted, None),
+    match outcome {
+        Outcome::Answered => AfterCall {
+            status: LeadStatus::Completed,
+            attempts,
+            next_attempt_at: None,
         },
+        Outcome::Invalid => AfterCall {
+            status: LeadStatus::Invalid,
+            attempts,
+            next_attempt_at: None,
+        },
+        other => retry_by(other.retry_rule(&settings.retry), attempts, settings, now),
+    }
+}
+
+/// The lead's state after a call a person answered without pressing anything (`no_input`):
+/// tried again by the campaign's `no_input` rule, not closed as reached.
+pub fn after_no_input(attempts_before: i64, settings: &CampaignSettings, now: i64) -> AfterCall {
+    retry_by(
+        Some(settings.retry.no_input),
+        attempts_before + 1,
+        settings,
+        now,
+    )
+}
+
+/// Retry after `rule`'s delay unless its limit or the campaign's per-lead limit is reached.
+fn retry_by(
+    rule: Option<crate::campaign::RetryRule>,
+    attempts: i64,
+    settings: &CampaignSettings,
+    now: i64,
+) -> AfterCall {
+    let (status, next) = match rule {
+        Some(rule)
+            if attempts < i64::from(rule.max_attempts)
+                && attempts < i64::from(settings.max_attempts_per_lead) =>
+        {
+            (
+                LeadStatus::Retry,
+                Some(now + i64::from(rule.delay_minutes) * 60_000),
+            )
+        }
+        _ => (LeadStatus::Exhausted, None),
     };
     AfterCall {
         status,
@@ -110,6 +139,19 @@ mod tests {
             busy.next_attempt_at,
             Some(1_000 + i64::from(s.retry.busy.delay_minutes) * 60_000)
         );
+    }
+
+    #[test]
+    fn silence_is_tried_again_by_the_no_input_rule_until_it_runs_out() {
+        let mut s = CampaignSettings::default();
+        s.retry.no_input.delay_minutes = 90;
+        s.retry.no_input.max_attempts = 2;
+        let first = after_no_input(0, &s, 1_000);
+        assert_eq!(
+            (first.status, first.attempts, first.next_attempt_at),
+            (LeadStatus::Retry, 1, Some(1_000 + 90 * 60_000))
+        );
+        assert_eq!(after_no_input(1, &s, 1_000).status, LeadStatus::Exhausted);
     }
 
     #[test]

@@ -5,7 +5,7 @@ mod fields;
 pub mod screen;
 mod status;
 
-pub use attempt::{AfterCall, Handover, after_call, after_handover};
+pub use attempt::{AfterCall, Handover, after_call, after_handover, after_no_input};
 pub use fields::{NewLead, Priority, parse_flag};
 pub use screen::{AttemptLimits, Candidate, HoldWhy, Verdict, screen};
 pub use status::{Actor, LeadStatus, LeadStatusError};

@@ -4,7 +4,7 @@
 use crate::error::EngineError;
 use outdial_domain::call::{AnsweredBy, CallStatus, Disposition, Outcome, Progress};
 use outdial_domain::campaign::ValidSettings;
-use outdial_domain::lead::{Handover, after_call, after_handover};
+use outdial_domain::lead::{Handover, after_call, after_handover, after_no_input};
 use outdial_domain::transfer::{AgentDisposition, Fallback};
 use outdial_domain::{CallId, CampaignId, LeadId, TenantId};
 use outdial_storage::calls::{self, Call};
@@ -316,6 +316,10 @@ async fn finish_leads(
                     lead.attempts,
                     now,
                 )
+            }
+            // Answered, heard the message, pressed nothing: not reached in any useful sense.
+            Some(Disposition::NoInput) if outcome == Outcome::Answered => {
+                after_no_input(lead.attempts, rules, now)
             }
             _ => after_call(outcome, lead.attempts, rules, now),
         };

@@ -70,9 +70,9 @@ pub fn greeting(campaign: &Campaign, lead: Option<&Lead>, gather_url: String) ->
             speech: false,
             language: Some(script.language.clone()),
             prompts: vec![say(script, message), say(script, p.menu)],
+            // Silence is an answer too: the gather URL records it as `no_input`.
+            action_on_empty_result: true,
         }))
-        .push(say(script, p.goodbye))
-        .hangup()
 }
 
 /// For an answering machine after its beep: the voicemail message.

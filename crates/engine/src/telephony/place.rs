@@ -137,11 +137,18 @@ pub async fn dispatch(
         timeout_seconds: settings.ring_timeout_seconds,
         time_limit_seconds: Some(4 * 3600),
         machine_detection: wants_detection.then(|| Detection {
-            detect_message_end: detection.mode
-                == outdial_domain::campaign::AmdMode::DetectMessageEnd
-                && settings.voicemail.action == VoicemailAction::LeaveMessage,
+            // A message is left only after the greeting: detection waits for its end
+            // (`enable` would report the machine at its first word, and the message would be
+            // spoken over the greeting). `enable` is used when nothing is left.
+            detect_message_end: settings.voicemail.action == VoicemailAction::LeaveMessage,
             timeout_seconds: detection.timeout_seconds,
-            callback: telephony.webhook_url("amd", tenant, call.id),
+            // Calls handed to agents learn who answered while the caller is on hold; calls
+            // with a message learn it before anything is played, so a machine never hears
+            // the menu (Twilio asks for the voice TwiML once it knows, with `AnsweredBy`).
+            callback: settings
+                .pacing
+                .needs_agents()
+                .then(|| telephony.webhook_url("amd", tenant, call.id)),
         }),
         recording_callback: settings
             .recording

@@ -103,6 +103,7 @@ pub fn whisper(
             speech: false,
             language: Some(script.language.clone()),
             prompts: vec![say(script, text)],
+            action_on_empty_result: false,
         }))
         .push(Verb::Redirect { url: pass_url })
 }
@@ -154,6 +155,7 @@ pub fn safe_harbour(campaign: &Campaign, opt_out_url: String) -> Response {
             speech: false,
             language: Some(script.language.clone()),
             prompts: vec![say(script, text)],
+            action_on_empty_result: false,
         }))
         .hangup()
 }

@@ -167,13 +167,8 @@ async fn a_person_presses_2_and_lands_on_the_do_not_call_list() {
         said[0]["lines"][1].as_str().unwrap().contains("Press 1"),
         "{said:?}"
     );
-    assert!(
-        said[0]["unless_answered"][0]
-            .as_str()
-            .unwrap()
-            .contains("Goodbye"),
-        "{said:?}"
-    );
+    // Silence goes to the gather URL too (actionOnEmptyResult): nothing follows the menu.
+    assert_eq!(said[0]["unless_answered"], json!([]), "{said:?}");
     assert!(
         said[1]["lines"][0]
             .as_str()
@@ -224,7 +219,9 @@ async fn a_machine_gets_the_voicemail_after_the_beep_and_the_lead_waits_for_a_re
     assert_eq!(done["outcome"], "voicemail");
     assert_eq!(done["answered_by"], "machine_end_beep");
     assert_eq!(done["disposition"], "voicemail_left");
-    assert!(kinds(&done).contains(&"amd:machine_end_beep".to_string()));
+    // Detection was synchronous: the voice webhook itself said who answered.
+    assert!(!kinds(&done).iter().any(|k| k.starts_with("amd:")), "{done}");
+    assert_eq!(said(&done), ["Please call us back"]);
     let (_, lead) = app
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
         .await;
@@ -1053,4 +1050,109 @@ async fn a_call_by_hand_outside_the_callees_hours_is_refused_with_the_next_allow
         .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
         .await;
     assert_eq!(status, StatusCode::CREATED, "{call}");
+}
+
+/// Every line the call's webhooks had the called person hear, in order.
+fn said(call: &Value) -> Vec<String> {
+    call["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|e| e["kind"] == "said")
+        .flat_map(|e| {
+            e["detail"]["lines"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default()
+                .into_iter()
+                .map(|l| l.as_str().unwrap_or_default().to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_machine_under_enable_detection_gets_the_voicemail_or_a_hang_up_never_the_menu() {
+    let (app, _sim) = app_with_sim(fast(only("machine"), [1, 0, 0])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    for (voicemail, disposition, answered_by) in [
+        ("leave_message", "voicemail_left", "machine_end_beep"),
+        ("hang_up", "machine_hung_up", "machine_start"),
+    ] {
+        let mut settings = ready_settings();
+        settings["machine_detection"] = json!({"enabled": true, "mode": "enable"});
+        settings["voicemail"] = json!({"action": voicemail});
+        let (status, campaign) = app
+            .post(
+                "/api/v1/campaigns",
+                &owner.token,
+                json!({"name": format!("Machines {voicemail}"), "settings": settings}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{campaign}");
+        let (status, call) = app
+            .post(
+                "/api/v1/calls",
+                &owner.token,
+                json!({"to": "+18134893230", "campaign_id": campaign["id"]}),
+            )
+            .await;
+        assert_eq!(status, StatusCode::CREATED, "{call}");
+        let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+            c["status"] == "completed"
+        })
+        .await;
+        assert_eq!(done["disposition"], disposition, "{voicemail}: {done}");
+        assert_eq!(done["answered_by"], answered_by, "{voicemail}: {done}");
+        let lines = said(&done);
+        assert!(
+            lines.iter().all(|l| !l.contains("Press 1")),
+            "a machine never hears the menu: {lines:?}"
+        );
+        if voicemail == "leave_message" {
+            assert_eq!(lines, ["Please call us back"], "the voicemail, after the beep");
+        } else {
+            assert!(lines.is_empty(), "nothing is said to it: {lines:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_person_who_presses_nothing_is_no_input_and_called_again_by_its_rule() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let mut settings = ready_settings();
+    settings["retry"] = json!({"no_input": {"delay_minutes": 90, "max_attempts": 3}});
+    let (_, campaign) = app
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Quiet ones", "settings": settings}),
+        )
+        .await;
+    let lead_id = lead(&app, &owner.token, campaign["id"].as_i64().unwrap(), "8134893240", "Sam").await;
+    let (status, call) = app
+        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(done["outcome"], "answered");
+    assert_eq!(done["disposition"], "no_input", "{done}");
+    assert!(
+        kinds(&done).contains(&"gather:no_input".to_string()),
+        "the silence reached Outdial: {:?}",
+        kinds(&done)
+    );
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(lead["status"], "retry", "{lead}");
+    assert_eq!(lead["attempts"], 1);
+    assert_eq!(
+        lead["next_attempt_at"].as_i64().unwrap(),
+        crate::dialer::NY_MORNING + 90 * 60_000,
+        "the no_input rule's 90 minutes (the test's clock stands still)"
+    );
 }

@@ -212,8 +212,22 @@ impl Player {
         }
         self.set_status("in-progress");
         self.status_event("in-progress", &[]).await;
-        self.start_detection();
-        let mut next = self.param("Url").map(|u| (u, Vec::new()));
+        // Synchronous detection (no AsyncAmd): Twilio asks for the TwiML only once it knows
+        // who answered, and says so in `AnsweredBy`.
+        let mut first = Vec::new();
+        if self.param("AsyncAmd").as_deref() == Some("true") {
+            self.start_detection();
+        } else if let Some((answered_by, secs)) = self.detect() {
+            if self.wait(secs).await.is_some() {
+                return self.end("completed", 200).await;
+            }
+            first.push(("AnsweredBy".to_string(), answered_by.to_string()));
+            first.push((
+                "MachineDetectionDuration".to_string(),
+                format!("{}", (secs * 1000.0) as u64),
+            ));
+        }
+        let mut next = self.param("Url").map(|u| (u, first));
         while let Some((url, extra)) = next.take() {
             let verbs = match self.fetch_twiml(&url, &extra).await {
                 Some(v) => v,
@@ -298,6 +312,14 @@ impl Player {
                         if let Some(x) = self.wait(t).await {
                             return Some(x);
                         }
+                        // As Twilio: silence goes on to the next verb, unless the action
+                        // asked to hear of it.
+                        if verb.attr("actionOnEmptyResult") != Some("true") {
+                            continue;
+                        }
+                        let action = verb.attr("action").map(str::to_string)?;
+                        verbs = self.fetch_twiml(&action, &[]).await?;
+                        i = 0;
                         continue;
                     }
                     if let Some(x) = self.wait(1.0).await {
@@ -367,11 +389,10 @@ impl Player {
         }
     }
 
-    /// Answering-machine detection, reported asynchronously when asked for.
-    fn start_detection(&mut self) {
-        let Some(mode) = self.param("MachineDetection") else {
-            return;
-        };
+    /// Answering-machine detection, when asked for: who answered, and how many seconds it
+    /// took to tell (to the end of a machine's greeting under `DetectMessageEnd`).
+    fn detect(&mut self) -> Option<(&'static str, f64)> {
+        let mode = self.param("MachineDetection")?;
         let (answered_by, secs) = match (self.fate, mode.as_str()) {
             (Fate::Human, _) => ("human", self.shared.config.person_detection_seconds),
             (_, "DetectMessageEnd") => {
@@ -388,6 +409,14 @@ impl Player {
         {
             call.answered_by = Some(answered_by);
         }
+        Some((answered_by, secs))
+    }
+
+    /// Asynchronous detection: the result is posted while the call goes on.
+    fn start_detection(&mut self) {
+        let Some((answered_by, secs)) = self.detect() else {
+            return;
+        };
         let Some(url) = self.param("AsyncAmdStatusCallback") else {
             return;
         };

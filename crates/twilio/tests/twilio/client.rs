@@ -147,7 +147,7 @@ fn new_call() -> NewCall {
         machine_detection: Some(Detection {
             detect_message_end: true,
             timeout_seconds: 30,
-            callback: "https://o.example/twilio/amd?call=7".into(),
+            callback: Some("https://o.example/twilio/amd?call=7".into()),
         }),
         recording_callback: Some("https://o.example/twilio/recording?call=7".into()),
     }

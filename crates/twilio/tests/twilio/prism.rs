@@ -100,7 +100,7 @@ async fn prism_accepts_every_request_the_client_sends() {
         machine_detection: Some(Detection {
             detect_message_end: true,
             timeout_seconds: 30,
-            callback: "https://outdial.example/twilio/amd?call=1".into(),
+            callback: Some("https://outdial.example/twilio/amd?call=1".into()),
         }),
         recording_callback: Some("https://outdial.example/twilio/recording?call=1".into()),
     };

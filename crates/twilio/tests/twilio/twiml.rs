@@ -56,6 +56,7 @@ fn awkward_names_yield_valid_xml_with_the_text_intact() {
             speech: false,
             language: Some("en-US".into()),
             prompts: vec![Verb::Say(Say::new("Press 1 <now>", "", ""))],
+            action_on_empty_result: false,
         }))
         .hangup()
         .render();
@@ -67,6 +68,10 @@ fn awkward_names_yield_valid_xml_with_the_text_intact() {
         "https://o.example/twilio/gather?call=1&step=menu".to_string()
     )));
     assert!(attrs.contains(&("numDigits".into(), "1".into())));
+    assert!(
+        !doc.contains("actionOnEmptyResult"),
+        "only asked for when wanted"
+    );
     assert!(doc.ends_with("<Hangup/></Response>"));
 }
 
@@ -129,6 +134,7 @@ fn what_a_document_says_splits_at_its_first_gather() {
                     "",
                 )),
             ],
+            action_on_empty_result: false,
         }))
         .say("Goodbye.", "", "")
         .hangup();

@@ -171,6 +171,8 @@ pub struct RetryPolicy {
     pub voicemail: RetryRule,
     /// The call failed in the network.
     pub failed: RetryRule,
+    /// A person answered, heard the message and pressed nothing.
+    pub no_input: RetryRule,
 }
 
 impl Default for RetryPolicy {
@@ -190,6 +192,10 @@ impl Default for RetryPolicy {
             },
             failed: RetryRule {
                 delay_minutes: 60,
+                max_attempts: 2,
+            },
+            no_input: RetryRule {
+                delay_minutes: 1440,
                 max_attempts: 2,
             },
         }
