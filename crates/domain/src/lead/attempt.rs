@@ -43,14 +43,23 @@ pub fn after_call(
 }
 
 /// The lead's state after a call a person answered without pressing anything (`no_input`):
-/// tried again by the campaign's `no_input` rule, not closed as reached.
+/// tried again by the campaign's `no_input` rule; when the rule allows no more tries the
+/// person counts as reached (they heard the message), so the lead completes.
 pub fn after_no_input(attempts_before: i64, settings: &CampaignSettings, now: i64) -> AfterCall {
-    retry_by(
+    let after = retry_by(
         Some(settings.retry.no_input),
         attempts_before + 1,
         settings,
         now,
-    )
+    );
+    if after.status == LeadStatus::Exhausted {
+        AfterCall {
+            status: LeadStatus::Completed,
+            ..after
+        }
+    } else {
+        after
+    }
 }
 
 /// Retry after `rule`'s delay unless its limit or the campaign's per-lead limit is reached.
@@ -151,7 +160,11 @@ mod tests {
             (first.status, first.attempts, first.next_attempt_at),
             (LeadStatus::Retry, 1, Some(1_000 + 90 * 60_000))
         );
-        assert_eq!(after_no_input(1, &s, 1_000).status, LeadStatus::Exhausted);
+        // Out of tries: they heard the message, so the lead is reached, not exhausted.
+        assert_eq!(after_no_input(1, &s, 1_000).status, LeadStatus::Completed);
+        // The default tries once: silence completes the lead, as before there was a rule.
+        let once = after_no_input(0, &CampaignSettings::default(), 1_000);
+        assert_eq!((once.status, once.next_attempt_at), (LeadStatus::Completed, None));
     }
 
     #[test]

@@ -95,6 +95,11 @@ impl Transfers {
     ) -> Result<Response, EngineError> {
         let now = self.clock.now_ms();
         let tenant = call.tenant_id;
+        if !self.has_agents(campaign).await? {
+            // Nobody signed in could take the call (a call placed by hand while no agent
+            // works): the person hears the fallback now, never a wait nobody will end.
+            return self.nobody(call, campaign, now).await;
+        }
         let max_wait = campaign.settings.transfer.max_wait_seconds;
         let detection = campaign.settings.machine_detection;
         let (deadline_at, deadline_kind) = if via_menu {
@@ -162,6 +167,43 @@ impl Transfers {
             transfer.id,
             via_menu,
             self.conference_url(tenant, call.id),
+        ))
+    }
+
+    /// The campaign's fallback for a person nobody can take, recorded as
+    /// `transfer_unavailable` (which the fallback's retry rule then follows).
+    pub async fn nobody(
+        &self,
+        call: &Call,
+        campaign: &Campaign,
+        now: i64,
+    ) -> Result<Response, EngineError> {
+        crate::telephony::events::set_disposition(
+            &self.store,
+            call.tenant_id,
+            call.id,
+            outdial_domain::call::Disposition::TransferUnavailable,
+            "transfer",
+            &[("agents_signed_in".to_string(), "0".to_string())],
+            now,
+        )
+        .await?;
+        let lead = match call.lead_id {
+            Some(id) => outdial_storage::leads::get_by_id(
+                &mut *self.store.conn().await?,
+                call.tenant_id,
+                id,
+            )
+            .await
+            .ok(),
+            None => None,
+        };
+        tracing::info!(tenant_id = %call.tenant_id, call_id = %call.id, "no agent signed in: the caller hears the fallback");
+        Ok(flows::fallback(
+            campaign,
+            lead.as_ref(),
+            self.telephony
+                .webhook_url("recording", call.tenant_id, call.id),
         ))
     }
 

@@ -15,6 +15,7 @@ use outdial_domain::campaign::{
     ValidSettings,
 };
 use outdial_domain::{CampaignId, Permission};
+use outdial_storage::agents;
 use outdial_storage::campaigns::{self, LeadCounts};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -285,9 +286,26 @@ async fn change_status(
     let current = campaigns::get_by_id(&mut conn, auth.tenant, CampaignId(id))
         .await
         .or_404("campaign")?;
+    let starting = matches!(
+        body.status,
+        CampaignStatus::Running | CampaignStatus::Scheduled
+    );
+    let unreachable = if starting {
+        let members = agents::campaign_members(&mut conn, auth.tenant, current.id).await?;
+        current.settings.connect_problems(members)
+    } else {
+        Vec::new()
+    };
     let next = current
         .status
         .change_to(body.status, &current.settings, state.clock.now())
+        .and_then(|to| {
+            if unreachable.is_empty() {
+                Ok(to)
+            } else {
+                Err(StatusChangeError::NotReady(unreachable))
+            }
+        })
         .map_err(|e| match e {
             StatusChangeError::NotReady(problems) => settings_problems(problems),
             StatusChangeError::NoScheduledStart => {

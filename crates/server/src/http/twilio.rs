@@ -303,16 +303,12 @@ pub(crate) async fn gather(
         Some('1') if state.transfers.has_agents(&campaign).await? => {
             state.transfers.hold(&call, &campaign, true).await?
         }
-        Some('1') => {
+        Some('1') if campaign.settings.script.transfer_number.is_some() => {
             events::set_disposition(
                 &state.store,
                 v.tenant,
                 v.call_id,
-                if campaign.settings.script.transfer_number.is_some() {
-                    Disposition::Transferred
-                } else {
-                    Disposition::TransferUnavailable
-                },
+                Disposition::Transferred,
                 "gather",
                 &v.form,
                 now,
@@ -320,6 +316,8 @@ pub(crate) async fn gather(
             .await?;
             flows::transfer(&campaign, call.from.as_str())
         }
+        // Nobody to connect to: the campaign's fallback, and the call ends.
+        Some('1') => state.transfers.nobody(&call, &campaign, now).await?,
         Some('2') => {
             opt_out(&state, &call, now).await?;
             events::set_disposition(

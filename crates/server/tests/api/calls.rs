@@ -34,6 +34,14 @@ fn only(outcome: &str) -> OutcomeWeights {
 /// An app whose server-wide Twilio account is a simulator this test started, so the test knows
 /// the token and can sign (or forge) webhooks itself.
 async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
+    app_with_sim_and(sim, |c| c).await
+}
+
+/// [`app_with_sim`] with more configuration.
+async fn app_with_sim_and(
+    sim: SimConfig,
+    adjust: impl FnOnce(outdial_server::config::Config) -> outdial_server::config::Config,
+) -> (TestApp, Simulator) {
     let creds = Credentials {
         account_sid: ACCOUNT.into(),
         auth_token: TOKEN.into(),
@@ -46,6 +54,7 @@ async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
         c.with("twilio.account_sid", ACCOUNT)
             .and_then(|c| c.with("twilio.auth_token", TOKEN))
             .and_then(|c| c.with("twilio.api_base_url", base))
+            .map(adjust)
             .unwrap()
     })
     .await;
@@ -637,7 +646,11 @@ async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
 
 #[tokio::test]
 async fn twilio_credentials_are_validated_and_never_returned() {
-    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    // The dialer is off: the running campaign's lead is called by hand, not raced for.
+    let (app, _sim) = app_with_sim_and(fast(only("human"), [0, 0, 1]), |c| {
+        c.with("dialer.enabled", false).unwrap()
+    })
+    .await;
     let owner = app.member("Dialers", Role::Owner).await;
     let (status, current) = app.get("/api/v1/settings/twilio", &owner.token).await;
     assert_eq!(status, StatusCode::OK);
@@ -1155,4 +1168,61 @@ async fn a_person_who_presses_nothing_is_no_input_and_called_again_by_its_rule()
         crate::dialer::NY_MORNING + 90 * 60_000,
         "the no_input rule's 90 minutes (the test's clock stands still)"
     );
+}
+
+#[tokio::test]
+async fn nobody_waits_in_silence_for_agents_who_are_not_there() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let mut settings = ready_settings();
+    settings["pacing"] = json!({"mode": "progressive"});
+    let (_, campaign) = app
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Agents wanted", "settings": settings}),
+        )
+        .await;
+    let id = campaign["id"].as_i64().unwrap();
+    // It cannot start: every answered call would wait for an agent it does not have.
+    let (status, refused) = app
+        .put(
+            &format!("/api/v1/campaigns/{id}/status"),
+            &owner.token,
+            json!({"status": "running"}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["details"][0]["field"], "agent_groups");
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("attach a group with agents"),
+        "{refused}"
+    );
+    // Called by hand all the same: the person hears the fallback at once and the call ends.
+    let lead_id = lead(&app, &owner.token, id, "8134893250", "Eve").await;
+    let (status, call) = app
+        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(done["disposition"], "transfer_unavailable", "{done}");
+    let lines = said(&done);
+    assert!(
+        lines.iter().any(|l| l.contains("We will call you back")),
+        "{lines:?}"
+    );
+    assert!(
+        done["talk_seconds"].as_i64().unwrap_or(0) < 20,
+        "no long wait: {done}"
+    );
+    let (_, lead) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(lead["status"], "retry", "called back as promised: {lead}");
 }

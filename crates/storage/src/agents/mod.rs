@@ -249,6 +249,22 @@ pub async fn set_campaign_groups(
 
 /// The agents of the groups assigned to a campaign (each once): their status and when their
 /// current call began. What the pacer reads.
+/// How many people the campaign's agent groups hold (whether signed in or not): zero means
+/// an answered call has nobody it could ever be handed to.
+pub async fn campaign_members(conn: &mut Conn, tenant: TenantId, campaign: CampaignId) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(DISTINCT m.user_id) AS n FROM agent_group_members m \
+         JOIN campaign_agent_groups c ON c.group_id = m.group_id \
+         JOIN campaigns k ON k.id = c.campaign_id \
+         WHERE c.campaign_id = $1 AND k.tenant_id = $2",
+    )
+    .bind(campaign.0)
+    .bind(tenant.0)
+    .fetch_one(conn)
+    .await?;
+    get(&row, "n")
+}
+
 pub async fn of_campaign(
     conn: &mut Conn,
     campaign: CampaignId,

@@ -198,6 +198,22 @@ impl CampaignSettings {
     }
 }
 
+impl CampaignSettings {
+    /// What stops the campaign from ever connecting a person it calls, given how many people
+    /// its agent groups hold: an agent pacing mode hands every answered call to an agent, so
+    /// it needs at least one. Checked before the campaign starts, with the readiness problems.
+    pub fn connect_problems(&self, agents_in_groups: i64) -> Vec<SettingsProblem> {
+        let mut out = Vec::new();
+        if self.pacing.needs_agents() && agents_in_groups == 0 {
+            out.push(SettingsProblem {
+                field: "agent_groups".into(),
+                message: "this pacing mode hands every answered call to an agent, but the campaign's agent groups hold nobody: attach a group with agents (Campaign → Agents, or PUT /api/v1/campaigns/{id}/agent-groups), or choose unattended pacing".into(),
+            });
+        }
+        out
+    }
+}
+
 fn unknown_placeholder(text: &str) -> Option<String> {
     let mut rest = text;
     while let Some(open) = rest.find('{') {

@@ -171,7 +171,8 @@ pub struct RetryPolicy {
     pub voicemail: RetryRule,
     /// The call failed in the network.
     pub failed: RetryRule,
-    /// A person answered, heard the message and pressed nothing.
+    /// A person answered, heard the message and pressed nothing. Once the rule allows no
+    /// more tries the lead counts as reached (completed), not exhausted.
     pub no_input: RetryRule,
 }
 
@@ -194,9 +195,10 @@ impl Default for RetryPolicy {
                 delay_minutes: 60,
                 max_attempts: 2,
             },
+            // One try: a person who heard the message and pressed nothing was reached.
             no_input: RetryRule {
                 delay_minutes: 1440,
-                max_attempts: 2,
+                max_attempts: 1,
             },
         }
     }
