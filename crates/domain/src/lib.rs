@@ -3,6 +3,7 @@
 //! a lead. Pure: no I/O, no async, no clock reads (time is always passed in).
 
 pub mod agent;
+pub mod audio;
 pub mod call;
 pub mod campaign;
 pub mod contact;

@@ -21,6 +21,8 @@ pub struct Config {
     pub auth: AuthConfig,
     /// Lead-list uploads.
     pub import: ImportConfig,
+    /// Recordings campaigns play.
+    pub audio: AudioConfig,
     /// Logging.
     pub log: LogConfig,
     /// The demo tenant created on first start.
@@ -162,6 +164,29 @@ impl Default for ImportConfig {
         ImportConfig {
             max_file_mb: 512,
             inline_rejections: 1000,
+        }
+    }
+}
+
+/// Recordings campaigns play instead of a spoken message.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AudioConfig {
+    /// Largest accepted recording, uploaded or fetched, in megabytes.
+    pub max_file_mb: u64,
+    /// Seconds a recording given by address may take to fetch.
+    pub fetch_timeout_seconds: u64,
+    /// Fetch recordings from loopback and private addresses (and over plain HTTP there): for
+    /// a recording on the same network in a trusted setup. Off, such addresses are refused.
+    pub allow_private_networks: bool,
+}
+
+impl Default for AudioConfig {
+    fn default() -> Self {
+        AudioConfig {
+            max_file_mb: 10,
+            fetch_timeout_seconds: 15,
+            allow_private_networks: false,
         }
     }
 }

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod expiring;
 pub mod http;
+pub mod outbound;
 pub mod startup;
 pub mod state;
 pub mod ui;

@@ -58,6 +58,21 @@ pub(crate) struct Shared {
     pub(crate) rooms: Mutex<HashMap<String, conference::Room>>,
     /// Recordings made, by id: their length in seconds.
     pub(crate) recordings: Mutex<HashMap<String, u64>>,
+    /// Every `<Play>` fetched: the URL, the HTTP status and the bytes received.
+    pub(crate) played: Mutex<Vec<Played>>,
+}
+
+/// One `<Play>` the simulator fetched, as Twilio fetches the file before playing it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Played {
+    /// The file's URL.
+    pub url: String,
+    /// The HTTP status it answered (0: unreachable).
+    pub status: u16,
+    /// Bytes received.
+    pub bytes: usize,
+    /// Its `Content-Type`.
+    pub content_type: String,
 }
 
 /// A simulated call as the REST API reports it.
@@ -101,6 +116,7 @@ impl Simulator {
             agent_numbers: Mutex::new(config.agents.numbers.iter().cloned().collect()),
             rooms: Mutex::new(HashMap::new()),
             recordings: Mutex::new(HashMap::new()),
+            played: Mutex::new(Vec::new()),
             queue,
             http: reqwest::Client::builder()
                 .timeout(std::time::Duration::from_secs(15))
@@ -134,6 +150,11 @@ impl Simulator {
             .lock()
             .expect("agents lock")
             .insert(number.to_string());
+    }
+
+    /// Every `<Play>` fetched so far, in order.
+    pub fn played(&self) -> Vec<Played> {
+        self.shared.played.lock().expect("played lock").clone()
     }
 
     /// The account it accepts.

@@ -5,6 +5,7 @@
 pub mod agent_legs;
 pub mod agents;
 pub mod api_keys;
+pub mod audio;
 mod batch;
 pub mod calls;
 pub mod campaigns;

@@ -139,7 +139,8 @@ impl Response {
         &self.verbs
     }
 
-    /// What this document has Twilio say, in order (see [`Spoken`]).
+    /// What this document has Twilio say, in order (see [`Spoken`]); a recording played
+    /// stands as [`PLAYED`] (its link is not kept).
     pub fn spoken(&self) -> Spoken {
         let mut out = Spoken::default();
         let mut gathered = false;
@@ -151,9 +152,11 @@ impl Response {
             };
             match verb {
                 Verb::Say(say) => lines.push(say.text.clone()),
+                Verb::Play { .. } => lines.push(PLAYED.to_string()),
                 Verb::Gather(g) if !gathered => {
                     lines.extend(g.prompts.iter().filter_map(|p| match p {
                         Verb::Say(say) => Some(say.text.clone()),
+                        Verb::Play { .. } => Some(PLAYED.to_string()),
                         _ => None,
                     }));
                     gathered = true;
@@ -174,6 +177,9 @@ impl Response {
         out
     }
 }
+
+/// How a played recording appears among the lines a document speaks.
+pub const PLAYED: &str = "[recording]";
 
 /// The words a TwiML document speaks: `said` up to and including the first `<Gather>`'s
 /// prompts, and `unless_answered`, the lines after that gather, which Twilio speaks only when

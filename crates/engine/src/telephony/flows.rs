@@ -1,14 +1,15 @@
-//! What callers hear: the campaign's message with the press-1 / press-2 menu, the voicemail
-//! message after the beep, and the answers to a keypress. In the campaign's language and voice.
+//! What callers hear: the call type's message (spoken or a recording) with the campaign's key
+//! menu, the voicemail message after the beep, and the answers to a keypress. In the
+//! campaign's language and voice.
 
-use outdial_domain::campaign::Script;
+use super::media::Recordings;
+use outdial_domain::campaign::{Script, Words};
 use outdial_storage::campaigns::Campaign;
 use outdial_storage::leads::Lead;
 use outdial_twilio::twiml::{Dial, DialTarget, Gather, Response, Say, Verb};
 
 /// Fixed phrases in one language.
 struct Phrases {
-    menu: &'static str,
     connecting: &'static str,
     nobody: &'static str,
     opted_out: &'static str,
@@ -16,7 +17,6 @@ struct Phrases {
 }
 
 const ENGLISH: Phrases = Phrases {
-    menu: "Press 1 to speak with someone. Press 2 to be added to our do-not-call list.",
     connecting: "Please hold while we connect you.",
     nobody: "Sorry, nobody is available to take your call right now. We will call you back. Goodbye.",
     opted_out: "You have been added to our do-not-call list and will not be called again. Goodbye.",
@@ -24,7 +24,6 @@ const ENGLISH: Phrases = Phrases {
 };
 
 const GERMAN: Phrases = Phrases {
-    menu: "Drücken Sie die 1, um mit einer Person zu sprechen. Drücken Sie die 2, wenn wir Sie nicht mehr anrufen sollen.",
     connecting: "Bitte bleiben Sie dran, wir verbinden Sie.",
     nobody: "Leider ist gerade niemand erreichbar. Wir rufen Sie zurück. Auf Wiederhören.",
     opted_out: "Wir haben Ihre Nummer gesperrt und rufen Sie nicht mehr an. Auf Wiederhören.",
@@ -53,39 +52,80 @@ fn say(script: &Script, text: impl Into<String>) -> Verb {
     Verb::Say(Say::new(text, &script.voice, &script.language))
 }
 
-/// For a person who answered: the message and the menu, waiting for one key.
-pub fn greeting(campaign: &Campaign, lead: Option<&Lead>, gather_url: String) -> Response {
-    let script = &campaign.settings.script;
-    let p = phrases(&script.language);
-    let message = if script.message.trim().is_empty() {
+/// The message's text filled in for the lead, or a plain introduction when there is none.
+fn message_text(campaign: &Campaign, lead: Option<&Lead>, text: &str) -> String {
+    if text.trim().is_empty() {
         format!("Hello, this is a call from {}.", campaign.name)
     } else {
-        render(&script.message, campaign, lead)
-    };
-    Response::new()
-        .push(Verb::Gather(Gather {
-            action: gather_url,
-            num_digits: Some(1),
-            timeout_seconds: 6,
-            speech: false,
-            language: Some(script.language.clone()),
-            prompts: vec![say(script, message), say(script, p.menu)],
-            // Silence is an answer too: the gather URL records it as `no_input`.
-            action_on_empty_result: true,
-        }))
+        render(text, campaign, lead)
+    }
 }
 
-/// For an answering machine after its beep: the voicemail message.
-pub fn voicemail(campaign: &Campaign, lead: Option<&Lead>) -> Response {
+/// The recording when there is one, the text spoken otherwise.
+fn utter(script: &Script, recording: Option<&String>, text: String) -> Verb {
+    match recording {
+        Some(url) => Verb::Play { url: url.clone() },
+        None => say(script, text),
+    }
+}
+
+/// For a person who answered: the message, then the campaign's key menu waiting for one key
+/// (silence too reaches `gather_url`, as `no_input`). Without a menu, the message and goodbye.
+/// Keys that connect are not offered when nobody could be connected (`can_connect`).
+pub fn greeting(
+    campaign: &Campaign,
+    lead: Option<&Lead>,
+    words: &Words<'_>,
+    recordings: &Recordings,
+    gather_url: String,
+    can_connect: bool,
+) -> Response {
     let script = &campaign.settings.script;
-    let text = if script.voicemail_message.trim().is_empty() {
-        &script.message
-    } else {
-        &script.voicemail_message
-    };
+    let menu = &campaign.settings.menu;
+    let message = utter(
+        script,
+        recordings.message.as_ref(),
+        message_text(campaign, lead, words.message),
+    );
+    if !menu.enabled {
+        return Response::new().push(message).hangup();
+    }
+    let mut prompts = vec![message];
+    let prompt = render(
+        &menu.prompt_text(&script.language, can_connect),
+        campaign,
+        lead,
+    );
+    if !prompt.trim().is_empty() {
+        prompts.push(say(script, prompt));
+    }
+    Response::new().push(Verb::Gather(Gather {
+        action: gather_url,
+        num_digits: Some(1),
+        timeout_seconds: menu.timeout_seconds,
+        speech: false,
+        language: Some(script.language.clone()),
+        prompts,
+        // Silence is an answer too: the gather URL records it as `no_input`.
+        action_on_empty_result: true,
+    }))
+}
+
+/// For an answering machine after its beep: the voicemail message (or recording).
+pub fn voicemail(
+    campaign: &Campaign,
+    lead: Option<&Lead>,
+    words: &Words<'_>,
+    recordings: &Recordings,
+) -> Response {
+    let script = &campaign.settings.script;
     Response::new()
         .push(Verb::Pause { seconds: 1 })
-        .push(say(script, render(text, campaign, lead)))
+        .push(utter(
+            script,
+            recordings.voicemail.as_ref(),
+            message_text(campaign, lead, words.voicemail),
+        ))
         .hangup()
 }
 

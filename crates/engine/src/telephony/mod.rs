@@ -2,7 +2,9 @@
 //! them through their webhooks, and the voice flows callers hear.
 
 pub mod events;
+pub mod answer;
 pub mod flows;
+pub mod media;
 pub mod place;
 pub mod queue;
 pub mod screen;

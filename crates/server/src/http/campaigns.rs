@@ -132,6 +132,22 @@ fn check(settings: CampaignSettings) -> Result<ValidSettings, AppError> {
     ValidSettings::check(settings).map_err(|e| settings_problems(e.0))
 }
 
+/// [`check`], and what a user may not save though stored settings still read: a text with a
+/// blank left in it, a recording that is not the tenant's or cannot be fetched.
+async fn check_saved(
+    state: &AppState,
+    tenant: outdial_domain::TenantId,
+    settings: CampaignSettings,
+) -> Result<ValidSettings, AppError> {
+    let mut problems = settings.problems();
+    problems.extend(settings.wording_problems());
+    if !problems.is_empty() {
+        return Err(settings_problems(problems));
+    }
+    crate::http::audio::check_recordings(state, tenant, &settings).await?;
+    check(settings)
+}
+
 /// Lists the tenant's campaigns, newest first.
 #[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), params(CampaignQuery), responses((status = 200, body = Vec<CampaignDetail>)))]
 async fn list(
@@ -163,7 +179,7 @@ async fn create(
 ) -> Result<(StatusCode, Json<CampaignResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let name = required("name", &body.name, 200)?;
-    let settings = check(body.settings)?;
+    let settings = check_saved(&state, auth.tenant, body.settings).await?;
     let campaign = campaigns::create(
         &mut *state.store.conn().await?,
         auth.tenant,
@@ -228,14 +244,18 @@ async fn update(
     ApiJson(body): ApiJson<UpdateCampaign>,
 ) -> Result<Json<CampaignResponse>, AppError> {
     auth.require(Permission::ManageCampaigns)?;
-    let mut tx = state.store.begin().await?;
-    let current = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
-        .await
-        .or_404("campaign")?;
+    let current = campaigns::get_by_id(
+        &mut *state.store.conn().await?,
+        auth.tenant,
+        CampaignId(id),
+    )
+    .await
+    .or_404("campaign")?;
     let name = match body.name.as_deref() {
         Some(n) => required("name", n, 200)?,
         None => current.name.clone(),
     };
+    let changes_settings = body.settings.is_some();
     let settings = match body.settings {
         Some(patch) => {
             if !current.status.is_editable() {
@@ -254,10 +274,20 @@ async fn update(
             merge(&mut value, patch);
             let settings: CampaignSettings =
                 crate::http::fields::parse(value).map_err(|e| e.under("settings"))?;
-            check(settings)?
+            // Checked (recordings fetched) before the write transaction opens.
+            check_saved(&state, auth.tenant, settings).await?
         }
         None => current.settings.clone(),
     };
+    let mut tx = state.store.begin().await?;
+    let current = campaigns::get_by_id(&mut tx, auth.tenant, CampaignId(id))
+        .await
+        .or_404("campaign")?;
+    if changes_settings && !current.status.is_editable() {
+        return Err(AppError::Conflict(
+            "pause the campaign before changing its settings".into(),
+        ));
+    }
     let updated = campaigns::update(
         &mut tx,
         auth.tenant,

@@ -3,7 +3,7 @@
 use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::upload::spool;
+use crate::http::upload::{CSV, spool};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::StatusCode;
@@ -230,7 +230,7 @@ async fn import(
         Some(c) => Country::parse(c).map_err(|e| AppError::invalid("country", e.to_string()))?,
         None => Country::US,
     };
-    let spooled = spool(request, state.config.import.max_file_mb * 1_000_000, None).await?;
+    let spooled = spool(request, state.config.import.max_file_mb * 1_000_000, None, &CSV).await?;
     let file =
         std::fs::File::open(spooled.file.path()).map_err(|e| AppError::Internal(e.into()))?;
     let actor = auth.actor();

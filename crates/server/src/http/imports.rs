@@ -5,7 +5,7 @@ use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::csv_export::to_csv;
 use crate::http::extract::{ApiPath, ApiQuery};
-use crate::http::upload::spool;
+use crate::http::upload::{CSV, spool};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{StatusCode, header};
@@ -106,7 +106,7 @@ async fn upload(
             .await
             .or_404("campaign")?;
     let max_bytes = state.config.import.max_file_mb * 1_000_000;
-    let spooled = spool(request, max_bytes, q.filename).await?;
+    let spooled = spool(request, max_bytes, q.filename, &CSV).await?;
     let opts = ImportOptions {
         filename: spooled.filename.clone(),
         created_by: auth.actor(),

@@ -2,6 +2,7 @@
 
 mod agents;
 mod api_keys;
+mod audio;
 pub mod auth;
 mod calls;
 mod campaigns;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(calls::router())
         .merge(recordings::router())
+        .merge(audio::router())
         .merge(dashboard::router())
         .merge(carrier::router())
         .merge(health::router())

@@ -12,12 +12,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use outdial_domain::CallId;
 use outdial_domain::TenantId;
-use outdial_domain::call::Disposition;
 use outdial_domain::campaign::VoicemailAction;
+use outdial_engine::telephony::answer::{Answers, Asked};
 use outdial_engine::telephony::{Account, events, flows};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
-use outdial_storage::dnc::{self, Origin};
 use outdial_storage::leads::{self, Lead};
 use outdial_twilio::CallUpdate;
 use outdial_twilio::signature::{self, Algorithm};
@@ -231,59 +230,46 @@ pub(crate) async fn voice(State(state): State<AppState>, v: Verified) -> Result<
     let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
-    if event.answered_by.is_some_and(|a| a.is_machine()) {
-        return Ok(twiml_response(
-            machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
-        ));
-    }
-    if campaign.settings.pacing.needs_agents() {
-        return Ok(twiml_response(
-            state.transfers.hold(&call, &campaign, false).await?,
-        ));
-    }
-    let gather = state.telephony.webhook_url("gather", v.tenant, v.call_id);
-    Ok(twiml_response(flows::greeting(
-        &campaign,
-        lead.as_ref(),
-        gather,
-    )))
+    let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
+    Ok(twiml_response(
+        answers(&state).answered(&asked, event.answered_by).await?,
+    ))
 }
 
-async fn machine_answer(
-    state: &AppState,
-    v: &Verified,
-    campaign: &Campaign,
-    lead: Option<&Lead>,
+/// The gather URL's count of plays.
+#[derive(Deserialize)]
+struct Heard {
+    heard: Option<u32>,
+}
+
+/// The engine's answers, with this server's database, carrier accounts and transfers.
+pub(crate) fn answers(state: &AppState) -> Answers<'_> {
+    Answers {
+        store: &state.store,
+        telephony: &state.telephony,
+        transfers: &state.transfers,
+    }
+}
+
+/// One call being answered, as the engine takes it.
+pub(crate) fn asked<'a>(
+    v: &'a Verified,
+    call: &'a Call,
+    campaign: &'a Campaign,
+    lead: Option<&'a Lead>,
     now: i64,
-) -> Result<twiml::Response, Refusal> {
-    if campaign.settings.voicemail.action == VoicemailAction::LeaveMessage {
-        events::set_disposition(
-            &state.store,
-            v.tenant,
-            v.call_id,
-            Disposition::VoicemailLeft,
-            "voicemail",
-            &v.form,
-            now,
-        )
-        .await?;
-        Ok(flows::voicemail(campaign, lead))
-    } else {
-        events::set_disposition(
-            &state.store,
-            v.tenant,
-            v.call_id,
-            Disposition::MachineHungUp,
-            "voicemail",
-            &v.form,
-            now,
-        )
-        .await?;
-        Ok(flows::hang_up())
+) -> Asked<'a> {
+    Asked {
+        call,
+        campaign,
+        lead,
+        form: &v.form,
+        now,
     }
 }
 
-/// The menu's answer: 1 connects onwards, 2 adds the number to the do-not-call list at once.
+/// The menu's answer: what the campaign's menu says the key does (connect, opt out, repeat,
+/// goodbye); silence, or a key the menu lacks, is `no_input`.
 #[utoipa::path(post, path = "/twilio/gather", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
 pub(crate) async fn gather(
     State(state): State<AppState>,
@@ -292,84 +278,21 @@ pub(crate) async fn gather(
     let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
     let now = state.clock.now_ms();
     let call = v.call(&state).await?;
-    let Ok((campaign, _lead)) = context(&state, &call).await else {
+    let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
-    let digit = input
-        .digits
-        .as_deref()
-        .map(|d| d.trim_start_matches(['*', '#']));
-    let doc = match digit.and_then(|d| d.chars().next()) {
-        Some('1') if state.transfers.has_agents(&campaign).await? => {
-            state.transfers.hold(&call, &campaign, true).await?
-        }
-        Some('1') if campaign.settings.script.transfer_number.is_some() => {
-            events::set_disposition(
-                &state.store,
-                v.tenant,
-                v.call_id,
-                Disposition::Transferred,
-                "gather",
-                &v.form,
-                now,
-            )
-            .await?;
-            flows::transfer(&campaign, call.from.as_str())
-        }
-        // Nobody to connect to: the campaign's fallback, and the call ends.
-        Some('1') => state.transfers.nobody(&call, &campaign, now).await?,
-        Some('2') => {
-            opt_out(&state, &call, now).await?;
-            events::set_disposition(
-                &state.store,
-                v.tenant,
-                v.call_id,
-                Disposition::OptedOut,
-                "gather",
-                &v.form,
-                now,
-            )
-            .await?;
-            flows::opted_out(&campaign)
-        }
-        _ => {
-            events::set_disposition(
-                &state.store,
-                v.tenant,
-                v.call_id,
-                Disposition::NoInput,
-                "gather",
-                &v.form,
-                now,
-            )
-            .await?;
-            flows::goodbye(&campaign)
-        }
-    };
-    Ok(twiml_response(doc))
-}
-
-/// Puts the called number on the tenant's do-not-call list, which also marks its leads.
-pub(crate) async fn opt_out(state: &AppState, call: &Call, now: i64) -> Result<(), Refusal> {
-    let phone = call.to.clone();
-    let mut tx = state
-        .store
-        .begin()
-        .await
-        .map_err(crate::error::AppError::from)?;
-    let origin = Origin {
-        source: "ivr",
-        reason: "pressed 2 during a call",
-        created_by: "ivr",
-    };
-    dnc::add(&mut tx, call.tenant_id, &[phone], &origin, now)
-        .await
-        .map_err(crate::error::AppError::from)?;
-    tx.commit()
-        .await
-        .map_err(|e| crate::error::AppError::from(outdial_storage::StorageError::from(e)))?;
-    tracing::info!(tenant_id = %call.tenant_id, call_id = %call.id, "number opted out by keypress");
-    Ok(())
+    // How often the message has played, as the signed gather URL says (1 when it says not).
+    let heard = v
+        .query::<Heard>()
+        .ok()
+        .and_then(|h| h.heard)
+        .unwrap_or(1);
+    let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
+    Ok(twiml_response(
+        answers(&state)
+            .pressed(&asked, input.digits.as_deref(), heard)
+            .await?,
+    ))
 }
 
 /// Where a call is redirected once a machine's greeting is over: the voicemail message.
@@ -383,9 +306,8 @@ pub(crate) async fn voicemail(
     let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(flows::hang_up()));
     };
-    Ok(twiml_response(
-        machine_answer(&state, &v, &campaign, lead.as_ref(), now).await?,
-    ))
+    let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
+    Ok(twiml_response(answers(&state).machine(&asked).await?))
 }
 
 /// The asynchronous answering-machine result. For a machine whose greeting is over the call is

@@ -2,7 +2,7 @@
 //! status), the conference's events, and what a caller nobody took hears. Signed like every
 //! webhook (see [`super::twilio`]); the URL names the tenant, the caller's call and the leg.
 
-use super::twilio::{Refusal, Verified, context, opt_out, twiml_response};
+use super::twilio::{Refusal, Verified, answers, asked, context, twiml_response};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::Router;
@@ -141,7 +141,7 @@ pub(crate) async fn safe_harbour(
     v: Verified,
 ) -> Result<Response, Refusal> {
     let call = v.call(&state).await?;
-    let Ok((campaign, _)) = context(&state, &call).await else {
+    let Ok((campaign, lead)) = context(&state, &call).await else {
         return Ok(twiml_response(call_flows::hang_up()));
     };
     let digits = GatherResult::parse(&v.form).ok().and_then(|i| i.digits);
@@ -150,7 +150,9 @@ pub(crate) async fn safe_harbour(
     }
     if digits.as_deref() == Some("2") {
         let now = state.clock.now_ms();
-        opt_out(&state, &call, now).await?;
+        answers(&state)
+            .opt_out(&asked(&v, &call, &campaign, lead.as_ref(), now))
+            .await?;
         events::set_disposition(
             &state.store,
             v.tenant,

@@ -1,5 +1,5 @@
-//! Receiving an uploaded file: multipart (`file` field) or a raw CSV body, streamed to a
-//! temporary file with the size limit checked as bytes arrive.
+//! Receiving an uploaded file: multipart (`file` field) or a raw body of an accepted type,
+//! streamed to a temporary file with the size limit checked as bytes arrive.
 
 use crate::error::AppError;
 use axum::body::Body;
@@ -12,24 +12,59 @@ use tokio::io::AsyncWriteExt;
 pub struct Spooled {
     /// The temporary file.
     pub file: tempfile::NamedTempFile,
-    /// The name the client gave, or `upload.csv`.
+    /// The name the client gave, or the kind's default.
     pub filename: String,
 }
 
-const RAW_TYPES: &[&str] = &[
-    "text/csv",
-    "text/plain",
-    "application/csv",
-    "application/vnd.ms-excel",
-    "application/octet-stream",
-    "text/tab-separated-values",
-];
+/// What kind of file an endpoint takes.
+pub struct Kind {
+    /// Content types accepted as a raw body.
+    pub raw_types: &'static [&'static str],
+    /// The name used when the client gives none.
+    pub default_name: &'static str,
+    /// What the file is, in messages ("CSV", "recording").
+    pub what: &'static str,
+    /// The content type to name in the refusal of another.
+    pub send_as: &'static str,
+}
+
+/// Lead and do-not-call lists.
+pub const CSV: Kind = Kind {
+    raw_types: &[
+        "text/csv",
+        "text/plain",
+        "application/csv",
+        "application/vnd.ms-excel",
+        "application/octet-stream",
+        "text/tab-separated-values",
+    ],
+    default_name: "upload.csv",
+    what: "CSV",
+    send_as: "text/csv",
+};
+
+/// Recordings (MP3 or WAV).
+pub const AUDIO: Kind = Kind {
+    raw_types: &[
+        "audio/mpeg",
+        "audio/mp3",
+        "audio/wav",
+        "audio/x-wav",
+        "audio/wave",
+        "audio/vnd.wave",
+        "application/octet-stream",
+    ],
+    default_name: "recording",
+    what: "recording",
+    send_as: "audio/mpeg",
+};
 
 /// Spools the request body. `fallback_name` is used when the client sends none.
 pub async fn spool(
     request: Request,
     max_bytes: u64,
     fallback_name: Option<String>,
+    kind: &Kind,
 ) -> Result<Spooled, AppError> {
     let content_type = request
         .headers()
@@ -39,8 +74,14 @@ pub async fn spool(
         .to_ascii_lowercase();
     let too_large = || {
         AppError::PayloadTooLarge(format!(
-            "the file is larger than the {} MB import limit; split it into smaller files",
-            max_bytes / 1_000_000
+            "the file is larger than the {} MB limit for a {}{}",
+            max_bytes / 1_000_000,
+            kind.what,
+            if kind.what == "CSV" {
+                "; split it into smaller files"
+            } else {
+                ""
+            }
         ))
     };
     let tmp = tempfile::NamedTempFile::new().map_err(|e| {
@@ -49,7 +90,7 @@ pub async fn spool(
     let mut out =
         tokio::fs::File::from_std(tmp.reopen().map_err(|e| AppError::Internal(e.into()))?);
     let mut written: u64 = 0;
-    let mut filename = fallback_name.unwrap_or_else(|| "upload.csv".into());
+    let mut filename = fallback_name.unwrap_or_else(|| kind.default_name.into());
 
     if content_type.starts_with("multipart/form-data") {
         let mut multipart = Multipart::from_request(request, &())
@@ -84,10 +125,15 @@ pub async fn spool(
         if !found {
             return Err(AppError::invalid(
                 "file",
-                "the multipart body has no 'file' field; send the CSV as a field named file",
+                format!(
+                    "the multipart body has no 'file' field; send the {} as a field named file",
+                    kind.what
+                ),
             ));
         }
-    } else if content_type.is_empty() || RAW_TYPES.iter().any(|t| content_type.starts_with(t)) {
+    } else if content_type.is_empty()
+        || kind.raw_types.iter().any(|t| content_type.starts_with(t))
+    {
         let mut stream = Body::into_data_stream(request.into_body());
         while let Some(chunk) = stream.next().await {
             let chunk = chunk
@@ -102,7 +148,8 @@ pub async fn spool(
         }
     } else {
         return Err(AppError::UnsupportedMediaType(format!(
-            "cannot read a '{content_type}' body; upload the file as multipart/form-data (field 'file') or send it as 'Content-Type: text/csv'"
+            "cannot read a '{content_type}' body; upload the file as multipart/form-data (field 'file') or send it as 'Content-Type: {}'",
+            kind.send_as
         )));
     }
     out.flush()

@@ -172,8 +172,9 @@ async fn a_person_presses_2_and_lands_on_the_do_not_call_list() {
         .collect();
     assert_eq!(said.len(), 2, "the greeting, then the opt-out: {said:?}");
     assert_eq!(said[0]["lines"][0], "Hello O'Brien & <Sons>");
-    assert!(
-        said[0]["lines"][1].as_str().unwrap().contains("Press 1"),
+    // Nobody could be connected (no agents, no transfer number): key 1 is not offered.
+    assert_eq!(
+        said[0]["lines"][1], "Press 2 to be added to our do-not-call list.",
         "{said:?}"
     );
     // Silence goes to the gather URL too (actionOnEmptyResult): nothing follows the menu.
@@ -1225,4 +1226,76 @@ async fn nobody_waits_in_silence_for_agents_who_are_not_there() {
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
         .await;
     assert_eq!(lead["status"], "retry", "called back as promised: {lead}");
+}
+
+#[tokio::test]
+async fn the_menu_and_the_words_are_the_campaigns_own_per_call_type_and_language() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 1, 0])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let settings = json!({
+        "caller_ids": ["+18134893200"],
+        "script": {
+            "message": "Hallo {first_name}, hier ist das Studio Nord.",
+            "voicemail_message": "Bitte rufen Sie uns zurück.",
+            "language": "de-DE", "voice": "Polly.Vicki",
+            "call_types": {"appointment_booking": {
+                "message": "Hallo {first_name}, möchten Sie einen Termin? Drücken Sie die 9, wenn nicht."}}
+        },
+        "menu": {"keys": [{"key": "9", "action": "opt_out"}, {"key": "2", "action": "repeat"}],
+                 "prompt": ""}
+    });
+    let (status, campaign) = app
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Studio Nord", "settings": settings}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{campaign}");
+    let id = campaign["id"].as_i64().unwrap();
+    // "Call now" hears the campaign's message; the simulator presses 2: it is heard again.
+    let first = lead(&app, &owner.token, id, "8134893260", "Anna").await;
+    let (_, call) = app
+        .post(&format!("/api/v1/leads/{first}/call"), &owner.token, json!({"call_type": "cold_call"}))
+        .await;
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    let lines = said(&done);
+    assert_eq!(
+        lines[..2],
+        [
+            "Hallo Anna, hier ist das Studio Nord.",
+            "Hallo Anna, hier ist das Studio Nord."
+        ],
+        "the message alone (the prompt is left out), then again for key 2: {lines:?}"
+    );
+    // "Book appointment" hears the appointment call's own words.
+    let second = lead(&app, &owner.token, id, "8134893261", "Ben").await;
+    let (_, call) = app
+        .post(
+            &format!("/api/v1/leads/{second}/call"),
+            &owner.token,
+            json!({"call_type": "appointment_booking"}),
+        )
+        .await;
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    assert_eq!(
+        said(&done)[0],
+        "Hallo Ben, möchten Sie einen Termin? Drücken Sie die 9, wenn nicht."
+    );
+    // A message with a blank left in it is refused when saved, naming the field.
+    let (status, refused) = app
+        .patch(
+            &format!("/api/v1/campaigns/{id}"),
+            &owner.token,
+            json!({"settings": {"script": {"message": "Hi {first_name}, this is … calling about …"}}}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
+    assert_eq!(refused["error"]["details"][0]["field"], "settings.script.message");
 }

@@ -2,6 +2,7 @@
 //! (SQLite, or PostgreSQL when `OUTDIAL_TEST_POSTGRES_URL` is set), a clock the test moves.
 
 mod agents;
+mod audio;
 mod auth;
 mod calls;
 mod campaigns;

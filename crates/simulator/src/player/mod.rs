@@ -254,7 +254,7 @@ impl Player {
                     }
                 }
                 "Play" => {
-                    if let Some(x) = self.wait(5.0).await {
+                    if let Some(x) = self.play(&verb).await {
                         return Some(x);
                     }
                 }
@@ -284,6 +284,7 @@ impl Player {
                     for prompt in &verb.children {
                         let r = match prompt.name.as_str() {
                             "Say" => self.speak(prompt).await,
+                            "Play" => self.play(prompt).await,
                             "Pause" => {
                                 self.wait(
                                     prompt
@@ -363,6 +364,41 @@ impl Player {
             }
         }
         None
+    }
+
+    /// Fetches a `<Play>` file as Twilio does, then plays it: about 16 kB a second of MP3,
+    /// at least a second. A file that cannot be fetched is skipped (Twilio logs error 11100).
+    async fn play(&mut self, verb: &Node) -> Option<Interrupt> {
+        let url = verb.text.trim().to_string();
+        let (status, bytes, content_type) = match self.shared.http.get(&url).send().await {
+            Ok(r) => {
+                let status = r.status().as_u16();
+                let content_type = r
+                    .headers()
+                    .get("content-type")
+                    .and_then(|v| v.to_str().ok())
+                    .unwrap_or("")
+                    .to_string();
+                let body = r.bytes().await.map(|b| b.len()).unwrap_or(0);
+                (status, body, content_type)
+            }
+            Err(_) => (0, 0, String::new()),
+        };
+        self.shared
+            .played
+            .lock()
+            .expect("played lock")
+            .push(crate::Played {
+                url,
+                status,
+                bytes,
+                content_type,
+            });
+        if !(200..300).contains(&status) {
+            tracing::warn!(call_sid = %self.sid, status, "simulator: a <Play> file could not be fetched (Twilio error 11100)");
+            return None;
+        }
+        self.wait((bytes as f64 / 16_000.0).max(1.0)).await
     }
 
     /// Speaking takes time: about 14 characters a second, at least a second.

@@ -2,3 +2,26 @@
 -- reconciliation) is kept in the log but is no attempt: it counts neither toward the lead's
 -- calls in 24 hours nor toward the campaign's daily limit (issue 16).
 ALTER TABLE calls ADD COLUMN never_placed BIGINT NOT NULL DEFAULT 0;
+
+-- Recordings a campaign plays instead of a spoken message: uploaded, or fetched once from an
+-- HTTPS address (`source_url`), kept here and served to the carrier on expiring links.
+CREATE TABLE audio_files (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size_bytes INTEGER NOT NULL,
+    data BLOB NOT NULL,
+    source_url TEXT,
+    created_at INTEGER NOT NULL
+);
+CREATE INDEX audio_files_tenant ON audio_files(tenant_id, id);
+CREATE UNIQUE INDEX audio_files_source ON audio_files(tenant_id, source_url);
+-- An unguessable link to one recording, for the carrier to fetch while it is valid.
+CREATE TABLE audio_links (
+    token TEXT PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    audio_id INTEGER NOT NULL REFERENCES audio_files(id) ON DELETE CASCADE,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX audio_links_expiry ON audio_links(expires_at);

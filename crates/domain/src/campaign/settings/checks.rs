@@ -3,6 +3,7 @@
 //! ([`CampaignSettings::readiness_problems`]).
 
 use super::*;
+use super::script::Audio;
 
 /// One thing wrong with a campaign's settings: which field, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -132,25 +133,59 @@ impl CampaignSettings {
                 "must be between 15 (four rings, the legal minimum) and 600".into(),
             );
         }
-        for (name, text) in [
-            ("message", &self.script.message),
-            ("voicemail_message", &self.script.voicemail_message),
-        ] {
-            if text.chars().count() > MAX_SCRIPT_CHARS {
-                bad(
+        for (name, text) in self.script.texts() {
+            check_text(&mut bad, &format!("script.{name}"), text);
+        }
+        if let Some(prompt) = &self.menu.prompt {
+            check_text(&mut bad, "menu.prompt", prompt);
+        }
+        for (name, audio) in self.script.audios() {
+            match audio {
+                Audio::Upload(id) if *id <= 0 => bad(
                     &format!("script.{name}"),
-                    format!("must be at most {MAX_SCRIPT_CHARS} characters"),
+                    "name an uploaded recording by its id (POST /api/v1/audio)".into(),
+                ),
+                // The scheme and the address are the outbound guard's to judge (plain HTTP
+                // only to a private address a configuration allows).
+                Audio::Url(url)
+                    if !(url.starts_with("https://") || url.starts_with("http://"))
+                        || url.len() > 2048 =>
+                {
+                    bad(
+                    &format!("script.{name}"),
+                        "give an https:// address of an MP3 or WAV file (at most 2048 characters)"
+                            .into(),
+                    )
+                }
+                _ => {}
+            }
+        }
+        if !(3..=30).contains(&self.menu.timeout_seconds) {
+            bad(
+                "menu.timeout_seconds",
+                "must be between 3 and 30 seconds".into(),
+            );
+        }
+        if self.menu.enabled && self.menu.keys.is_empty() {
+            bad(
+                "menu.keys",
+                "add at least one key, or turn the menu off (menu.enabled false)".into(),
+            );
+        }
+        let mut seen = Vec::new();
+        for (i, k) in self.menu.keys.iter().enumerate() {
+            if k.key.chars().count() != 1 || !super::menu::KEYS.contains(k.key.as_str()) {
+                bad(
+                    &format!("menu.keys[{i}].key"),
+                    format!("'{}' is not a phone key; use one of 0-9, * or #", k.key),
+                );
+            } else if seen.contains(&k.key) {
+                bad(
+                    &format!("menu.keys[{i}].key"),
+                    format!("key {} is in the menu twice", k.key),
                 );
             }
-            if let Some(unknown) = unknown_placeholder(text) {
-                bad(
-                    &format!("script.{name}"),
-                    format!(
-                        "unknown placeholder {{{unknown}}}; use one of {}",
-                        SCRIPT_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
-                    ),
-                );
-            }
+            seen.push(k.key.clone());
         }
         if !is_language_tag(&self.script.language) {
             bad(
@@ -173,13 +208,14 @@ impl CampaignSettings {
     /// What must be filled in before the campaign can call anyone.
     pub fn readiness_problems(&self) -> Vec<SettingsProblem> {
         let mut out = self.problems();
+        out.extend(self.wording_problems());
         if self.caller_ids.is_empty() {
             out.push(SettingsProblem {
                 field: "settings.caller_ids".into(),
                 message: "add at least one caller ID number (E.164) before starting".into(),
             });
         }
-        if self.script.message.trim().is_empty() {
+        if self.script.message.trim().is_empty() && self.script.message_audio.is_none() {
             out.push(SettingsProblem {
                 field: "settings.script.message".into(),
                 message: "write the message a person hears before starting".into(),
@@ -188,6 +224,7 @@ impl CampaignSettings {
         if self.machine_detection.enabled
             && self.voicemail.action == VoicemailAction::LeaveMessage
             && self.script.voicemail_message.trim().is_empty()
+            && self.script.voicemail_audio.is_none()
         {
             out.push(SettingsProblem {
                 field: "settings.script.voicemail_message".into(),
@@ -209,6 +246,58 @@ impl CampaignSettings {
                 field: "agent_groups".into(),
                 message: "this pacing mode hands every answered call to an agent, but the campaign's agent groups hold nobody: attach a group with agents (Campaign → Agents, or PUT /api/v1/campaigns/{id}/agent-groups), or choose unattended pacing".into(),
             });
+        }
+        out
+    }
+}
+
+/// The length and placeholder checks every text a person may hear passes.
+fn check_text(bad: &mut impl FnMut(&str, String), field: &str, text: &str) {
+    if text.chars().count() > MAX_SCRIPT_CHARS {
+        bad(field, format!("must be at most {MAX_SCRIPT_CHARS} characters"));
+    }
+    if let Some(unknown) = unknown_placeholder(text) {
+        bad(
+            field,
+            format!(
+                "unknown placeholder {{{unknown}}}; use one of {}",
+                SCRIPT_PLACEHOLDERS.map(|p| format!("{{{p}}}")).join(", ")
+            ),
+        );
+    }
+}
+
+/// Marks of a blank left to fill in: a person must never hear them.
+const BLANKS: [&str; 4] = ["…", "...", "___", "[…]"];
+
+impl CampaignSettings {
+    /// Texts a person would hear that still hold a blank to fill in ("this is … calling
+    /// about …"), or say nothing at all. Refused when a user saves settings and before the
+    /// campaign starts; not when stored settings are read, so a campaign saved before this
+    /// check still opens to be fixed.
+    pub fn wording_problems(&self) -> Vec<SettingsProblem> {
+        let mut out = Vec::new();
+        let prompt = self.menu.prompt.as_deref().map(|p| ("menu.prompt", p));
+        for (name, text) in self
+            .script
+            .texts()
+            .into_iter()
+            .map(|(n, t)| (format!("script.{n}"), t))
+            .chain(prompt.map(|(n, t)| (n.to_string(), t)))
+        {
+            if let Some(blank) = BLANKS.iter().find(|b| text.contains(*b)) {
+                out.push(SettingsProblem {
+                    field: format!("settings.{name}"),
+                    message: format!(
+                        "still holds the blank \"{blank}\": write the words a person should hear instead"
+                    ),
+                });
+            } else if !text.is_empty() && !text.chars().any(char::is_alphanumeric) {
+                out.push(SettingsProblem {
+                    field: format!("settings.{name}"),
+                    message: "says nothing a person could understand: write the words, or leave it empty".into(),
+                });
+            }
         }
         out
     }

@@ -7,10 +7,14 @@ use crate::{Country, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 mod checks;
+mod menu;
+mod script;
 #[cfg(test)]
 mod tests;
 
 pub use checks::SettingsProblem;
+pub use menu::{KeyAction, Menu, MenuKey};
+pub use script::{Audio, CallTypeScript, CallTypeScripts, Script, Words};
 
 /// A campaign's complete configuration. Every field has a default, so `{}` is a valid draft.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -45,6 +49,8 @@ pub struct CampaignSettings {
     pub voicemail: VoicemailSettings,
     /// What callers hear.
     pub script: Script,
+    /// The keys a person may press after the message, and what each does.
+    pub menu: Menu,
     /// Record calls.
     pub recording: bool,
     /// Seconds to let a call ring before giving up (at least 15: four rings).
@@ -75,6 +81,7 @@ impl Default for CampaignSettings {
             machine_detection: MachineDetection::default(),
             voicemail: VoicemailSettings::default(),
             script: Script::default(),
+            menu: Menu::default(),
             recording: false,
             ring_timeout_seconds: 25,
             wrap_up_seconds: 30,
@@ -259,32 +266,3 @@ pub struct VoicemailSettings {
     pub action: VoicemailAction,
 }
 
-/// What callers hear, and where they are sent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(default, deny_unknown_fields)]
-pub struct Script {
-    /// Spoken to a person who answers. May use `{first_name}`, `{last_name}`, `{company}`.
-    pub message: String,
-    /// Left on an answering machine.
-    pub voicemail_message: String,
-    /// Where "press 1" sends the caller, until agents take over.
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, example = "+18134893200"))]
-    pub transfer_number: Option<PhoneNumber>,
-    /// Language of speech and recognition, e.g. `en-US` or `de-DE`.
-    pub language: String,
-    /// Text-to-speech voice, e.g. `Polly.Joanna` or `alice`.
-    pub voice: String,
-}
-
-impl Default for Script {
-    fn default() -> Self {
-        Script {
-            message: String::new(),
-            voicemail_message: String::new(),
-            transfer_number: None,
-            language: "en-US".into(),
-            voice: "Polly.Joanna".into(),
-        }
-    }
-}

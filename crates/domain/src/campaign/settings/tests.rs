@@ -107,3 +107,48 @@ fn language_tags_are_checked() {
     assert!(!is_language_tag("english please"));
     assert!(!is_language_tag(""));
 }
+
+#[test]
+fn a_message_with_a_blank_left_in_it_is_refused_by_field() {
+    let s = parse(
+        r#"{"script": {"message": "Hi {first_name}, this is … calling about …",
+            "call_types": {"appointment_booking": {"voicemail_message": "..."}}},
+            "menu": {"prompt": "Press 1 for [...]"}}"#,
+    )
+    .unwrap();
+    assert!(s.problems().is_empty(), "stored settings still read");
+    let fields: Vec<String> = s.wording_problems().into_iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "settings.script.message",
+            "settings.script.call_types.appointment_booking.voicemail_message",
+            "settings.menu.prompt",
+        ]
+    );
+    let silent = parse(r#"{"script": {"message": " . "}}"#).unwrap();
+    assert_eq!(silent.wording_problems().len(), 1);
+    let fine = parse(r#"{"script": {"message": "Hi {first_name}, this is Ana from Studio Nord."}}"#)
+        .unwrap();
+    assert!(fine.wording_problems().is_empty());
+}
+
+#[test]
+fn menu_keys_are_phone_keys_once_each() {
+    let s = parse(
+        r#"{"menu": {"keys": [{"key": "1", "action": "connect"}, {"key": "1", "action": "opt_out"},
+            {"key": "12", "action": "repeat"}], "timeout_seconds": 60}}"#,
+    )
+    .unwrap();
+    let fields: Vec<String> = s.problems().into_iter().map(|p| p.field).collect();
+    assert_eq!(
+        fields,
+        [
+            "settings.menu.timeout_seconds",
+            "settings.menu.keys[1].key",
+            "settings.menu.keys[2].key"
+        ]
+    );
+    let off = parse(r#"{"menu": {"enabled": false, "keys": []}}"#).unwrap();
+    assert!(off.problems().is_empty(), "an announcement needs no keys");
+}

@@ -1,0 +1,176 @@
+//! What Outdial answers when the carrier asks what a call should hear: a person who answered
+//! (the call type's message and the campaign's menu, or the hold for an agent), a machine
+//! (the voicemail after its greeting, or a hang-up — never the menu), and a key pressed or
+//! silence at the menu. The HTTP layer checks the request and hands the call here.
+
+use super::media::{self, Recordings};
+use super::{Telephony, events, flows};
+use crate::error::EngineError;
+use crate::transfer::Transfers;
+use outdial_domain::call::{AnsweredBy, Disposition};
+use outdial_domain::campaign::{KeyAction, VoicemailAction};
+use outdial_storage::Store;
+use outdial_storage::calls::Call;
+use outdial_storage::campaigns::Campaign;
+use outdial_storage::dnc::{self, Origin};
+use outdial_storage::leads::Lead;
+use outdial_twilio::twiml::Response;
+
+/// How many times `repeat` lets one call hear the message.
+pub const MAX_PLAYS: u32 = 3;
+
+/// What the answers need.
+pub struct Answers<'a> {
+    /// The database.
+    pub store: &'a Store,
+    /// Webhook URLs and recording links.
+    pub telephony: &'a Telephony,
+    /// Hands people to agents.
+    pub transfers: &'a Transfers,
+}
+
+/// One call being answered: the call, its campaign and lead, and the webhook's fields.
+pub struct Asked<'a> {
+    /// The call.
+    pub call: &'a Call,
+    /// Its campaign.
+    pub campaign: &'a Campaign,
+    /// Its lead, if any.
+    pub lead: Option<&'a Lead>,
+    /// The webhook's fields, kept in the timeline.
+    pub form: &'a [(String, String)],
+    /// Now, epoch ms.
+    pub now: i64,
+}
+
+impl Answers<'_> {
+    /// The call was answered: by a machine (known when detection was synchronous), the
+    /// voicemail or a hang-up; in an agent campaign, the hold; otherwise the message and menu.
+    pub async fn answered(
+        &self,
+        a: &Asked<'_>,
+        answered_by: Option<AnsweredBy>,
+    ) -> Result<Response, EngineError> {
+        if answered_by.is_some_and(|by| by.is_machine()) {
+            return self.machine(a).await;
+        }
+        if a.campaign.settings.pacing.needs_agents() {
+            return self.transfers.hold(a.call, a.campaign, false).await;
+        }
+        self.greeting(a, 1).await
+    }
+
+    /// The message and the menu, heard for the `heard`th time (again, for `repeat`).
+    async fn greeting(&self, a: &Asked<'_>, heard: u32) -> Result<Response, EngineError> {
+        let words = a.campaign.settings.script.words(&a.call.call_type);
+        let recordings = self.recordings(a, &words).await?;
+        let can_connect = a.campaign.settings.script.transfer_number.is_some()
+            || self.transfers.has_agents(a.campaign).await?;
+        let gather = format!(
+            "{}&heard={heard}",
+            self.telephony
+                .webhook_url("gather", a.call.tenant_id, a.call.id)
+        );
+        Ok(flows::greeting(
+            a.campaign,
+            a.lead,
+            &words,
+            &recordings,
+            gather,
+            can_connect,
+        ))
+    }
+
+    async fn recordings(
+        &self,
+        a: &Asked<'_>,
+        words: &outdial_domain::campaign::Words<'_>,
+    ) -> Result<Recordings, EngineError> {
+        if words.message_audio.is_none() && words.voicemail_audio.is_none() {
+            return Ok(Recordings::default());
+        }
+        let mut conn = self.store.conn().await?;
+        media::links(&mut conn, self.telephony, a.call.tenant_id, words, a.now).await
+    }
+
+    /// A machine whose greeting is over: the voicemail message when the campaign leaves one,
+    /// else a hang-up.
+    pub async fn machine(&self, a: &Asked<'_>) -> Result<Response, EngineError> {
+        let leave = a.campaign.settings.voicemail.action == VoicemailAction::LeaveMessage;
+        let disposition = if leave {
+            Disposition::VoicemailLeft
+        } else {
+            Disposition::MachineHungUp
+        };
+        events::set_disposition(
+            self.store,
+            a.call.tenant_id,
+            a.call.id,
+            disposition,
+            "voicemail",
+            a.form,
+            a.now,
+        )
+        .await?;
+        if !leave {
+            return Ok(flows::hang_up());
+        }
+        let words = a.campaign.settings.script.words(&a.call.call_type);
+        let recordings = self.recordings(a, &words).await?;
+        Ok(flows::voicemail(a.campaign, a.lead, &words, &recordings))
+    }
+
+    /// The menu's answer: what the pressed key does, or `no_input` for silence and keys the
+    /// menu does not have. `heard` is how often the message has played: `repeat` plays it at
+    /// most [`MAX_PLAYS`] times, then says goodbye.
+    pub async fn pressed(
+        &self,
+        a: &Asked<'_>,
+        digits: Option<&str>,
+        heard: u32,
+    ) -> Result<Response, EngineError> {
+        let menu = &a.campaign.settings.menu;
+        let action = digits.and_then(|d| menu.action(d.trim()));
+        let (tenant, id) = (a.call.tenant_id, a.call.id);
+        let mark = |d: Disposition| events::set_disposition(self.store, tenant, id, d, "gather", a.form, a.now);
+        Ok(match action {
+            Some(KeyAction::Connect) if self.transfers.has_agents(a.campaign).await? => {
+                self.transfers.hold(a.call, a.campaign, true).await?
+            }
+            Some(KeyAction::Connect) if a.campaign.settings.script.transfer_number.is_some() => {
+                mark(Disposition::Transferred).await?;
+                flows::transfer(a.campaign, a.call.from.as_str())
+            }
+            // Nobody to connect to: the campaign's fallback, and the call ends.
+            Some(KeyAction::Connect) => self.transfers.nobody(a.call, a.campaign, a.now).await?,
+            Some(KeyAction::OptOut) => {
+                self.opt_out(a).await?;
+                mark(Disposition::OptedOut).await?;
+                flows::opted_out(a.campaign)
+            }
+            Some(KeyAction::Repeat) if heard < MAX_PLAYS => self.greeting(a, heard + 1).await?,
+            Some(KeyAction::Repeat) => flows::goodbye(a.campaign),
+            Some(KeyAction::Goodbye) => flows::goodbye(a.campaign),
+            None => {
+                mark(Disposition::NoInput).await?;
+                flows::goodbye(a.campaign)
+            }
+        })
+    }
+
+    /// Puts the called number on the tenant's do-not-call list, which also marks its leads.
+    pub async fn opt_out(&self, a: &Asked<'_>) -> Result<(), EngineError> {
+        let mut tx = self.store.begin().await?;
+        let origin = Origin {
+            source: "ivr",
+            reason: "pressed the opt-out key during a call",
+            created_by: "ivr",
+        };
+        dnc::add(&mut tx, a.call.tenant_id, &[a.call.to.clone()], &origin, a.now).await?;
+        tx.commit()
+            .await
+            .map_err(outdial_storage::StorageError::from)?;
+        tracing::info!(tenant_id = %a.call.tenant_id, call_id = %a.call.id, "number opted out by keypress");
+        Ok(())
+    }
+}
