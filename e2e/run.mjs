@@ -205,6 +205,8 @@ try {
     await shot(page, '04-campaign-form-error');
     await page.getByLabel('Message', { exact: true }).fill('Hi {first_name}, this is Lane Motors about your spring service. Press 1 to talk to us, or 2 to stop these calls.');
     await page.getByLabel('Voicemail message', { exact: true }).fill('Hi, this is Lane Motors about your spring service. Please call us back.');
+    // The message names the keys itself: no prompt after it.
+    await page.getByRole('checkbox', { name: 'The message says the keys itself (no prompt)' }).check();
     await page.getByLabel('Caller IDs', { exact: true }).fill('+18134893200');
     // The simulated account's number, offered from Twilio's number list, is added with a click.
     await page.getByRole('button', { name: '+ +15005550006' }).click();
@@ -223,6 +225,7 @@ try {
     assert.deepEqual(saved.settings.calling_window, ALL_DAY);
     assert.deepEqual(saved.settings.caller_ids, ['+18134893200', '+15005550006']);
     assert.equal(saved.settings.recording, true);
+    assert.equal(saved.settings.menu.prompt, '');
   });
 
   await check('a CSV with bad rows uploads with a progress bar and a row-by-row rejection report', async () => {
@@ -340,6 +343,44 @@ try {
     await shot(page, '10-call');
   });
 
+  await check('a recording is uploaded in the campaign form and the campaign names it', async () => {
+    await page.goto(`${base}/#/campaigns/new`);
+    await page.getByLabel('Name', { exact: true }).fill('E2E recorded greeting');
+    await page.getByLabel('Caller IDs', { exact: true }).fill('+18134893200');
+    await page.getByLabel('Message', { exact: true }).fill('Hello from Lane Motors.');
+    const mp3 = Buffer.concat([Buffer.from('ID3\x04\x00\x00\x00\x00\x00\x00', 'latin1'), Buffer.alloc(30000, 0x55)]);
+    await page.getByLabel("Upload the message's recording", { exact: true }).setInputFiles({ name: 'greeting.mp3', mimeType: 'audio/mpeg', buffer: mp3 });
+    await page.locator('select[name="settings.script.message_audio"] option:checked', { hasText: 'greeting.mp3' }).waitFor({ state: 'attached' });
+    // A file that is not audio is refused with a message, and nothing changes.
+    await page.getByLabel("Upload the voicemail's recording", { exact: true }).setInputFiles({ name: 'list.mp3', mimeType: 'audio/mpeg', buffer: Buffer.from('first_name,phone\n') });
+    await page.locator('.alert.error', { hasText: 'neither MP3 nor WAV' }).waitFor();
+    await shot(page, '04b-campaign-recording');
+    await page.getByRole('button', { name: 'Create campaign' }).click();
+    await page.waitForURL(/#\/campaigns\/\d+$/);
+    const recorded = await api('GET', `/api/v1/campaigns/${Number(page.url().match(/campaigns\/(\d+)/)[1])}`);
+    const files = await api('GET', '/api/v1/audio');
+    assert.equal(files.length, 1);
+    assert.equal(files[0].size_bytes, mp3.length);
+    assert.deepEqual(recorded.settings.script.message_audio, { upload: files[0].id });
+    assert.equal(recorded.settings.script.voicemail_audio, null);
+  });
+
+  await check('a live call is hung up from its page', async () => {
+    const long = await api('POST', '/api/v1/campaigns', {
+      name: 'E2E long message',
+      settings: { caller_ids: ['+18134893200'], calling_window: ALL_DAY, machine_detection: { enabled: false }, script: { message: 'This message is long on purpose. '.repeat(30) } },
+    });
+    const call = await api('POST', '/api/v1/calls', { to: '+1 415 231 2560', campaign_id: long.id });
+    await page.goto(`${base}/#/calls/${call.id}`);
+    await page.getByRole('button', { name: 'Hang up' }).waitFor({ timeout: 20000 });
+    await page.getByRole('button', { name: 'Hang up' }).click();
+    await page.locator('.bar .badge.completed').first().waitFor({ timeout: 20000 });
+    await page.locator('#timeline li', { hasText: 'Ended by hand' }).waitFor();
+    const ended = await api('GET', `/api/v1/calls/${call.id}`);
+    assert.ok(ended.events.some((e) => e.kind === 'control' && e.status === 'hang_up'), 'the hang-up is in the timeline');
+    await shot(page, '10b-call-hung-up');
+  });
+
   await check('do-not-call: a number is added and listed', async () => {
     await page.getByRole('link', { name: 'Do-not-call' }).click();
     await page.getByLabel('Phone', { exact: true }).fill('(813) 489-3399');
@@ -369,6 +410,7 @@ try {
     await page.getByLabel('Call the leads of', { exact: true }).selectOption('new');
     await page.getByLabel('Campaign name', { exact: true }).fill('E2E quick list');
     await page.getByLabel('Caller ID', { exact: true }).fill('+18134893200');
+    await page.getByLabel('Message', { exact: true }).fill('Hi {first_name}, this is Sam from Lane Motors about your service.');
     await page.getByLabel('Add numbers (optional)', { exact: true }).fill('Mia, +1 415 231 2540\n+1 415 231 2541\nnot a number');
     await page.getByRole('button', { name: 'Start calling' }).click();
     await page.getByText('2 numbers added, 1 rejected').waitFor();

@@ -183,6 +183,11 @@ async fn update(
         if status != "completed" && status != "canceled" {
             return error(400, 21218, "Invalid Status; use completed or canceled");
         }
+        if status == "canceled" && call.status == "in-progress" {
+            // As Twilio: canceling an answered call does nothing.
+            let body = resource(&shared, call);
+            return (StatusCode::OK, axum::Json(body)).into_response();
+        }
         Control::Hangup
     } else if let Some(url) = get("Url") {
         if ended || call.status != "in-progress" {

@@ -128,6 +128,8 @@ pub fn is_recording_sid(sid: &str) -> bool {
 pub enum CallUpdate {
     /// Hang up (or cancel, if not yet answered).
     Hangup,
+    /// Cancel a call still queued or ringing (`Status=canceled`); no effect once answered.
+    Cancel,
     /// Fetch new instructions from this URL.
     Redirect(String),
 }

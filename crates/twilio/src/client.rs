@@ -205,6 +205,7 @@ pub fn create_call_form(call: &NewCall) -> Vec<(&'static str, String)> {
 pub fn update_call_form(update: &CallUpdate) -> Vec<(&'static str, String)> {
     match update {
         CallUpdate::Hangup => vec![("Status", "completed".to_string())],
+        CallUpdate::Cancel => vec![("Status", "canceled".to_string())],
         CallUpdate::Redirect(url) => vec![("Url", url.clone()), ("Method", "POST".to_string())],
     }
 }

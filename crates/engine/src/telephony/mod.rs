@@ -3,6 +3,7 @@
 
 pub mod events;
 pub mod answer;
+pub mod control;
 pub mod flows;
 pub mod media;
 pub mod place;

@@ -101,13 +101,10 @@ pub async fn check(
                     outdial_domain::hours::HoldReason::UnknownTimeZone
                 )
             );
+            // The moment travels as `next_allowed_at`, shown in the reader's own time.
             return Err(EngineError::Refused {
                 code: why.code(),
-                message: if known {
-                    format!("{why}; the next allowed moment is {until}")
-                } else {
-                    why.to_string()
-                },
+                message: why.to_string(),
                 next_allowed_at: known.then_some(until.as_millisecond()),
             });
         }

@@ -26,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calls", get(list).post(create))
         .route("/api/v1/calls.csv", get(export))
         .route("/api/v1/calls/{id}", get(read))
+        .route("/api/v1/calls/{id}/hangup", post(hang_up))
         .route("/api/v1/leads/{id}/call", post(call_lead))
 }
 
@@ -371,4 +372,26 @@ async fn call_lead(
     .await?;
     tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
     Ok((StatusCode::CREATED, Json(call.into())))
+}
+
+/// Ends a call: hangs up a live call, cancels one still queued or ringing. The call ends as
+/// the carrier reports it (`canceled` or `completed`); the request is in its timeline.
+#[utoipa::path(post, path = "/api/v1/calls/{id}/hangup", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 202, body = CallResponse, description = "The carrier was asked; the call as it was"), (status = 404), (status = 409, description = "Over already, or not at the carrier yet"), (status = 502, description = "The carrier failed")))]
+async fn hang_up(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<CallId>,
+) -> Result<(StatusCode, Json<CallResponse>), AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let call = outdial_engine::telephony::control::hang_up(
+        &state.store,
+        &state.telephony,
+        auth.tenant,
+        id,
+        &auth.actor(),
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok((StatusCode::ACCEPTED, Json(call.into())))
 }

@@ -1299,3 +1299,71 @@ async fn the_menu_and_the_words_are_the_campaigns_own_per_call_type_and_language
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
     assert_eq!(refused["error"]["details"][0]["field"], "settings.script.message");
 }
+
+#[tokio::test]
+async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
+    // Real-time-ish: 20 s of ringing and a long message at 10× speed.
+    let (app, _sim) = app_with_sim(SimConfig {
+        speed: 10.0,
+        calls_per_second: 200.0,
+        ring_seconds: [20, 20],
+        outcomes: only("human"),
+        keypress: [0, 0, 1],
+        ..SimConfig::default()
+    })
+    .await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let mut settings = ready_settings();
+    settings["script"]["message"] = json!("Hello. ".repeat(60));
+    settings["machine_detection"] = json!({"enabled": false});
+    let (_, campaign) = app
+        .post("/api/v1/campaigns", &owner.token, json!({"name": "Long", "settings": settings}))
+        .await;
+    let place = |to: &'static str| {
+        let app = &app;
+        let token = owner.token.clone();
+        let campaign = campaign["id"].clone();
+        async move {
+            let (status, call) = app
+                .post("/api/v1/calls", &token, json!({"to": to, "campaign_id": campaign}))
+                .await;
+            assert_eq!(status, StatusCode::CREATED, "{call}");
+            call["id"].as_i64().unwrap()
+        }
+    };
+    // Ringing: canceled.
+    let ringing = place("+18134893280").await;
+    wait_for(&app, &owner.token, ringing, |c| c["status"] == "ringing").await;
+    let (status, body) = app
+        .post(&format!("/api/v1/calls/{ringing}/hangup"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    let done = wait_for(&app, &owner.token, ringing, |c| c["status"] == "canceled").await;
+    assert_eq!(done["outcome"], "canceled");
+    assert!(kinds(&done).contains(&"control:cancel".to_string()), "{:?}", kinds(&done));
+    // Answered: hung up long before the message is over.
+    let live = place("+18134893281").await;
+    wait_for(&app, &owner.token, live, |c| c["status"] == "in-progress").await;
+    let (status, _) = app
+        .post(&format!("/api/v1/calls/{live}/hangup"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::ACCEPTED);
+    let done = wait_for(&app, &owner.token, live, |c| c["status"] == "completed").await;
+    assert!(kinds(&done).contains(&"control:hang_up".to_string()));
+    // The simulator's duration counts the 20 s of ringing too; the 30 s message was cut.
+    assert!(
+        done["talk_seconds"].as_i64().unwrap() < 40,
+        "the 30 s message was cut short: {done}"
+    );
+    // Over: refused, saying so; another tenant's call is not found.
+    let (status, refused) = app
+        .post(&format!("/api/v1/calls/{live}/hangup"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert!(refused["error"]["message"].as_str().unwrap().contains("over already"));
+    let stranger = app.member("Elsewhere", Role::Owner).await;
+    let (status, _) = app
+        .post(&format!("/api/v1/calls/{live}/hangup"), &stranger.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}

@@ -2,11 +2,12 @@
 // transcript (what Outdial said and the keys pressed), the agents it was offered to and what
 // they recorded.
 
-import { get } from '../api.js';
-import { h, mount, badge, when, duration } from '../dom.js';
+import { get, post } from '../api.js';
+import { h, mount, badge, when, duration, action, notice } from '../dom.js';
 import { subscribe } from '../live.js';
 
-const LABELS = { status: 'Status', voice: 'Answered', amd: 'Machine detection', gather: 'Key pressed', recording: 'Recording', carrier: 'Carrier', transfer: 'Transfer', said: 'Said' };
+const LABELS = { status: 'Status', voice: 'Answered', amd: 'Machine detection', gather: 'Key pressed', recording: 'Recording', carrier: 'Carrier', transfer: 'Transfer', said: 'Said', control: 'Ended by hand' };
+const OVER = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
 
 /** The conversation of an automated call from its timeline: what Outdial said, what the person
  * pressed (or said), and whether a machine answered. */
@@ -27,15 +28,23 @@ function transcript(events) {
   return lines;
 }
 
-export async function render(main, { args }) {
+export async function render(main, { args, can }) {
   const id = args[0];
+  const out = h('span', { id: 'hangup-result' });
   async function refresh() {
     const c = await get(`/api/v1/calls/${id}`);
     const transfer = await get(`/api/v1/calls/${id}/transfer`).catch(() => null);
     const campaign = c.campaign_id ? await get(`/api/v1/campaigns/${c.campaign_id}`).catch(() => null) : null;
     const events = [...c.events].sort((a, b) => a.received_at - b.received_at || (a.sequence ?? 0) - (b.sequence ?? 0));
     mount(main,
-      h('div', { class: 'bar' }, h('h1', {}, `Call #${c.id}`), badge(c.status), badge(c.outcome)),
+      h('div', { class: 'bar' }, h('h1', {}, `Call #${c.id}`), badge(c.status), badge(c.outcome),
+        can && can.manage && !OVER.includes(c.status)
+          ? action(h('button', { class: 'danger', id: 'hangup' }, c.status === 'in-progress' ? 'Hang up' : 'Cancel call'), out, async () => {
+            await post(`/api/v1/calls/${c.id}/hangup`, {});
+            mount(out, notice('ok', 'Asked the carrier to end the call.'));
+          })
+          : null,
+        out),
       h('div', { class: 'grid two' },
         h('div', { class: 'panel' }, h('dl', { class: 'facts' },
           h('dt', {}, 'To'), h('dd', {}, c.to), h('dt', {}, 'From'), h('dd', {}, c.from),

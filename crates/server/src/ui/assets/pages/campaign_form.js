@@ -2,7 +2,7 @@
 // retries, answering machines and agents. The server checks everything; its messages appear
 // next to the field they concern.
 
-import { get, post, patch, put } from '../api.js';
+import { get, post, patch, put, api } from '../api.js';
 import { h, mount, field, showErrors, notice } from '../dom.js';
 
 const TYPES = ['general', 'service_follow_up', 'sales_outreach', 'appointment_reminder', 'customer_satisfaction', 'payment_reminder'];
@@ -14,6 +14,8 @@ const PACING = {
   power: 'Power — a fixed number of calls per free agent',
   predictive: 'Predictive — adapts to the answer rate, holds abandonment under a target',
 };
+const KEY_ACTIONS = { '': 'nothing', connect: 'connect to a person', opt_out: 'never call again', repeat: 'hear the message again', goodbye: 'end the call' };
+const MENU_KEYS = ['1', '2', '3', '9', '0', '*', '#'];
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 
 const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', ...attrs });
@@ -30,6 +32,7 @@ export async function render(main, { args, can }) {
   // A new campaign's form starts from the settings the server gives a campaign by default.
   const c = id ? await get(`/api/v1/campaigns/${id}`) : null;
   const groups = await get('/api/v1/agent-groups');
+  let recordings = await get('/api/v1/audio');
   const s = c ? c.settings : await get('/api/v1/campaigns/defaults');
   if (!c) s.timezone = Intl.DateTimeFormat().resolvedOptions().timeZone || s.timezone;
   const p = s.pacing;
@@ -74,7 +77,7 @@ export async function render(main, { args, can }) {
   showPacing();
   const perLead = number('settings.max_attempts_per_lead', s.max_attempts_per_lead, { min: 1 });
   const per24h = number('settings.max_attempts_per_24h', s.max_attempts_per_24h, { min: 1 });
-  const retry = Object.fromEntries(['busy', 'no_answer', 'voicemail', 'failed'].map((k) => [k, [
+  const retry = Object.fromEntries(['busy', 'no_answer', 'voicemail', 'failed', 'no_input'].map((k) => [k, [
     number(`settings.retry.${k}.delay_minutes`, s.retry[k].delay_minutes, { min: 0 }),
     number(`settings.retry.${k}.max_attempts`, s.retry[k].max_attempts, { min: 0 })]]));
   const amd = h('input', { type: 'checkbox', name: 'settings.machine_detection.enabled', checked: s.machine_detection.enabled });
@@ -83,6 +86,44 @@ export async function render(main, { args, can }) {
   const vmAction = select('settings.voicemail.action', { leave_message: 'Leave the voicemail message', hang_up: 'Hang up' }, s.voicemail.action);
   const message = area('settings.script.message', s.script.message, 4);
   const vmMessage = area('settings.script.voicemail_message', s.script.voicemail_message);
+  // A recording instead of the text: one already uploaded, or a file uploaded here.
+  const audioPick = (name, current) => {
+    const sel = h('select', { name });
+    const fill = () => mount(sel, h('option', { value: '' }, 'Speak the text'),
+      recordings.map((r) => h('option', { value: r.id, selected: current && current.upload === r.id ? true : null }, `Play “${r.name}”`)),
+      current && current.url ? h('option', { value: `url:${current.url}`, selected: true }, `Play ${current.url}`) : null);
+    fill();
+    const file = h('input', { type: 'file', accept: 'audio/mpeg,audio/wav,.mp3,.wav' });
+    file.addEventListener('change', async () => {
+      if (!file.files.length) return;
+      try {
+        const up = await api('POST', `/api/v1/audio?name=${encodeURIComponent(file.files[0].name)}`, file.files[0]);
+        recordings = [up, ...recordings];
+        current = { upload: up.id };
+        fill();
+        sel.value = String(up.id);
+      } catch (e) { mount(top, notice('error', e.message)); }
+    });
+    sel.upload = file;
+    return sel;
+  };
+  const audioValue = (sel) => (sel.value === '' ? null : sel.value.startsWith('url:') ? { url: sel.value.slice(4) } : { upload: Number(sel.value) });
+  const messageAudio = audioPick('settings.script.message_audio', s.script.message_audio);
+  const vmAudio = audioPick('settings.script.voicemail_audio', s.script.voicemail_audio);
+  const types = s.script.call_types || {};
+  const typeText = Object.fromEntries(['cold_call', 'appointment_booking'].map((k) => [k, [
+    area(`settings.script.call_types.${k}.message`, (types[k] || {}).message, 2),
+    area(`settings.script.call_types.${k}.voicemail_message`, (types[k] || {}).voicemail_message, 2)]]));
+  const menu = s.menu;
+  const menuOn = h('input', { type: 'checkbox', name: 'settings.menu.enabled', checked: menu.enabled });
+  const menuSaysItself = h('input', { type: 'checkbox', name: 'menu_in_message', checked: menu.prompt === '' });
+  const menuPrompt = area('settings.menu.prompt', menu.prompt || '', 2);
+  menuPrompt.placeholder = 'Empty: built from the keys, in the campaign\'s language';
+  const keySelects = MENU_KEYS.map((k) => {
+    const own = menu.keys.find((x) => x.key === k);
+    return [k, h('select', { name: `menu-key-${k}`, 'aria-label': `Key ${k}` }, Object.entries(KEY_ACTIONS).map(([v, t]) => h('option', { value: v, selected: (own ? own.action : '') === v ? true : null }, t)))];
+  });
+  const menuTimeout = number('settings.menu.timeout_seconds', menu.timeout_seconds, { min: 3, max: 30 });
   const transferNumber = input('settings.script.transfer_number', s.script.transfer_number, { placeholder: 'optional, e.g. +18134893201' });
   const language = input('settings.script.language', s.script.language);
   const voice = input('settings.script.voice', s.script.voice);
@@ -107,9 +148,21 @@ export async function render(main, { args, can }) {
     top,
     h('fieldset', {}, h('legend', {}, 'Campaign'), h('div', { class: 'row' }, f('Name', name), f('Type', type))),
     h('fieldset', {}, h('legend', {}, 'What the called person hears'),
-      f('Message', message, 'Placeholders: {first_name}, {last_name}, {company}. Say how to reach an agent (1) and opt out (2).'),
+      f('Message', message, 'Placeholders: {first_name}, {last_name}, {company}, {campaign_name}. The key menu below follows it.'),
+      h('div', { class: 'row' }, f('Message played', messageAudio, 'MP3 or WAV, instead of speaking the text'), field("Upload the message's recording", messageAudio.upload)),
       f('Voicemail message', vmMessage, 'Left after the beep when a machine answers.'),
+      h('div', { class: 'row' }, f('Voicemail played', vmAudio), field("Upload the voicemail's recording", vmAudio.upload)),
+      Object.entries(typeText).map(([k, [m, v]]) => {
+        const label = k === 'cold_call' ? 'Call now' : 'Book appointment';
+        return h('details', { class: 'call-type' }, h('summary', {}, `Own words for “${label}”`),
+          f(`${label}: message`, m, 'Empty: the campaign\'s message'), f(`${label}: voicemail message`, v, 'Empty: the campaign\'s voicemail'));
+      }),
       h('div', { class: 'row' }, f('Transfer number', transferNumber, 'Where "press 1" goes when no agent is logged in'), f('Language', language), f('Voice', voice))),
+    h('fieldset', {}, h('legend', {}, 'Key menu after the message'),
+      h('div', { class: 'checks' }, h('label', {}, menuOn, 'Offer keys after the message'), h('label', {}, menuSaysItself, 'The message says the keys itself (no prompt)')),
+      h('div', { class: 'row keys', 'data-field': 'settings.menu.keys' }, keySelects.map(([k, sel]) => field(`Key ${k}`, sel))),
+      f('Prompt', menuPrompt, 'What is said after the message; empty builds it from the keys (German or English). Key “connect” is not offered while nobody could take the call.'),
+      f('Wait for a key (s)', menuTimeout, 'Then the person counts as “no input”')),
     h('fieldset', {}, h('legend', {}, 'When to call'),
       h('div', { class: 'row' }, f('Caller IDs', callerIds, 'Your Twilio numbers, comma-separated'), f('Campaign time zone', tzInput, 'Used for leads whose own zone is unknown'), f('Default country', country, 'For numbers without +country code')),
       accountNumbers,
@@ -145,7 +198,16 @@ export async function render(main, { args, can }) {
       retry: Object.fromEntries(Object.entries(retry).map(([k, [d, m]]) => [k, { delay_minutes: opt(d.value), max_attempts: opt(m.value) }])),
       machine_detection: { enabled: amd.checked, mode: amdMode.value, timeout_seconds: opt(amdTimeout.value) },
       voicemail: { action: vmAction.value },
-      script: { message: message.value, voicemail_message: vmMessage.value, transfer_number: transferNumber.value.trim() || null, language: language.value.trim(), voice: voice.value.trim() },
+      script: {
+        message: message.value, voicemail_message: vmMessage.value, message_audio: audioValue(messageAudio), voicemail_audio: audioValue(vmAudio),
+        call_types: Object.fromEntries(Object.entries(typeText).map(([k, [m, v]]) => [k, { message: m.value, voicemail_message: v.value }])),
+        transfer_number: transferNumber.value.trim() || null, language: language.value.trim(), voice: voice.value.trim(),
+      },
+      menu: {
+        enabled: menuOn.checked, timeout_seconds: opt(menuTimeout.value),
+        prompt: menuSaysItself.checked ? '' : (menuPrompt.value.trim() ? menuPrompt.value : null),
+        keys: keySelects.filter(([, sel]) => sel.value).map(([k, sel]) => ({ key: k, action: sel.value })),
+      },
       recording: recording.checked, ring_timeout_seconds: opt(ring.value), wrap_up_seconds: opt(wrap.value),
       transfer: { agent_ring_seconds: opt(agentRing.value), accept_seconds: opt(accept.value), max_wait_seconds: opt(maxWait.value), fallback: fallback.value, callback_delay_minutes: opt(cbDelay.value), seller_name: seller.value, safe_harbour_message: harbour.value },
     };

@@ -1,8 +1,8 @@
 // The dashboard: today's figures, the calls open now, calls per hour, outcomes and the answer
 // rate by hour of day; read again whenever a call changes (at most every 2 seconds).
 
-import { get, qs } from '../api.js';
-import { h, mount, duration, badge, table, when, emptyState } from '../dom.js';
+import { get, post, qs } from '../api.js';
+import { h, mount, duration, badge, table, when, emptyState, action } from '../dom.js';
 import { bars, breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
 
@@ -43,6 +43,9 @@ export async function render(main, { can }) {
         ['To', (c) => c.to],
         ['Status', (c) => badge(c.status)],
         ['Started', (c) => when(c.created_at), { optional: true }],
+        ['', (c) => (can && can.manage ? action(h('button', { class: 'small danger', 'aria-label': `Hang up call #${c.id}` }, c.status === 'in-progress' ? 'Hang up' : 'Cancel'), null, async () => {
+          await post(`/api/v1/calls/${c.id}/hangup`, {});
+        }) : null)],
       ], d.live, h('p', { class: 'muted' }, 'No calls in progress.')),
       h('div', { class: 'grid two' },
         h('div', { class: 'panel' }, bars('Calls per hour today', d.calls_per_hour, hours)),

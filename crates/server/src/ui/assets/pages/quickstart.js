@@ -12,10 +12,11 @@ export async function render(main, { can }) {
   const watch = h('div', { id: 'watch' });
   const pick = h('select', { name: 'campaign' }, h('option', { value: 'new' }, 'A new campaign…'), campaigns.map((c) => h('option', { value: c.id }, `${c.name} (${c.leads ? c.leads.total : 0} leads)`)));
   const newName = h('input', { name: 'name', placeholder: 'e.g. Spring follow-up' });
-  const message = h('textarea', { name: 'settings.script.message', rows: 3 }, 'Hi {first_name}, this is … calling about … Press 1 to speak with someone, or press 2 to stop receiving these calls.');
+  // No text with blanks in it: a person would hear them. The keys are offered by the menu.
+  const message = h('textarea', { name: 'settings.script.message', rows: 3, placeholder: 'e.g. Hi {first_name}, this is Sam from Lane Motors about your car\'s service.' });
   const callerId = h('input', { name: 'settings.caller_ids', placeholder: '+18134893200' });
   const named = (box, key) => { box.dataset.field = key; return box; };
-  const newBox = h('div', { class: 'stack' }, named(field('Campaign name', newName), 'name'), named(field('Message', message, '{first_name} is filled in from each lead.'), 'settings.script.message'),
+  const newBox = h('div', { class: 'stack' }, named(field('Campaign name', newName), 'name'), named(field('Message', message, '{first_name} is filled in from each lead. After it the menu offers 2 (never call again), and 1 (speak with someone) once the campaign has a transfer number or agents.'), 'settings.script.message'),
     named(field('Caller ID', callerId, 'One of your Twilio numbers (any number works in the simulator).'), 'settings.caller_ids'));
   const numbers = h('textarea', { name: 'numbers', rows: 5, placeholder: 'One per line: phone, or first name, phone\nMaria, (813) 555-0100\n+4930123456' });
   const sync = () => { newBox.hidden = pick.value !== 'new'; };
