@@ -323,6 +323,7 @@ async fn seed(
         let new: Vec<NewLead> = chunk
             .iter()
             .map(|i| NewLead {
+                extension: None,
                 phone: PhoneNumber::from_trusted(format!("+4917{:09}", 100_000_000 + i)),
                 country: de,
                 first_name: format!("Lead {i}"),

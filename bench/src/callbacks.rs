@@ -242,6 +242,7 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
     // records the attempt on the lead, as it does in production.
     let new_leads = (0..n)
         .map(|i| NewLead {
+            extension: None,
             phone: PhoneNumber::from_trusted(format!("+1813{:07}", 2_000_000 + i)),
             country: Country::parse("US").expect("US is a country"),
             first_name: format!("Lead {i}"),
@@ -281,6 +282,7 @@ async fn make_calls(store: &Store, n: usize) -> anyhow::Result<(i64, Vec<(i64, S
                 call_type: "campaign",
                 from: &from,
                 to: &lead.phone,
+                extension: None,
             },
             0,
         )

@@ -92,6 +92,7 @@ async fn add_leads(
         let chunk_end = (chunk_start + 10_000).min(to);
         let new: Vec<NewLead> = (chunk_start..chunk_end)
             .map(|i| NewLead {
+                extension: None,
                 phone: PhoneNumber::from_trusted(format!(
                     "+1{}{:07}",
                     201 + (i / 9_000_000),

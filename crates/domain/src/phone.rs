@@ -45,6 +45,15 @@ impl PhoneNumber {
     /// Parses `input` as written in `country` (numbers starting with `+` or an international
     /// prefix keep their own country), validates it, and returns its E.164 form.
     pub fn parse(input: &str, country: Country) -> Result<Self, PhoneError> {
+        Self::parse_with_extension(input, country).map(|(number, _)| number)
+    }
+
+    /// Parses a number that may carry an extension (`813-489-3222 ext. 12`, `x12`, `#12`):
+    /// the number, and the extension's digits to dial once the call is answered.
+    pub fn parse_with_extension(
+        input: &str,
+        country: Country,
+    ) -> Result<(Self, Option<String>), PhoneError> {
         let raw = input.trim();
         if raw.is_empty() {
             return Err(PhoneError::Empty);
@@ -91,9 +100,17 @@ impl PhoneNumber {
         if parsed.get_type() == PhoneNumberType::PremiumRate {
             return Err(PhoneError::PremiumRate(raw.to_string()));
         }
-        Ok(PhoneNumber {
-            e164: parsed.format_as(PhoneNumberFormat::E164).into_owned(),
-        })
+        let extension = parsed
+            .extension
+            .as_deref()
+            .map(|e| e.chars().filter(char::is_ascii_digit).collect::<String>())
+            .filter(|e| !e.is_empty());
+        Ok((
+            PhoneNumber {
+                e164: parsed.format_as(PhoneNumberFormat::E164).into_owned(),
+            },
+            extension,
+        ))
     }
 
     /// Parses a number already in E.164 form (`+` and digits), e.g. from the API.
@@ -208,6 +225,21 @@ mod tests {
 
     fn us(s: &str) -> Result<PhoneNumber, PhoneError> {
         PhoneNumber::parse(s, Country::US)
+    }
+
+    #[test]
+    fn an_extension_is_kept_apart_from_the_number() {
+        for written in [
+            "813-489-3222 ext. 12",
+            "(813) 489-3222 x12",
+            "+1 813 489 3222 ext 12",
+            "8134893222#12",
+        ] {
+            let (number, ext) = PhoneNumber::parse_with_extension(written, Country::US).unwrap();
+            assert_eq!((number.as_str(), ext.as_deref()), ("+18134893222", Some("12")), "{written}");
+        }
+        let (_, none) = PhoneNumber::parse_with_extension("813-489-3222", Country::US).unwrap();
+        assert_eq!(none, None);
     }
 
     #[test]

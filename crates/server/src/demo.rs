@@ -92,6 +92,7 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
         .enumerate()
         .map(|(i, (first, last, company))| NewLead {
             phone: PhoneNumber::from_trusted(format!("+1813555{:04}", 100 + i)),
+            extension: None,
             country: Country::US,
             first_name: (*first).into(),
             last_name: (*last).into(),
@@ -191,6 +192,7 @@ async fn seed_agent_campaign(
         .zip(PEOPLE.iter().cycle())
         .map(|((phone, country), (first, last, company))| NewLead {
             phone: PhoneNumber::from_trusted(phone),
+            extension: None,
             country,
             first_name: (*first).into(),
             last_name: (*last).into(),

@@ -19,6 +19,12 @@ pub enum Verb {
         /// The file's URL.
         url: String,
     },
+    /// Send touch tones on the answered line (`<Play digits>`), e.g. an extension; `w` waits
+    /// half a second.
+    PlayDigits {
+        /// Digits, `w` pauses included.
+        digits: String,
+    },
     /// Wait in silence.
     Pause {
         /// Seconds.
@@ -134,6 +140,12 @@ impl Response {
         self.push(Verb::Hangup)
     }
 
+    /// Adds every verb of `other` after these.
+    pub fn then(mut self, other: Response) -> Response {
+        self.verbs.extend(other.verbs);
+        self
+    }
+
     /// The verbs so far.
     pub fn verbs(&self) -> &[Verb] {
         &self.verbs
@@ -226,6 +238,11 @@ impl Verb {
                 out.push_str("<Play>");
                 escape_into(out, url);
                 out.push_str("</Play>");
+            }
+            Verb::PlayDigits { digits } => {
+                out.push_str("<Play");
+                attr(out, "digits", Some(digits));
+                out.push_str("/>");
             }
             Verb::Pause { seconds } => {
                 let _ = write!(out, r#"<Pause length="{seconds}"/>"#);

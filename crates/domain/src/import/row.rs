@@ -87,8 +87,8 @@ pub fn parse_row(
     } else {
         Country::parse(country_cell).map_err(|e| field_error(e.to_string()))?
     };
-    let phone =
-        PhoneNumber::parse(map.get(row, Field::Phone), country).map_err(|e| RowRejection {
+    let (phone, extension) = PhoneNumber::parse_with_extension(map.get(row, Field::Phone), country)
+        .map_err(|e| RowRejection {
             kind: RejectKind::InvalidPhone,
             reason: e.to_string(),
         })?;
@@ -123,6 +123,7 @@ pub fn parse_row(
         .collect();
     Ok(NewLead {
         phone,
+        extension,
         country,
         first_name: bounded(&first, MAX_NAME_CHARS, "first_name")?,
         last_name: bounded(&last, MAX_NAME_CHARS, "last_name")?,

@@ -89,6 +89,8 @@ pub fn parse_flag(s: &str) -> Result<bool, String> {
 pub struct NewLead {
     /// The number to call.
     pub phone: PhoneNumber,
+    /// Digits dialed once the call is answered (`813-489-3222 ext. 12` → `12`).
+    pub extension: Option<String>,
     /// The country the number was read in.
     pub country: Country,
     /// Given name.

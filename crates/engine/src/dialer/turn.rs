@@ -312,6 +312,7 @@ async fn claim_due(
                     call_type: "campaign",
                     from: &from,
                     to: &lead.phone,
+                    extension: lead.extension.as_deref(),
                 },
                 now_ms,
             )

@@ -54,10 +54,17 @@ impl Answers<'_> {
         if answered_by.is_some_and(|by| by.is_machine()) {
             return self.machine(a).await;
         }
-        if a.campaign.settings.pacing.needs_agents() {
-            return self.transfers.hold(a.call, a.campaign, false).await;
-        }
-        self.greeting(a, 1).await
+        // An extension is dialed first, then whoever picks up there hears the call.
+        let extension = match &a.call.extension {
+            Some(ext) => flows::extension(ext),
+            None => Response::new(),
+        };
+        let rest = if a.campaign.settings.pacing.needs_agents() {
+            self.transfers.hold(a.call, a.campaign, false).await?
+        } else {
+            self.greeting(a, 1).await?
+        };
+        Ok(extension.then(rest))
     }
 
     /// The message and the menu, heard for the `heard`th time (again, for `repeat`).
@@ -142,7 +149,11 @@ impl Answers<'_> {
                 flows::transfer(a.campaign, a.call.from.as_str())
             }
             // Nobody to connect to: the campaign's fallback, and the call ends.
-            Some(KeyAction::Connect) => self.transfers.nobody(a.call, a.campaign, a.now).await?,
+            Some(KeyAction::Connect) => {
+                self.transfers
+                    .nobody(a.call, a.campaign, ("gather", a.form), a.now)
+                    .await?
+            }
             Some(KeyAction::OptOut) => {
                 self.opt_out(a).await?;
                 mark(Disposition::OptedOut).await?;

@@ -164,6 +164,16 @@ pub fn goodbye(campaign: &Campaign) -> Response {
         .hangup()
 }
 
+/// The extension's digits on the answered line (after a second for the switchboard to listen),
+/// then two seconds for the extension to pick up.
+pub fn extension(digits: &str) -> Response {
+    Response::new()
+        .push(Verb::PlayDigits {
+            digits: format!("ww{digits}"),
+        })
+        .push(Verb::Pause { seconds: 2 })
+}
+
 /// A bare hang-up, for calls Outdial no longer knows how to handle.
 pub fn hang_up() -> Response {
     Response::new().hangup()

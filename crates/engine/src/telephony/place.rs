@@ -24,6 +24,8 @@ pub struct CallRequest<'a> {
     pub lead: Option<&'a Lead>,
     /// The number to call.
     pub to: PhoneNumber,
+    /// Digits to dial once answered (the lead's, or written with a single call's number).
+    pub extension: Option<String>,
     /// What kind of call (`single`, `cold_call`, `appointment_booking`, `campaign`).
     pub call_type: &'a str,
 }
@@ -88,6 +90,7 @@ pub async fn place(
             call_type: req.call_type,
             from: &from,
             to: &req.to,
+            extension: req.extension.as_deref(),
         },
         now,
     )
@@ -145,9 +148,9 @@ pub async fn dispatch(
             // Calls handed to agents learn who answered while the caller is on hold; calls
             // with a message learn it before anything is played, so a machine never hears
             // the menu (Twilio asks for the voice TwiML once it knows, with `AnsweredBy`).
-            callback: settings
-                .pacing
-                .needs_agents()
+            // A call to an extension reaches a switchboard first: the digits are dialed on
+            // answer, and detection reports while the extension rings.
+            callback: (settings.pacing.needs_agents() || call.extension.is_some())
                 .then(|| telephony.webhook_url("amd", tenant, call.id)),
         }),
         recording_callback: settings

@@ -98,7 +98,8 @@ impl Transfers {
         if !self.has_agents(campaign).await? {
             // Nobody signed in could take the call (a call placed by hand while no agent
             // works): the person hears the fallback now, never a wait nobody will end.
-            return self.nobody(call, campaign, now).await;
+            let why = [("agents_signed_in".to_string(), "0".to_string())];
+            return self.nobody(call, campaign, ("transfer", &why), now).await;
         }
         let max_wait = campaign.settings.transfer.max_wait_seconds;
         let detection = campaign.settings.machine_detection;
@@ -172,10 +173,13 @@ impl Transfers {
 
     /// The campaign's fallback for a person nobody can take, recorded as
     /// `transfer_unavailable` (which the fallback's retry rule then follows).
+    /// `kind` and `form` are the timeline entry: the key pressed (`gather`), or the hold that
+    /// found nobody (`transfer`).
     pub async fn nobody(
         &self,
         call: &Call,
         campaign: &Campaign,
+        (kind, form): (&str, &[(String, String)]),
         now: i64,
     ) -> Result<Response, EngineError> {
         crate::telephony::events::set_disposition(
@@ -183,8 +187,8 @@ impl Transfers {
             call.tenant_id,
             call.id,
             outdial_domain::call::Disposition::TransferUnavailable,
-            "transfer",
-            &[("agents_signed_in".to_string(), "0".to_string())],
+            kind,
+            form,
             now,
         )
         .await?;

@@ -83,6 +83,7 @@ impl World {
     pub async fn lead(&self, phone: &str) -> LeadId {
         let new = NewLead {
             phone: PhoneNumber::parse(phone, Country::US).unwrap(),
+            extension: None,
             country: Country::US,
             first_name: "Pat".into(),
             last_name: String::new(),

@@ -309,8 +309,9 @@ async fn create(
     )
     .await
     .or_404("campaign")?;
-    let to = PhoneNumber::parse(&body.to, campaign.settings.default_country)
-        .map_err(|e| AppError::invalid("to", e.to_string()))?;
+    let (to, extension) =
+        PhoneNumber::parse_with_extension(&body.to, campaign.settings.default_country)
+            .map_err(|e| AppError::invalid("to", e.to_string()))?;
     let call = place(
         &state.store,
         &state.telephony,
@@ -320,6 +321,7 @@ async fn create(
             campaign: &campaign,
             lead: None,
             to,
+            extension,
             call_type: "single",
         },
         state.clock.now_ms(),
@@ -363,6 +365,7 @@ async fn call_lead(
         &state.local_hours,
         CallRequest {
             campaign: &campaign,
+            extension: lead.extension.clone(),
             lead: Some(&lead),
             to,
             call_type,

@@ -97,7 +97,8 @@ pub struct CreateLead {
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateLead {
-    /// New number (checked like an import).
+    /// New number (checked like an import); an extension written with it (`ext. 12`) replaces
+    /// the lead's.
     pub phone: Option<String>,
     /// The number's country.
     pub country: Option<String>,
@@ -285,11 +286,14 @@ async fn update(
     if body.phone.is_some() || body.country.is_some() {
         let current_country = Country::parse(&lead.country).unwrap_or(Country::US);
         let country = parse_country(body.country.as_deref(), current_country)?;
-        let phone = PhoneNumber::parse(
+        let (phone, extension) = PhoneNumber::parse_with_extension(
             body.phone.as_deref().unwrap_or(lead.phone.as_str()),
             country,
         )
         .map_err(|e| AppError::invalid("phone", e.to_string()))?;
+        if body.phone.is_some() {
+            lead.extension = extension;
+        }
         lead.phone = phone;
         lead.country = country.code();
     }

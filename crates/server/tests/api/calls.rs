@@ -1367,3 +1367,41 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn an_extension_is_kept_and_dialed_once_the_call_is_answered() {
+    let (app, sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Offices").await;
+    let lead_id = lead(&app, &owner.token, campaign, "813-489-3290 ext. 12", "Reception").await;
+    let (_, stored) = app
+        .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
+        .await;
+    assert_eq!(
+        (stored["phone"].as_str(), stored["extension"].as_str()),
+        (Some("+18134893290"), Some("12"))
+    );
+    // From a list too.
+    let (status, report) = app
+        .import_csv(&owner.token, campaign, "first_name,phone\nDesk,(813) 489-3291 x7\n")
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{report}");
+    let (_, page) = app
+        .get(&format!("/api/v1/leads?campaign_id={campaign}&q=Desk"), &owner.token)
+        .await;
+    assert_eq!(page["items"][0]["extension"], "7");
+    let (status, call) = app
+        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .await;
+    assert_eq!(status, StatusCode::CREATED, "{call}");
+    assert_eq!(call["extension"], "12");
+    let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
+        c["status"] == "completed"
+    })
+    .await;
+    // The digits went down the answered line before the message (not as SendDigits, which
+    // would have switched machine detection off).
+    let played = sim.played();
+    assert_eq!(played[0].url, "digits:ww12", "{played:?}");
+    assert_eq!(said(&done)[0], "Hello Reception");
+}

@@ -268,6 +268,7 @@ async fn call_at(
             call_type: "campaign",
             from: &outdial_domain::PhoneNumber::parse_e164("+18134893200").unwrap(),
             to: &outdial_domain::PhoneNumber::parse_e164("+18134893222").unwrap(),
+            extension: None,
         },
         at,
     )

@@ -369,6 +369,24 @@ impl Player {
     /// Fetches a `<Play>` file as Twilio does, then plays it: about 16 kB a second of MP3,
     /// at least a second. A file that cannot be fetched is skipped (Twilio logs error 11100).
     async fn play(&mut self, verb: &Node) -> Option<Interrupt> {
+        if let Some(digits) = verb.attr("digits") {
+            // Touch tones: a tenth of a second each, `w` half a second.
+            let secs: f64 = digits
+                .chars()
+                .map(|c| if c == 'w' { 0.5 } else { 0.1 })
+                .sum();
+            self.shared
+                .played
+                .lock()
+                .expect("played lock")
+                .push(crate::Played {
+                    url: format!("digits:{digits}"),
+                    status: 200,
+                    bytes: 0,
+                    content_type: String::new(),
+                });
+            return self.wait(secs).await;
+        }
         let url = verb.text.trim().to_string();
         let (status, bytes, content_type) = match self.shared.http.get(&url).send().await {
             Ok(r) => {

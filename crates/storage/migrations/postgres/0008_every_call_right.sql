@@ -25,3 +25,8 @@ CREATE TABLE audio_links (
     expires_at BIGINT NOT NULL
 );
 CREATE INDEX audio_links_expiry ON audio_links(expires_at);
+
+-- An extension written with a number (`813-489-3222 ext. 12`) is kept, and dialed once the
+-- call is answered; a call keeps the one it dialed.
+ALTER TABLE leads ADD COLUMN extension TEXT;
+ALTER TABLE calls ADD COLUMN extension TEXT;

@@ -64,6 +64,8 @@ pub struct Call {
     pub recording_sid: Option<String>,
     /// Where the recording is.
     pub recording_url: Option<String>,
+    /// Digits dialed once the call was answered (the number's extension).
+    pub extension: Option<String>,
     /// The recording's length.
     pub recording_seconds: Option<i64>,
     /// What the call cost.
@@ -76,7 +78,7 @@ pub struct Call {
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, lead_id, call_type, call_sid, from_number, to_number, status, \
     answered_by, outcome, disposition, error_code, error_message, created_at, ringing_at, answered_at, ended_at, \
-    talk_seconds, recording_sid, recording_url, recording_seconds, price, price_unit, updated_at";
+    talk_seconds, recording_sid, recording_url, recording_seconds, price, price_unit, updated_at, extension";
 
 pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
     let status: String = get(row, "status")?;
@@ -121,6 +123,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Call> {
         talk_seconds: get(row, "talk_seconds")?,
         recording_sid: get(row, "recording_sid")?,
         recording_url: get(row, "recording_url")?,
+        extension: get(row, "extension")?,
         recording_seconds: get(row, "recording_seconds")?,
         price: get(row, "price")?,
         price_unit: get(row, "price_unit")?,
@@ -146,6 +149,8 @@ pub struct NewCall<'a> {
     pub from: &'a PhoneNumber,
     /// The number called.
     pub to: &'a PhoneNumber,
+    /// Digits to dial once answered.
+    pub extension: Option<&'a str>,
 }
 
 /// Records a call before it is handed to the carrier (status `queued`).
@@ -156,8 +161,8 @@ pub async fn create(
     now: i64,
 ) -> Result<Call> {
     let sql = format!(
-        "INSERT INTO calls (tenant_id, campaign_id, lead_id, call_type, from_number, to_number, status, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7) RETURNING {COLUMNS}"
+        "INSERT INTO calls (tenant_id, campaign_id, lead_id, call_type, from_number, to_number, status, created_at, updated_at, extension) \
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7, $8) RETURNING {COLUMNS}"
     );
     let row = sqlx::query(sqlx::AssertSqlSafe(sql))
         .bind(tenant.0)
@@ -167,6 +172,7 @@ pub async fn create(
         .bind(call.from.as_str())
         .bind(call.to.as_str())
         .bind(now)
+        .bind(call.extension)
         .fetch_one(conn)
         .await?;
     from_row(&row)

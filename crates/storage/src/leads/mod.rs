@@ -42,6 +42,8 @@ pub struct Lead {
     pub company: String,
     /// The lead's own IANA time zone.
     pub timezone: Option<String>,
+    /// Digits dialed once the call is answered, if the number has an extension.
+    pub extension: Option<String>,
     /// Free-form category.
     #[serde(rename = "type")]
     pub lead_type: String,
@@ -74,7 +76,7 @@ pub struct Lead {
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
     lead_type, priority, status, do_not_call, notes, custom_fields, attempts, last_attempt_at, next_attempt_at, \
-    hold_reason, import_id, created_at, updated_at";
+    hold_reason, import_id, created_at, updated_at, extension";
 
 pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
     let status: String = get(row, "status")?;
@@ -90,6 +92,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
         email: get(row, "email")?,
         company: get(row, "company")?,
         timezone: get(row, "timezone")?,
+        extension: get(row, "extension")?,
         lead_type: get(row, "lead_type")?,
         priority: Priority::from_rank(get(row, "priority")?),
         status: LeadStatus::parse(&status)
@@ -139,6 +142,7 @@ type LeadRow = (
     i64,            // do_not_call
     String,         // notes
     Option<String>, // custom_fields
+    Option<String>, // extension
 );
 
 /// Inserts leads of one campaign. Numbers already in the campaign are skipped, not an error;
@@ -167,8 +171,8 @@ pub async fn insert_many(
     let (text, int) = (|i| batch.text("r", i), |i| batch.int("r", i));
     let sql = format!(
         "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
-         lead_type, priority, status, do_not_call, notes, custom_fields, attempts, next_attempt_at, import_id, created_at, updated_at) \
-         SELECT $1, $2, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, $4, $3, $4, $4 FROM {} WHERE TRUE {conflict}",
+         lead_type, priority, status, do_not_call, notes, custom_fields, attempts, next_attempt_at, import_id, created_at, updated_at, extension) \
+         SELECT $1, $2, {}, {}, {}, {}, {}, {}, {}, {}, {}, 'new', {}, {}, {}, 0, $4, $3, $4, $4, {} FROM {} WHERE TRUE {conflict}",
         text(0),
         text(1),
         text(2),
@@ -181,6 +185,7 @@ pub async fn insert_many(
         int(9),
         text(10),
         text(11),
+        text(12),
         batch.rows("$5", "r"),
     );
     let mut leads = leads.into_iter().peekable();
@@ -204,6 +209,7 @@ pub async fn insert_many(
                     i64::from(lead.do_not_call),
                     lead.notes,
                     custom,
+                    lead.extension,
                 )
             })
             .collect();
@@ -402,7 +408,7 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
     let sql = format!(
         "UPDATE leads SET phone = $1, country = $2, first_name = $3, last_name = $4, email = $5, company = $6, \
          timezone = $7, lead_type = $8, priority = $9, do_not_call = $10, notes = $11, \
-         custom_fields = $12, updated_at = $13, \
+         custom_fields = $12, updated_at = $13, extension = $16, \
          next_attempt_at = CASE WHEN status IN ('new', 'retry') THEN COALESCE(next_attempt_at, $13) ELSE next_attempt_at END \
          WHERE tenant_id = $14 AND id = $15 RETURNING {COLUMNS}"
     );
@@ -427,6 +433,7 @@ pub async fn save(conn: &mut Conn, lead: &Lead, now: i64) -> Result<Lead> {
         .bind(now)
         .bind(lead.tenant_id.0)
         .bind(lead.id.0)
+        .bind(lead.extension.clone())
         .fetch_optional(conn)
         .await
         .map_err(|e| {

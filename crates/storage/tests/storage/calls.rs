@@ -24,6 +24,7 @@ async fn new_call(
         call_type: "single",
         from: &from,
         to: &to,
+        extension: None,
     };
     calls::create(conn, tenant, &call, now).await
 }

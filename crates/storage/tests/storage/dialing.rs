@@ -173,6 +173,7 @@ async fn call_counts_see_flight_the_day_and_the_last_second() {
                 call_type: "campaign",
                 from: &PhoneNumber::parse_e164("+18134893200").unwrap(),
                 to: &PhoneNumber::parse_e164("+18134893201").unwrap(),
+                extension: None,
             },
             at,
         )

@@ -45,6 +45,7 @@ pub async fn campaign(w: &World, tenant: TenantId, name: &str) -> Campaign {
 pub fn lead(phone: &str) -> NewLead {
     NewLead {
         phone: PhoneNumber::parse(phone, Country::US).unwrap(),
+        extension: None,
         country: Country::US,
         first_name: "Ada".into(),
         last_name: "Lovelace".into(),

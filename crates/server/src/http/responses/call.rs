@@ -56,6 +56,8 @@ pub struct CallResponse {
     pub recording_sid: Option<String>,
     /// Where the recording is.
     pub recording_url: Option<String>,
+    /// Digits dialed once the call was answered (the number's extension).
+    pub extension: Option<String>,
     /// The recording's length.
     pub recording_seconds: Option<i64>,
     /// What the call cost.
@@ -91,6 +93,7 @@ impl From<outdial_storage::calls::Call> for CallResponse {
             talk_seconds: r.talk_seconds,
             recording_sid: r.recording_sid,
             recording_url: r.recording_url,
+            extension: r.extension,
             recording_seconds: r.recording_seconds,
             price: r.price,
             price_unit: r.price_unit,

@@ -18,6 +18,8 @@ pub struct LeadResponse {
     /// The number, E.164.
     #[schema(value_type = String)]
     pub phone: PhoneNumber,
+    /// Digits dialed once the call is answered (written with the number as `ext. 12`).
+    pub extension: Option<String>,
     /// The country the number was read in.
     pub country: String,
     /// Given name.
@@ -81,6 +83,7 @@ impl From<outdial_storage::leads::Lead> for LeadResponse {
             tenant_id: r.tenant_id,
             campaign_id: r.campaign_id,
             phone: r.phone,
+            extension: r.extension,
             country: r.country,
             first_name: r.first_name,
             last_name: r.last_name,
