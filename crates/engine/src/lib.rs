@@ -7,6 +7,7 @@
 pub mod clock;
 pub mod config;
 pub mod dialer;
+pub mod erase;
 pub mod error;
 pub mod events;
 pub mod telephony;

@@ -28,7 +28,7 @@ pub(crate) fn router(shared: Arc<Shared>) -> Router {
         )
         .route(
             "/2010-04-01/Accounts/{account}/Recordings/{file}",
-            get(crate::recordings::media),
+            get(crate::recordings::media).delete(crate::recordings::delete),
         )
         .with_state(shared)
 }

@@ -113,6 +113,22 @@ pub(crate) async fn media(
     }
 }
 
+/// `DELETE …/Recordings/{Sid}.json`: gone for good (204), or 404 when there is no such one.
+pub(crate) async fn delete(
+    State(shared): State<Arc<Shared>>,
+    Path((account, file)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(refusal) = authenticate(&shared, &account, &headers) {
+        return refusal;
+    }
+    let sid = file.strip_suffix(".json").unwrap_or(&file);
+    match shared.recordings.lock().expect("recordings lock").remove(sid) {
+        Some(_) => StatusCode::NO_CONTENT.into_response(),
+        None => error(404, 20404, "The requested resource was not found"),
+    }
+}
+
 /// The first range of a `Range: bytes=…` header as inclusive offsets; `None` when it cannot
 /// be served.
 fn parse_range(value: &str, total: usize) -> Option<(usize, usize)> {

@@ -14,6 +14,7 @@ mod db;
 mod dialect;
 pub mod dialing;
 pub mod dnc;
+pub mod erase;
 mod error;
 pub mod imports;
 pub mod leads;

@@ -223,4 +223,11 @@ pub trait Carrier: Send + Sync {
         recording_sid: &'a str,
         range: Option<&'a str>,
     ) -> CarrierFuture<'a, RecordingMedia>;
+
+    /// Deletes a recording for good (`NotFound` when the carrier no longer has it).
+    fn delete_recording<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        recording_sid: &'a str,
+    ) -> CarrierFuture<'a, ()>;
 }

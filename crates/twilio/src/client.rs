@@ -302,6 +302,45 @@ impl Carrier for TwilioClient {
         })
     }
 
+    fn delete_recording<'a>(
+        &'a self,
+        creds: &'a Credentials,
+        recording_sid: &'a str,
+    ) -> CarrierFuture<'a, ()> {
+        Box::pin(async move {
+            if !is_recording_sid(recording_sid) {
+                return Err(CarrierError {
+                    kind: ErrorKind::NotFound,
+                    http_status: None,
+                    code: None,
+                    message: format!("'{recording_sid}' is not a recording id"),
+                });
+            }
+            let url = format!(
+                "{}/2010-04-01/Accounts/{}/Recordings/{recording_sid}.json",
+                self.base_url, creds.account_sid
+            );
+            let resp = self
+                .http
+                .delete(&url)
+                .basic_auth(&creds.account_sid, Some(&creds.auth_token))
+                .send()
+                .await
+                .map_err(|e| CarrierError {
+                    kind: ErrorKind::Unavailable,
+                    http_status: None,
+                    code: None,
+                    message: format!("Twilio could not be reached: {e}"),
+                })?;
+            let status = resp.status().as_u16();
+            if resp.status().is_success() {
+                return Ok(());
+            }
+            let text = resp.text().await.unwrap_or_default();
+            Err(error_from(status, &text))
+        })
+    }
+
     fn fetch_recording<'a>(
         &'a self,
         creds: &'a Credentials,

@@ -13,6 +13,7 @@ use outdial_domain::contact::{parse_email, parse_timezone};
 use outdial_domain::import::{ColumnMap, parse_row};
 use outdial_domain::lead::{LeadStatus, Priority};
 use outdial_domain::{CampaignId, Country, LeadId, Permission, PhoneNumber};
+use outdial_engine::erase::Erasure;
 use outdial_storage::leads::{self, LeadFilter};
 use outdial_storage::{campaigns, dnc};
 use serde::{Deserialize, Serialize};
@@ -365,13 +366,29 @@ async fn update(
     Ok(Json(saved.into()))
 }
 
-/// Deletes a lead. A lead being called cannot be deleted.
-#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path)), responses((status = 204), (status = 404), (status = 409)))]
+/// How a lead is deleted.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RemoveQuery {
+    /// Erase the person on their request (GDPR Art. 17) instead of deleting the lead only.
+    #[serde(default)]
+    pub erase: bool,
+}
+
+/// Deletes a lead; its calls stay in the log. With `erase=true` the person is erased on their
+/// request (GDPR Art. 17): every lead of the tenant with their number, the number, timeline,
+/// transcript and agents' notes of their calls, and their recordings (at the carrier too);
+/// the number stays on the do-not-call list so they are never called again. A lead being
+/// called cannot be deleted.
+#[utoipa::path(delete, path = "/api/v1/leads/{id}", tag = "leads", security(("bearer" = [])), params(("id" = i64, Path), RemoveQuery),
+    responses((status = 204, description = "Deleted"), (status = 200, body = Erasure, description = "Erased (`erase=true`)"), (status = 404), (status = 409, description = "Being called")))]
 async fn remove(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
-) -> Result<StatusCode, AppError> {
+    ApiQuery(q): ApiQuery<RemoveQuery>,
+) -> Result<axum::response::Response, AppError> {
+    use axum::response::IntoResponse;
     auth.require(Permission::ManageCampaigns)?;
     let mut tx = state.store.begin().await?;
     let lead = leads::get_by_id(&mut tx, auth.tenant, LeadId(id))
@@ -382,7 +399,20 @@ async fn remove(
             "the lead is being called right now; wait for the call to end".into(),
         ));
     }
+    if q.erase {
+        drop(tx);
+        let erased = outdial_engine::erase::person(
+            &state.store,
+            &state.telephony,
+            auth.tenant,
+            &lead.phone,
+            &auth.actor(),
+            state.clock.now_ms(),
+        )
+        .await?;
+        return Ok(Json(erased).into_response());
+    }
     leads::delete(&mut tx, auth.tenant, lead.id).await?;
     tx.commit().await?;
-    Ok(StatusCode::NO_CONTENT)
+    Ok(StatusCode::NO_CONTENT.into_response())
 }

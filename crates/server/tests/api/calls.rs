@@ -1405,3 +1405,103 @@ async fn an_extension_is_kept_and_dialed_once_the_call_is_answered() {
     assert_eq!(played[0].url, "digits:ww12", "{played:?}");
     assert_eq!(said(&done)[0], "Hello Reception");
 }
+
+#[tokio::test]
+async fn a_person_erased_on_request_leaves_only_the_do_not_call_entry() {
+    let (app, sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let other = app.campaign(&owner.token, "Autumn").await;
+    for c in [campaign, other] {
+        let (status, _) = app
+            .patch(
+                &format!("/api/v1/campaigns/{c}"),
+                &owner.token,
+                json!({ "settings": { "recording": true } }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::OK);
+    }
+    let erased = lead(&app, &owner.token, campaign, "8134893295", "Erika").await;
+    let same_person = lead(&app, &owner.token, other, "8134893295", "Erika").await;
+    let kept = lead(&app, &owner.token, campaign, "8134893296", "Karl").await;
+    let mut call_ids = vec![];
+    let mut recordings = vec![];
+    for l in [erased, kept] {
+        let (_, call) = app
+            .post(&format!("/api/v1/leads/{l}/call"), &owner.token, json!({}))
+            .await;
+        let id = call["id"].as_i64().unwrap();
+        let done = wait_for(&app, &owner.token, id, |c| c["recording_sid"].is_string()).await;
+        call_ids.push(id);
+        recordings.push(done["recording_sid"].as_str().unwrap().to_string());
+    }
+    let at_carrier = |sid: String| {
+        let url = format!(
+            "{}/2010-04-01/Accounts/{ACCOUNT}/Recordings/{sid}.mp3",
+            sim.base_url()
+        );
+        async move {
+            reqwest::Client::new()
+                .get(url)
+                .basic_auth(ACCOUNT, Some(TOKEN))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    };
+    assert_eq!(at_carrier(recordings[0].clone()).await, StatusCode::OK);
+    // A plain delete keeps the history.
+    let (status, _) = app
+        .delete(&format!("/api/v1/leads/{kept}"), &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    let (_, history) = app
+        .get(&format!("/api/v1/calls/{}", call_ids[1]), &owner.token)
+        .await;
+    assert_eq!(history["to"], "+18134893296");
+    assert!(!history["events"].as_array().unwrap().is_empty());
+
+    let (status, answer) = app
+        .delete(&format!("/api/v1/leads/{erased}?erase=true"), &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    assert_eq!(
+        answer,
+        json!({"leads_deleted": 2, "calls_scrubbed": 1, "recordings_deleted": 1,
+               "recordings_left": [], "on_do_not_call_list": true})
+    );
+    for l in [erased, same_person] {
+        let (status, _) = app.get(&format!("/api/v1/leads/{l}"), &owner.token).await;
+        assert_eq!(status, StatusCode::NOT_FOUND);
+    }
+    let (_, call) = app
+        .get(&format!("/api/v1/calls/{}", call_ids[0]), &owner.token)
+        .await;
+    assert_eq!(call["to"], "[erased]");
+    assert_eq!(call["events"], json!([]), "no transcript, no reports naming them");
+    assert_eq!(call["recording_sid"], Value::Null);
+    assert_eq!(call["outcome"], "answered", "the figures keep the call");
+    let raw = call.to_string();
+    assert!(!raw.contains("8134893295") && !raw.contains("Erika"), "{raw}");
+    // The carrier no longer has the recording either (the other person's is untouched), and
+    // the number is never called again.
+    let (status, _) = app
+        .get(&format!("/api/v1/calls/{}/recording", call_ids[0]), &owner.token)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(at_carrier(recordings[0].clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(at_carrier(recordings[1].clone()).await, StatusCode::OK);
+    let (_, listed) = app.get("/api/v1/dnc/%2B18134893295", &owner.token).await;
+    assert!(listed.to_string().contains("GDPR"), "{listed}");
+    let (status, refused) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "+18134893295", "campaign_id": campaign}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert_eq!(refused["error"]["code"], "do_not_call");
+}

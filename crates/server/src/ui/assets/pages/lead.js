@@ -1,7 +1,7 @@
 // One lead: who they are, their calls, what agents recorded and the notes, as one timeline;
 // edit the notes, mark do-not-call, call now.
 
-import { get, patch, qs } from '../api.js';
+import { get, patch, del, qs } from '../api.js';
 import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
 import { callLead } from './leads.js';
 
@@ -36,6 +36,13 @@ export async function render(main, { args, can }) {
     await patch(`/api/v1/leads/${id}`, { do_not_call: true });
     render(main, { args, can });
   });
+  // Erasure on the person's request (GDPR Art. 17): their data goes, the do-not-call entry stays.
+  const erase = action(h('button', { class: 'danger', id: 'erase' }, 'Erase this person'), out, async () => {
+    if (!confirm(`Erase ${leadName(lead)} everywhere: every lead with ${lead.phone}, their calls' details, transcripts and recordings? Their number stays on the do-not-call list. This cannot be undone.`)) return;
+    const r = await del(`/api/v1/leads/${id}?erase=true`);
+    location.hash = '#/leads';
+    alert(`Erased: ${r.leads_deleted} lead(s), ${r.calls_scrubbed} call(s) cleared, ${r.recordings_deleted} recording(s) deleted${r.recordings_left.length ? `; ${r.recordings_left.length} recording(s) could not be deleted at the carrier: ${r.recordings_left.join(', ')}` : ''}. The number stays on the do-not-call list.`);
+  });
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, leadName(lead)), badge(lead.status), lead.do_not_call ? badge('do_not_call') : null,
       can.manage && !lead.do_not_call ? action(h('button', { class: 'primary' }, 'Call now'), refusal, () => callLead(lead, 'cold_call')) : null,
@@ -51,7 +58,7 @@ export async function render(main, { args, can }) {
         h('dt', {}, 'Attempts'), h('dd', {}, lead.attempts), h('dt', {}, 'Next attempt'), h('dd', {}, when(lead.next_attempt_at)),
         lead.hold_reason ? [h('dt', {}, 'On hold'), h('dd', {}, lead.hold_reason)] : null,
         Object.entries(lead.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
-      h('div', { class: 'panel' }, field('Notes', notes), h('div', { class: 'bar' }, can.manage ? saveNotes : null, can.manage && !lead.do_not_call ? markDnc : null))),
+      h('div', { class: 'panel' }, field('Notes', notes), h('div', { class: 'bar' }, can.manage ? saveNotes : null, can.manage && !lead.do_not_call ? markDnc : null, can.manage ? erase : null))),
     h('h2', {}, 'Timeline'),
     h('ol', { class: 'timeline' }, items.map((i) => h('li', {}, h('div', { class: 'when' }, when(i.at)), i.text))));
 }
