@@ -307,7 +307,15 @@ try {
     await page.getByRole('button', { name: 'Save notes' }).click();
     await page.getByText('Notes saved.').waitFor();
     assert.equal((await api('GET', `/api/v1/leads/${leadId}`)).notes, 'Prefers mornings');
+    // A call for tomorrow morning (the page's Los Angeles time), listed, then canceled.
+    await page.getByLabel('Call at', { exact: true }).fill('2026-11-17T10:00');
+    await page.getByRole('button', { name: 'Schedule call' }).click();
+    await page.locator('#upcoming li', { hasText: 'cold call' }).waitFor();
+    const [upcoming] = await api('GET', `/api/v1/scheduled-calls?lead_id=${leadId}`);
+    assert.equal(new Date(upcoming.scheduled_for).toISOString(), '2026-11-17T18:00:00.000Z');
     await shot(page, '08-lead');
+    await page.locator('#upcoming li').getByRole('button', { name: 'Cancel' }).click();
+    await page.getByText('No call scheduled.').waitFor();
   });
 
   await check('the call log and a call with its status timeline', async () => {

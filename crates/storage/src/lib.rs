@@ -21,6 +21,7 @@ pub mod leads;
 pub mod login_limits;
 mod migrate;
 pub mod reports;
+pub mod scheduled_calls;
 mod row;
 pub mod sessions;
 pub mod tenants;

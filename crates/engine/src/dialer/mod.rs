@@ -113,6 +113,15 @@ pub async fn round(
     if ended > 0 {
         tracing::debug!(agents = ended, "wrap-up time over: agents available again");
     }
+    // Single calls scheduled for now, screened and placed like calls by hand.
+    crate::telephony::scheduled::run_due(
+        &ctx.store,
+        &ctx.telephony,
+        &ctx.events,
+        &ctx.rules.local,
+        now,
+    )
+    .await?;
     let active = dialing::active_campaigns(&mut *ctx.store.conn().await?).await?;
     for campaign in active {
         let id = campaign.id;

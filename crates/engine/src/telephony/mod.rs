@@ -8,6 +8,7 @@ pub mod flows;
 pub mod media;
 pub mod place;
 pub mod queue;
+pub mod scheduled;
 pub mod screen;
 
 use crate::config::TwilioConfig;

@@ -8,13 +8,15 @@ use crate::http::responses::CallResponse;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
-use axum::response::IntoResponse;
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use outdial_domain::CallId;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
 use outdial_engine::telephony::place::{CallRequest, place};
+use outdial_engine::telephony::scheduled::{Schedule, schedule};
+use outdial_storage::scheduled_calls::{self, ScheduledCall};
 use outdial_storage::calls::{self, CallEvent, CallFilter};
 use outdial_storage::{campaigns, leads};
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,8 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calls/{id}", get(read))
         .route("/api/v1/calls/{id}/hangup", post(hang_up))
         .route("/api/v1/leads/{id}/call", post(call_lead))
+        .route("/api/v1/scheduled-calls", get(list_scheduled))
+        .route("/api/v1/scheduled-calls/{id}/cancel", post(cancel_scheduled))
 }
 
 /// Filters and paging for the call log.
@@ -81,6 +85,8 @@ pub struct NewSingleCall {
     pub to: String,
     /// The campaign whose caller ID, script and settings to use.
     pub campaign_id: i64,
+    /// Place it later, at this moment (RFC 3339): answered `202` with the scheduled call.
+    pub scheduled_for: Option<String>,
 }
 
 /// What kind of call to make to a lead.
@@ -99,6 +105,8 @@ pub enum LeadCallType {
 pub struct LeadCall {
     /// The kind of call (default `cold_call`).
     pub call_type: Option<LeadCallType>,
+    /// Place it later, at this moment (RFC 3339): answered `202` with the scheduled call.
+    pub scheduled_for: Option<String>,
 }
 
 fn parse_time(field: &str, value: Option<&str>) -> Result<Option<i64>, AppError> {
@@ -295,12 +303,12 @@ async fn export(
 /// often as allowed in 24 hours, or when it is outside the called person's hours in any time
 /// zone the number may be in; `error.details.next_allowed_at` says when it would pass.
 #[utoipa::path(post, path = "/api/v1/calls", tag = "calls", security(("bearer" = [])), request_body = NewSingleCall,
-    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Refused by the screen every call passes: `error.code` is `do_not_call`, `outside_calling_hours`, `unknown_time_zone` or `attempts_per_24h`, and `error.details.next_allowed_at` the next moment it would pass (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 202, body = ScheduledCall, description = "Scheduled (`scheduled_for`)"), (status = 404), (status = 409, description = "Refused by the screen every call passes: `error.code` is `do_not_call`, `outside_calling_hours`, `unknown_time_zone` or `attempts_per_24h`, and `error.details.next_allowed_at` the next moment it would pass (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
     ApiJson(body): ApiJson<NewSingleCall>,
-) -> Result<(StatusCode, Json<CallResponse>), AppError> {
+) -> Result<Response, AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let campaign = campaigns::get_by_id(
         &mut *state.store.conn().await?,
@@ -312,23 +320,14 @@ async fn create(
     let (to, extension) =
         PhoneNumber::parse_with_extension(&body.to, campaign.settings.default_country)
             .map_err(|e| AppError::invalid("to", e.to_string()))?;
-    let call = place(
-        &state.store,
-        &state.telephony,
-        &state.events,
-        &state.local_hours,
-        CallRequest {
-            campaign: &campaign,
-            lead: None,
-            to,
-            extension,
-            call_type: "single",
-        },
-        state.clock.now_ms(),
-    )
-    .await?;
-    tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, by = %auth.actor(), "single call placed");
-    Ok((StatusCode::CREATED, Json(call.into())))
+    let request = CallRequest {
+        campaign: &campaign,
+        lead: None,
+        to,
+        extension,
+        call_type: "single",
+    };
+    place_or_schedule(&state, &auth, request, body.scheduled_for.as_deref()).await
 }
 
 /// Calls a lead now, with its campaign's caller ID and script. Only new and retry leads can be
@@ -336,13 +335,13 @@ async fn create(
 /// the called person's hours, the campaign's window and daily limit); the call counts as one
 /// of the lead's attempts.
 #[utoipa::path(post, path = "/api/v1/leads/{id}/call", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)), request_body = LeadCall,
-    responses((status = 201, body = CallResponse), (status = 404), (status = 409, description = "Not callable now: `error.code` is `conflict` (the lead is not new or retry) or the screen's rule (`do_not_call`, `attempts_exhausted`, `attempts_per_24h`, `outside_campaign_hours`, `outside_calling_hours`, `unknown_time_zone`, `daily_limit_reached`) with `error.details.next_allowed_at` (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
+    responses((status = 201, body = CallResponse), (status = 202, body = ScheduledCall, description = "Scheduled (`scheduled_for`)"), (status = 404), (status = 409, description = "Not callable now: `error.code` is `conflict` (the lead is not new or retry) or the screen's rule (`do_not_call`, `attempts_exhausted`, `attempts_per_24h`, `outside_campaign_hours`, `outside_calling_hours`, `unknown_time_zone`, `daily_limit_reached`) with `error.details.next_allowed_at` (RFC 3339, or null)"), (status = 422), (status = 502, description = "The carrier failed")))]
 async fn call_lead(
     State(state): State<AppState>,
     auth: Auth,
     ApiPath(id): ApiPath<i64>,
     ApiJson(body): ApiJson<LeadCall>,
-) -> Result<(StatusCode, Json<CallResponse>), AppError> {
+) -> Result<Response, AppError> {
     auth.require(Permission::ManageCampaigns)?;
     let mut conn = state.store.conn().await?;
     let lead = leads::get_by_id(&mut conn, auth.tenant, LeadId(id))
@@ -358,23 +357,14 @@ async fn call_lead(
         LeadCallType::ColdCall => "cold_call",
         LeadCallType::AppointmentBooking => "appointment_booking",
     };
-    let call = place(
-        &state.store,
-        &state.telephony,
-        &state.events,
-        &state.local_hours,
-        CallRequest {
-            campaign: &campaign,
-            extension: lead.extension.clone(),
-            lead: Some(&lead),
-            to,
-            call_type,
-        },
-        state.clock.now_ms(),
-    )
-    .await?;
-    tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, lead_id = %lead.id, by = %auth.actor(), "lead called");
-    Ok((StatusCode::CREATED, Json(call.into())))
+    let request = CallRequest {
+        extension: lead.extension.clone(),
+        lead: Some(&lead),
+        to,
+        campaign: &campaign,
+        call_type,
+    };
+    place_or_schedule(&state, &auth, request, body.scheduled_for.as_deref()).await
 }
 
 /// Ends a call: hangs up a live call, cancels one still queued or ringing. The call ends as
@@ -397,4 +387,92 @@ async fn hang_up(
     )
     .await?;
     Ok((StatusCode::ACCEPTED, Json(call.into())))
+}
+
+/// Places the call now (`201` with the call), or schedules it for `at` (`202` with the
+/// scheduled call).
+async fn place_or_schedule(
+    state: &AppState,
+    auth: &Auth,
+    request: CallRequest<'_>,
+    at: Option<&str>,
+) -> Result<Response, AppError> {
+    let now = state.clock.now_ms();
+    if let Some(at) = parse_time("scheduled_for", at)? {
+        let scheduled = schedule(
+            &state.store,
+            &state.local_hours,
+            &Schedule {
+                call: request,
+                at,
+                by: &auth.actor(),
+            },
+            now,
+        )
+        .await?;
+        return Ok((StatusCode::ACCEPTED, Json(scheduled)).into_response());
+    }
+    let lead = request.lead.map(|l| l.id);
+    let call = place(
+        &state.store,
+        &state.telephony,
+        &state.events,
+        &state.local_hours,
+        request,
+        now,
+    )
+    .await?;
+    tracing::info!(tenant_id = %auth.tenant, call_id = %call.id, lead_id = ?lead, by = %auth.actor(), "call placed by hand");
+    Ok((StatusCode::CREATED, Json(CallResponse::from(call))).into_response())
+}
+
+/// Which scheduled calls to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ScheduledQuery {
+    /// Only this lead's.
+    pub lead_id: Option<i64>,
+    /// Only those still waiting (default true).
+    pub upcoming: Option<bool>,
+}
+
+/// Scheduled single calls, soonest first: upcoming ones by default, or all with how each went.
+#[utoipa::path(get, path = "/api/v1/scheduled-calls", tag = "calls", security(("bearer" = [])), params(ScheduledQuery),
+    responses((status = 200, body = Vec<ScheduledCall>)))]
+async fn list_scheduled(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiQuery(q): ApiQuery<ScheduledQuery>,
+) -> Result<Json<Vec<ScheduledCall>>, AppError> {
+    auth.require(Permission::Read)?;
+    Ok(Json(
+        scheduled_calls::list(
+            &mut *state.store.conn().await?,
+            auth.tenant,
+            q.lead_id.map(LeadId),
+            q.upcoming.unwrap_or(true),
+        )
+        .await?,
+    ))
+}
+
+/// Cancels a scheduled call that is still waiting.
+#[utoipa::path(post, path = "/api/v1/scheduled-calls/{id}/cancel", tag = "calls", security(("bearer" = [])), params(("id" = i64, Path)),
+    responses((status = 200, body = ScheduledCall), (status = 404), (status = 409, description = "Its moment has come already")))]
+async fn cancel_scheduled(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiPath(id): ApiPath<i64>,
+) -> Result<Json<ScheduledCall>, AppError> {
+    auth.require(Permission::ManageCampaigns)?;
+    let canceled = scheduled_calls::cancel(
+        &mut *state.store.conn().await?,
+        auth.tenant,
+        id,
+        state.clock.now_ms(),
+    )
+    .await
+    .or_404("scheduled call")?;
+    tracing::info!(tenant_id = %auth.tenant, scheduled_id = id, by = %auth.actor(), "scheduled call canceled");
+    Ok(Json(canceled))
 }

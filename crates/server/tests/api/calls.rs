@@ -1505,3 +1505,105 @@ async fn a_person_erased_on_request_leaves_only_the_do_not_call_entry() {
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(refused["error"]["code"], "do_not_call");
 }
+
+#[tokio::test]
+async fn a_call_scheduled_for_later_is_screened_and_placed_at_its_moment_or_canceled() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let anna = lead(&app, &owner.token, campaign, "8134893300", "Anna").await;
+    let ben = lead(&app, &owner.token, campaign, "8134893301", "Ben").await;
+    let schedule = |lead: i64, at: &'static str| {
+        let (app, token) = (&app, owner.token.clone());
+        async move {
+            app.post(
+                &format!("/api/v1/leads/{lead}/call"),
+                &token,
+                json!({"call_type": "appointment_booking", "scheduled_for": at}),
+            )
+            .await
+        }
+    };
+    // 10:00 in New York now; 21:30 there is outside the campaign's and the callee's hours.
+    let (status, refused) = schedule(anna, "2026-11-20T02:30:00Z").await;
+    assert_eq!(status, StatusCode::CONFLICT, "{refused}");
+    assert_eq!(refused["error"]["code"], "outside_campaign_hours");
+    let (status, past) = schedule(anna, "2026-11-19T14:00:00Z").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{past}");
+    assert_eq!(past["error"]["details"][0]["field"], "scheduled_for");
+
+    let (status, first) = schedule(anna, "2026-11-19T17:00:00Z").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{first}");
+    assert_eq!(first["status"], "scheduled");
+    let (_, second) = schedule(ben, "2026-11-19T17:00:00Z").await;
+    let (_, upcoming) = app
+        .get(&format!("/api/v1/scheduled-calls?lead_id={anna}"), &owner.token)
+        .await;
+    assert_eq!(upcoming.as_array().unwrap().len(), 1);
+    assert_eq!(upcoming[0]["scheduled_for"], 1_795_107_600_000i64);
+    // Ben's is canceled; nothing is placed before its moment.
+    let (status, canceled) = app
+        .post(
+            &format!("/api/v1/scheduled-calls/{}/cancel", second["id"]),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK, "{canceled}");
+    assert_eq!(canceled["status"], "canceled");
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
+    assert_eq!(calls["total"], 0, "not before its moment");
+
+    // 12:00 in New York: the dialer's next tick places Anna's, as an appointment call.
+    app.clock.advance(2 * 3_600_000);
+    let mut placed = Value::Null;
+    for _ in 0..200 {
+        let (_, all) = app
+            .get(&format!("/api/v1/scheduled-calls?lead_id={anna}&upcoming=false"), &owner.token)
+            .await;
+        if all[0]["status"] == "placed" {
+            placed = all[0].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    let call = placed["call_id"].as_i64().expect("placed at its moment");
+    let done = wait_for(&app, &owner.token, call, |c| c["status"] == "completed").await;
+    assert_eq!(done["call_type"], "appointment_booking");
+    assert_eq!(done["lead_id"], anna);
+    let (status, late) = app
+        .post(
+            &format!("/api/v1/scheduled-calls/{}/cancel", first["id"]),
+            &owner.token,
+            json!({}),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT, "{late}");
+    let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
+    assert_eq!(calls["total"], 1, "Ben's canceled call was never placed");
+
+    // Screened again at its moment: Ben asked not to be called meanwhile.
+    let (status, again) = schedule(ben, "2026-11-19T18:00:00Z").await;
+    assert_eq!(status, StatusCode::ACCEPTED, "{again}");
+    let (status, _) = app
+        .post("/api/v1/dnc", &owner.token, json!({"phone": "8134893301"}))
+        .await;
+    assert!(status.is_success());
+    app.clock.advance(3_600_000);
+    let mut refused = Value::Null;
+    for _ in 0..200 {
+        let (_, all) = app
+            .get(&format!("/api/v1/scheduled-calls?lead_id={ben}&upcoming=false"), &owner.token)
+            .await;
+        if let Some(r) = all.as_array().unwrap().iter().find(|r| r["id"] == again["id"] && r["status"] != "scheduled" && r["status"] != "placing") {
+            refused = r.clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(refused["status"], "refused", "{refused}");
+    assert!(refused["reason"].as_str().unwrap().contains("do-not-call"), "{refused}");
+    let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
+    assert_eq!(calls["total"], 1, "never called");
+}

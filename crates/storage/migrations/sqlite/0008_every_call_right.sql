@@ -30,3 +30,24 @@ CREATE INDEX audio_links_expiry ON audio_links(expires_at);
 -- call is answered; a call keeps the one it dialed.
 ALTER TABLE leads ADD COLUMN extension TEXT;
 ALTER TABLE calls ADD COLUMN extension TEXT;
+
+-- A single call placed later: screened and placed by the dialer at `scheduled_for`, or
+-- canceled before. `status`: scheduled, placing, placed, refused, failed, canceled.
+CREATE TABLE scheduled_calls (
+    id INTEGER PRIMARY KEY,
+    tenant_id INTEGER NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+    campaign_id INTEGER NOT NULL REFERENCES campaigns(id) ON DELETE CASCADE,
+    lead_id INTEGER REFERENCES leads(id) ON DELETE CASCADE,
+    to_number TEXT NOT NULL,
+    extension TEXT,
+    call_type TEXT NOT NULL,
+    scheduled_for INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    call_id INTEGER REFERENCES calls(id) ON DELETE SET NULL,
+    reason TEXT,
+    created_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+);
+CREATE INDEX scheduled_calls_due ON scheduled_calls(status, scheduled_for);
+CREATE INDEX scheduled_calls_lead ON scheduled_calls(lead_id);

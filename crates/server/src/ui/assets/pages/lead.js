@@ -1,7 +1,7 @@
 // One lead: who they are, their calls, what agents recorded and the notes, as one timeline;
 // edit the notes, mark do-not-call, call now.
 
-import { get, patch, del, qs } from '../api.js';
+import { get, post, patch, del, qs } from '../api.js';
 import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
 import { callLead } from './leads.js';
 
@@ -13,6 +13,7 @@ export async function render(main, { args, can }) {
   const lead = await get(`/api/v1/leads/${id}`);
   const calls = await get('/api/v1/calls' + qs({ lead_id: id, limit: 100 }));
   const campaign = await get(`/api/v1/campaigns/${lead.campaign_id}`).catch(() => null);
+  const upcoming = await get('/api/v1/scheduled-calls' + qs({ lead_id: id })).catch(() => []);
   const transfers = await Promise.all(calls.items.filter((c) => c.outcome === 'answered')
     .map((c) => get(`/api/v1/calls/${c.id}/transfer`).then((t) => [c, t]).catch(() => null)));
   document.title = `${leadName(lead)} · Outdial`;
@@ -36,6 +37,18 @@ export async function render(main, { args, can }) {
     await patch(`/api/v1/leads/${id}`, { do_not_call: true });
     render(main, { args, can });
   });
+  // A call for later: screened now for that moment, and again when it comes.
+  const laterAt = h('input', { type: 'datetime-local', name: 'scheduled_for', 'aria-label': 'Call at' });
+  const scheduleOut = h('span', { id: 'schedule-result' });
+  const scheduleIt = action(h('button', {}, 'Schedule call'), scheduleOut, async () => {
+    if (!laterAt.value) throw new Error('Pick the day and time to call.');
+    await post(`/api/v1/leads/${id}/call`, { call_type: 'cold_call', scheduled_for: new Date(laterAt.value).toISOString() });
+    render(main, { args, can });
+  });
+  const upcomingList = upcoming.length
+    ? h('ul', { class: 'upcoming', id: 'upcoming' }, upcoming.map((u) => h('li', {}, `${when(u.scheduled_for)} · ${u.call_type.replace(/_/g, ' ')} · by ${u.created_by} `,
+      can.manage ? action(h('button', { class: 'small' }, 'Cancel'), scheduleOut, async () => { await post(`/api/v1/scheduled-calls/${u.id}/cancel`, {}); render(main, { args, can }); }) : null)))
+    : h('p', { class: 'muted' }, 'No call scheduled.');
   // Erasure on the person's request (GDPR Art. 17): their data goes, the do-not-call entry stays.
   const erase = action(h('button', { class: 'danger', id: 'erase' }, 'Erase this person'), out, async () => {
     if (!confirm(`Erase ${leadName(lead)} everywhere: every lead with ${lead.phone}, their calls' details, transcripts and recordings? Their number stays on the do-not-call list. This cannot be undone.`)) return;
@@ -59,6 +72,8 @@ export async function render(main, { args, can }) {
         lead.hold_reason ? [h('dt', {}, 'On hold'), h('dd', {}, lead.hold_reason)] : null,
         Object.entries(lead.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
       h('div', { class: 'panel' }, field('Notes', notes), h('div', { class: 'bar' }, can.manage ? saveNotes : null, can.manage && !lead.do_not_call ? markDnc : null, can.manage ? erase : null))),
+    h('h2', {}, 'Upcoming calls'), upcomingList,
+    can.manage && !lead.do_not_call ? h('div', { class: 'bar' }, field('Call at', laterAt), scheduleIt, scheduleOut) : null,
     h('h2', {}, 'Timeline'),
     h('ol', { class: 'timeline' }, items.map((i) => h('li', {}, h('div', { class: 'when' }, when(i.at)), i.text))));
 }
