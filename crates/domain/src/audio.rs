@@ -18,7 +18,10 @@ impl AudioFormat {
         }
         // An ID3 tag, or straight into an MPEG frame (11 sync bits, layer III).
         if head.starts_with(b"ID3")
-            || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0 && head[1] & 0x06 == 0x02)
+            || (head.len() >= 2
+                && head[0] == 0xFF
+                && head[1] & 0xE0 == 0xE0
+                && head[1] & 0x06 == 0x02)
         {
             return Some(AudioFormat::Mp3);
         }
@@ -40,8 +43,14 @@ mod tests {
 
     #[test]
     fn mp3_and_wav_are_told_by_their_first_bytes() {
-        assert_eq!(AudioFormat::sniff(b"ID3\x04\x00rest"), Some(AudioFormat::Mp3));
-        assert_eq!(AudioFormat::sniff(&[0xFF, 0xFB, 0x90, 0x64]), Some(AudioFormat::Mp3));
+        assert_eq!(
+            AudioFormat::sniff(b"ID3\x04\x00rest"),
+            Some(AudioFormat::Mp3)
+        );
+        assert_eq!(
+            AudioFormat::sniff(&[0xFF, 0xFB, 0x90, 0x64]),
+            Some(AudioFormat::Mp3)
+        );
         assert_eq!(
             AudioFormat::sniff(b"RIFF\x24\x08\x00\x00WAVEfmt "),
             Some(AudioFormat::Wav)

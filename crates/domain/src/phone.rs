@@ -236,7 +236,11 @@ mod tests {
             "8134893222#12",
         ] {
             let (number, ext) = PhoneNumber::parse_with_extension(written, Country::US).unwrap();
-            assert_eq!((number.as_str(), ext.as_deref()), ("+18134893222", Some("12")), "{written}");
+            assert_eq!(
+                (number.as_str(), ext.as_deref()),
+                ("+18134893222", Some("12")),
+                "{written}"
+            );
         }
         let (_, none) = PhoneNumber::parse_with_extension("813-489-3222", Country::US).unwrap();
         assert_eq!(none, None);

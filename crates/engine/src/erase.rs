@@ -6,7 +6,7 @@ use crate::error::EngineError;
 use crate::telephony::Telephony;
 use outdial_domain::{PhoneNumber, TenantId};
 use outdial_storage::dnc::{self, Origin};
-use outdial_storage::{Store, StorageError, erase};
+use outdial_storage::{StorageError, Store, erase};
 use outdial_twilio::ErrorKind;
 
 /// What an erasure did.

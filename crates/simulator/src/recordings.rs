@@ -123,7 +123,12 @@ pub(crate) async fn delete(
         return refusal;
     }
     let sid = file.strip_suffix(".json").unwrap_or(&file);
-    match shared.recordings.lock().expect("recordings lock").remove(sid) {
+    match shared
+        .recordings
+        .lock()
+        .expect("recordings lock")
+        .remove(sid)
+    {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => error(404, 20404, "The requested resource was not found"),
     }

@@ -38,7 +38,10 @@ pub async fn person(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> R
     .collect::<Result<_>>()?;
     let ids: Vec<i64> = calls.iter().map(|(id, _)| *id).collect();
     let batch = Batch::of(conn);
-    let in_ids = format!("(SELECT CAST(w.value AS BIGINT) FROM {})", batch.texts("$1", "w"));
+    let in_ids = format!(
+        "(SELECT CAST(w.value AS BIGINT) FROM {})",
+        batch.texts("$1", "w")
+    );
     for chunk in ids.chunks(batch::MAX_ITEMS) {
         let json = batch::to_json(&chunk.iter().map(|i| i.to_string()).collect::<Vec<_>>())?;
         for sql in [

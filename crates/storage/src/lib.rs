@@ -21,8 +21,8 @@ pub mod leads;
 pub mod login_limits;
 mod migrate;
 pub mod reports;
-pub mod scheduled_calls;
 mod row;
+pub mod scheduled_calls;
 pub mod sessions;
 pub mod tenants;
 #[cfg(feature = "testing")]

@@ -152,7 +152,8 @@ pub async fn cancel(conn: &mut Conn, tenant: TenantId, id: i64, now: i64) -> Res
     match row {
         Some(row) => from_row(&row),
         None => {
-            let sql = format!("SELECT {COLUMNS} FROM scheduled_calls WHERE tenant_id = $1 AND id = $2");
+            let sql =
+                format!("SELECT {COLUMNS} FROM scheduled_calls WHERE tenant_id = $1 AND id = $2");
             let found = sqlx::query(sqlx::AssertSqlSafe(sql))
                 .bind(tenant.0)
                 .bind(id)

@@ -424,10 +424,7 @@ mod tests {
         );
         // The lead's own zone joins the number's: both must allow.
         assert_eq!(
-            callee_zones(
-                &phone("+12124567890"),
-                Some(&zone("America/Los_Angeles"))
-            ),
+            callee_zones(&phone("+12124567890"), Some(&zone("America/Los_Angeles"))),
             [zone("America/New_York"), zone("America/Los_Angeles")]
         );
     }

@@ -164,7 +164,10 @@ mod tests {
         assert_eq!(after_no_input(1, &s, 1_000).status, LeadStatus::Completed);
         // The default tries once: silence completes the lead, as before there was a rule.
         let once = after_no_input(0, &CampaignSettings::default(), 1_000);
-        assert_eq!((once.status, once.next_attempt_at), (LeadStatus::Completed, None));
+        assert_eq!(
+            (once.status, once.next_attempt_at),
+            (LeadStatus::Completed, None)
+        );
     }
 
     #[test]

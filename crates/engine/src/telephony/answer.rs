@@ -139,7 +139,9 @@ impl Answers<'_> {
         let menu = &a.campaign.settings.menu;
         let action = digits.and_then(|d| menu.action(d.trim()));
         let (tenant, id) = (a.call.tenant_id, a.call.id);
-        let mark = |d: Disposition| events::set_disposition(self.store, tenant, id, d, "gather", a.form, a.now);
+        let mark = |d: Disposition| {
+            events::set_disposition(self.store, tenant, id, d, "gather", a.form, a.now)
+        };
         Ok(match action {
             Some(KeyAction::Connect) if self.transfers.has_agents(a.campaign).await? => {
                 self.transfers.hold(a.call, a.campaign, true).await?
@@ -177,7 +179,14 @@ impl Answers<'_> {
             reason: "pressed the opt-out key during a call",
             created_by: "ivr",
         };
-        dnc::add(&mut tx, a.call.tenant_id, &[a.call.to.clone()], &origin, a.now).await?;
+        dnc::add(
+            &mut tx,
+            a.call.tenant_id,
+            std::slice::from_ref(&a.call.to),
+            &origin,
+            a.now,
+        )
+        .await?;
         tx.commit()
             .await
             .map_err(outdial_storage::StorageError::from)?;

@@ -6,7 +6,7 @@ use crate::error::EngineError;
 use outdial_domain::call::CallStatus;
 use outdial_domain::{CallId, TenantId};
 use outdial_storage::calls::{self, Call};
-use outdial_storage::{Store, StorageError};
+use outdial_storage::{StorageError, Store};
 use outdial_twilio::{CallUpdate, ErrorKind};
 
 /// Ends the tenant's call `id`: hung up when answered (`Status=completed`), canceled while
@@ -48,9 +48,9 @@ pub async fn hang_up(
         .await
     {
         return Err(match e.kind {
-            ErrorKind::NotFound => EngineError::Conflict(format!(
-                "the carrier no longer has call {id}; it has ended"
-            )),
+            ErrorKind::NotFound => {
+                EngineError::Conflict(format!("the carrier no longer has call {id}; it has ended"))
+            }
             _ => e.into(),
         });
     }

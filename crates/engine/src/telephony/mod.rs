@@ -1,9 +1,9 @@
 //! Calls through the carrier: which account a tenant's calls use, placing calls, following
 //! them through their webhooks, and the voice flows callers hear.
 
-pub mod events;
 pub mod answer;
 pub mod control;
+pub mod events;
 pub mod flows;
 pub mod media;
 pub mod place;

@@ -3,17 +3,17 @@
 
 use super::Telephony;
 use super::screen::{self, Screened};
-use outdial_domain::hours::LocalHours;
 use crate::error::EngineError;
 use crate::events::EventBus;
 use outdial_domain::PhoneNumber;
 use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::campaign::{CampaignSettings, CampaignStatus, VoicemailAction};
+use outdial_domain::hours::LocalHours;
 use outdial_domain::lead::after_call;
+use outdial_storage::Store;
 use outdial_storage::calls::{self, Call};
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::leads::{self, Lead};
-use outdial_storage::Store;
 use outdial_twilio::{Detection, ErrorKind, NewCall};
 
 /// A call to place.

@@ -14,7 +14,7 @@ use outdial_domain::hours::LocalHours;
 use outdial_storage::campaigns::{self, Campaign};
 use outdial_storage::leads::{self, Lead};
 use outdial_storage::scheduled_calls::{self, NewScheduled, ScheduledCall};
-use outdial_storage::{Store, StorageError};
+use outdial_storage::{StorageError, Store};
 
 /// Scheduled calls taken per tick at most.
 const PER_TICK: i64 = 50;
@@ -158,14 +158,15 @@ async fn context(
             StorageError::NotFound => EngineError::NotFound("campaign"),
             other => other.into(),
         })?;
-    let lead = match s.lead_id {
-        Some(id) => Some(leads::get_by_id(&mut conn, tenant, id).await.map_err(
-            |e| match e {
-                StorageError::NotFound => EngineError::NotFound("lead"),
-                other => other.into(),
-            },
-        )?),
-        None => None,
-    };
+    let lead =
+        match s.lead_id {
+            Some(id) => Some(leads::get_by_id(&mut conn, tenant, id).await.map_err(
+                |e| match e {
+                    StorageError::NotFound => EngineError::NotFound("lead"),
+                    other => other.into(),
+                },
+            )?),
+            None => None,
+        };
     Ok((campaign, lead))
 }

@@ -41,7 +41,9 @@ pub async fn check(
     let campaign = call.campaign;
     let s = &campaign.settings;
     let now = Timestamp::from_millisecond(now_ms)?;
-    let listed = dnc::find(conn, campaign.tenant_id, call.to).await?.is_some()
+    let listed = dnc::find(conn, campaign.tenant_id, call.to)
+        .await?
+        .is_some()
         || call.lead.is_some_and(|l| l.do_not_call);
     let last_24h = match call.lead {
         Some(lead) => dialing::calls_since(conn, &[lead.id], now_ms - DAY_MS)
@@ -60,9 +62,8 @@ pub async fn check(
         zone: lead_zone.as_ref(),
         attempts: call.lead.map_or(0, |l| l.attempts),
         on_do_not_call_list: listed,
-        last_24h: last_24h.and_then(|(n, first)| {
-            Timestamp::from_millisecond(first).ok().map(|t| (n, t))
-        }),
+        last_24h: last_24h
+            .and_then(|(n, first)| Timestamp::from_millisecond(first).ok().map(|t| (n, t))),
     };
     let campaign_zone = TimeZone::get(&s.timezone).unwrap_or(TimeZone::UTC);
     let gate = if call.in_campaign {

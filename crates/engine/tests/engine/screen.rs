@@ -104,7 +104,10 @@ async fn a_lead_is_not_called_by_hand_past_its_campaigns_daily_limit() {
     // The dialer says "daily limit reached"; "Call now" says the same, with tomorrow's
     // opening: 08:00 in New York, the window's start.
     assert_eq!(
-        refused(w.screen("+12124893202", Some(&lead), NY_MORNING + HOUR).await),
+        refused(
+            w.screen("+12124893202", Some(&lead), NY_MORNING + HOUR)
+                .await
+        ),
         ("daily_limit_reached", Some(NY_MORNING + 22 * HOUR))
     );
     // A single call to the same number is not one of the campaign's calls.
@@ -138,7 +141,9 @@ async fn a_call_the_carrier_never_made_does_not_count_toward_the_24_hours() {
     );
     // Reconciliation found that the second never reached the carrier (Outdial was killed).
     let mut conn = w.db.store.conn().await.unwrap();
-    calls::mark_never_placed(&mut conn, made[1].id).await.unwrap();
+    calls::mark_never_placed(&mut conn, made[1].id)
+        .await
+        .unwrap();
     drop(conn);
     w.screen("+12124893201", Some(&lead), now).await.unwrap();
     // The dialer's own screen agrees: the lead is called again.

@@ -50,7 +50,7 @@ fn recognise(bytes: &[u8]) -> Result<AudioFormat, AppError> {
 /// Uploads a recording (MP3 or WAV), as multipart (field `file`) or a raw `audio/mpeg` or
 /// `audio/wav` body. A campaign plays it when its script names it: `{"upload": id}`.
 #[utoipa::path(post, path = "/api/v1/audio", tag = "audio", security(("bearer" = [])), params(AudioQuery),
-    request_body(content = Vec<u8>, content_type = "audio/mpeg", description = "MP3 or WAV; or multipart/form-data with a `file` field"),
+    request_body(content((Vec<u8> = "application/octet-stream"), (String = "multipart/form-data")), description = "The MP3 or WAV file: raw (`audio/mpeg`, `audio/wav` or `application/octet-stream`) or multipart/form-data with a `file` field"),
     responses((status = 201, body = AudioFile), (status = 413, description = "Over `audio.max_file_mb`"), (status = 415, description = "Not MP3 or WAV")))]
 async fn upload(
     State(state): State<AppState>,
@@ -61,9 +61,9 @@ async fn upload(
     auth.require(Permission::ManageCampaigns)?;
     let max_bytes = state.config.audio.max_file_mb * 1_000_000;
     let spooled = spool(request, max_bytes, q.name, &AUDIO).await?;
-    let bytes = tokio::fs::read(spooled.file.path())
-        .await
-        .map_err(|e| AppError::Internal(anyhow::Error::new(e).context("while reading an upload")))?;
+    let bytes = tokio::fs::read(spooled.file.path()).await.map_err(|e| {
+        AppError::Internal(anyhow::Error::new(e).context("while reading an upload"))
+    })?;
     let format = recognise(&bytes)?;
     let name: String = spooled.filename.chars().take(200).collect();
     let stored = audio::store(
@@ -188,7 +188,9 @@ pub async fn check_recordings(
                 if matches!(found, Err(outdial_storage::StorageError::NotFound)) {
                     return Err(AppError::invalid(
                         &field,
-                        format!("there is no recording {id}; upload one first (POST /api/v1/audio)"),
+                        format!(
+                            "there is no recording {id}; upload one first (POST /api/v1/audio)"
+                        ),
                     ));
                 }
                 found?;
@@ -221,12 +223,8 @@ async fn fetch_once(
     let bytes = outbound::fetch(url, guard)
         .await
         .map_err(|e: FetchError| AppError::invalid(field, e.to_string()))?;
-    let format = recognise(&bytes).map_err(|_| {
-        AppError::invalid(
-            field,
-            "the address does not hold an MP3 or WAV file",
-        )
-    })?;
+    let format = recognise(&bytes)
+        .map_err(|_| AppError::invalid(field, "the address does not hold an MP3 or WAV file"))?;
     let name: String = url
         .rsplit('/')
         .next()

@@ -16,8 +16,8 @@ use outdial_domain::call::{CallStatus, Outcome};
 use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
 use outdial_engine::telephony::place::{CallRequest, place};
 use outdial_engine::telephony::scheduled::{Schedule, schedule};
-use outdial_storage::scheduled_calls::{self, ScheduledCall};
 use outdial_storage::calls::{self, CallEvent, CallFilter};
+use outdial_storage::scheduled_calls::{self, ScheduledCall};
 use outdial_storage::{campaigns, leads};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
@@ -31,7 +31,10 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/calls/{id}/hangup", post(hang_up))
         .route("/api/v1/leads/{id}/call", post(call_lead))
         .route("/api/v1/scheduled-calls", get(list_scheduled))
-        .route("/api/v1/scheduled-calls/{id}/cancel", post(cancel_scheduled))
+        .route(
+            "/api/v1/scheduled-calls/{id}/cancel",
+            post(cancel_scheduled),
+        )
 }
 
 /// Filters and paging for the call log.

@@ -244,13 +244,10 @@ async fn update(
     ApiJson(body): ApiJson<UpdateCampaign>,
 ) -> Result<Json<CampaignResponse>, AppError> {
     auth.require(Permission::ManageCampaigns)?;
-    let current = campaigns::get_by_id(
-        &mut *state.store.conn().await?,
-        auth.tenant,
-        CampaignId(id),
-    )
-    .await
-    .or_404("campaign")?;
+    let current =
+        campaigns::get_by_id(&mut *state.store.conn().await?, auth.tenant, CampaignId(id))
+            .await
+            .or_404("campaign")?;
     let name = match body.name.as_deref() {
         Some(n) => required("name", n, 200)?,
         None => current.name.clone(),

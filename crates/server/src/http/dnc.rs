@@ -230,7 +230,13 @@ async fn import(
         Some(c) => Country::parse(c).map_err(|e| AppError::invalid("country", e.to_string()))?,
         None => Country::US,
     };
-    let spooled = spool(request, state.config.import.max_file_mb * 1_000_000, None, &CSV).await?;
+    let spooled = spool(
+        request,
+        state.config.import.max_file_mb * 1_000_000,
+        None,
+        &CSV,
+    )
+    .await?;
     let file =
         std::fs::File::open(spooled.file.path()).map_err(|e| AppError::Internal(e.into()))?;
     let actor = auth.actor();

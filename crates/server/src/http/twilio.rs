@@ -282,11 +282,7 @@ pub(crate) async fn gather(
         return Ok(twiml_response(flows::hang_up()));
     };
     // How often the message has played, as the signed gather URL says (1 when it says not).
-    let heard = v
-        .query::<Heard>()
-        .ok()
-        .and_then(|h| h.heard)
-        .unwrap_or(1);
+    let heard = v.query::<Heard>().ok().and_then(|h| h.heard).unwrap_or(1);
     let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
     Ok(twiml_response(
         answers(&state)

@@ -131,8 +131,7 @@ pub async fn spool(
                 ),
             ));
         }
-    } else if content_type.is_empty()
-        || kind.raw_types.iter().any(|t| content_type.starts_with(t))
+    } else if content_type.is_empty() || kind.raw_types.iter().any(|t| content_type.starts_with(t))
     {
         let mut stream = Body::into_data_stream(request.into_body());
         while let Some(chunk) = stream.next().await {

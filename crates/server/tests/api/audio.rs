@@ -58,7 +58,12 @@ fn people_only() -> SimConfig {
     }
 }
 
-async fn upload(app: &TestApp, token: &str, body: Vec<u8>, content_type: &str) -> (StatusCode, Value) {
+async fn upload(
+    app: &TestApp,
+    token: &str,
+    body: Vec<u8>,
+    content_type: &str,
+) -> (StatusCode, Value) {
     read(
         app.request(Method::POST, "/api/v1/audio?name=welcome.mp3", Some(token))
             .header("content-type", content_type)
@@ -86,7 +91,13 @@ async fn a_campaign_plays_an_uploaded_recording_through_an_expiring_link() {
     let (app, sim) = app_with(people_only(), false).await;
     let owner = app.member("Studio", Role::Owner).await;
     // Not audio, too large: refused, nothing kept.
-    let (status, refused) = upload(&app, &owner.token, b"first_name,phone\n".to_vec(), "audio/mpeg").await;
+    let (status, refused) = upload(
+        &app,
+        &owner.token,
+        b"first_name,phone\n".to_vec(),
+        "audio/mpeg",
+    )
+    .await;
     assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{refused}");
     let (status, _) = upload(&app, &owner.token, mp3(1_200_000), "audio/mpeg").await;
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
@@ -96,7 +107,11 @@ async fn a_campaign_plays_an_uploaded_recording_through_an_expiring_link() {
     let (status, file) = upload(&app, &owner.token, mp3(40_000), "audio/mpeg").await;
     assert_eq!(status, StatusCode::CREATED, "{file}");
     assert_eq!(
-        (file["content_type"].as_str(), file["size_bytes"].as_i64(), file["name"].as_str()),
+        (
+            file["content_type"].as_str(),
+            file["size_bytes"].as_i64(),
+            file["name"].as_str()
+        ),
         (Some("audio/mpeg"), Some(40_000), Some("welcome.mp3"))
     );
     let id = file["id"].as_i64().unwrap();
@@ -110,12 +125,19 @@ async fn a_campaign_plays_an_uploaded_recording_through_an_expiring_link() {
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert_eq!(refused["error"]["details"][0]["field"], "settings.script.message_audio");
+    assert_eq!(
+        refused["error"]["details"][0]["field"],
+        "settings.script.message_audio"
+    );
 
     let mut settings = ready_settings();
     settings["script"]["message_audio"] = json!({"upload": id});
     let (status, campaign) = app
-        .post("/api/v1/campaigns", &owner.token, json!({"name": "Recorded", "settings": settings}))
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Recorded", "settings": settings}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{campaign}");
     let (status, call) = app
@@ -132,19 +154,35 @@ async fn a_campaign_plays_an_uploaded_recording_through_an_expiring_link() {
         .unwrap()
         .iter()
         .filter(|e| e["kind"] == "said")
-        .flat_map(|e| e["detail"]["lines"].as_array().unwrap().iter().map(|l| l.as_str().unwrap()))
+        .flat_map(|e| {
+            e["detail"]["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|l| l.as_str().unwrap())
+        })
         .collect();
     assert_eq!(said[0], "[recording]", "{said:?}");
     // The carrier fetched the file itself, whole, from Outdial.
     let played = sim.played();
     assert_eq!(played.len(), 1, "{played:?}");
     assert_eq!(
-        (played[0].status, played[0].bytes, played[0].content_type.as_str()),
+        (
+            played[0].status,
+            played[0].bytes,
+            played[0].content_type.as_str()
+        ),
         (200, 40_000, "audio/mpeg")
     );
     let link = played[0].url.clone();
-    assert!(link.starts_with(&format!("{}/media/audio/", app.base)), "{link}");
-    assert!(link.rsplit('/').next().unwrap().len() >= 40, "unguessable: {link}");
+    assert!(
+        link.starts_with(&format!("{}/media/audio/", app.base)),
+        "{link}"
+    );
+    assert!(
+        link.rsplit('/').next().unwrap().len() >= 40,
+        "unguessable: {link}"
+    );
     // Without the link nothing is served, and the link expires.
     let client = reqwest::Client::new();
     let guess = client
@@ -158,7 +196,11 @@ async fn a_campaign_plays_an_uploaded_recording_through_an_expiring_link() {
     assert_eq!(late.status(), StatusCode::NOT_FOUND, "expired");
     // The web app can listen to it.
     let r = app
-        .request(Method::GET, &format!("/api/v1/audio/{id}/file"), Some(&owner.token))
+        .request(
+            Method::GET,
+            &format!("/api/v1/audio/{id}/file"),
+            Some(&owner.token),
+        )
         .send()
         .await
         .unwrap();
@@ -197,10 +239,17 @@ async fn a_recording_given_by_address_is_fetched_within_the_outbound_limits() {
     let mut settings = ready_settings();
     settings["script"]["voicemail_audio"] = json!({"url": url});
     let (status, refused) = app
-        .post("/api/v1/campaigns", &owner.token, json!({"name": "Fetched", "settings": settings}))
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Fetched", "settings": settings}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert_eq!(refused["error"]["details"][0]["field"], "settings.script.voicemail_audio");
+    assert_eq!(
+        refused["error"]["details"][0]["field"],
+        "settings.script.voicemail_audio"
+    );
     assert!(
         refused["error"]["details"][0]["message"]
             .as_str()
@@ -217,7 +266,11 @@ async fn a_recording_given_by_address_is_fetched_within_the_outbound_limits() {
     let mut settings = ready_settings();
     settings["script"]["message_audio"] = json!({"url": url});
     let (status, campaign) = app
-        .post("/api/v1/campaigns", &owner.token, json!({"name": "Fetched", "settings": settings}))
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Fetched", "settings": settings}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{campaign}");
     let (status, call) = app
@@ -230,14 +283,30 @@ async fn a_recording_given_by_address_is_fetched_within_the_outbound_limits() {
     assert_eq!(status, StatusCode::CREATED, "{call}");
     wait_done(&app, &owner.token, call["id"].as_i64().unwrap()).await;
     let played = sim.played();
-    assert_eq!((played[0].status, played[0].bytes), (200, 20_000), "{played:?}");
-    assert!(played[0].url.starts_with(&app.base), "served by Outdial, not the address");
+    assert_eq!(
+        (played[0].status, played[0].bytes),
+        (200, 20_000),
+        "{played:?}"
+    );
+    assert!(
+        played[0].url.starts_with(&app.base),
+        "served by Outdial, not the address"
+    );
     let html = file_server(b"<html>not audio</html>".to_vec()).await;
     let mut settings = ready_settings();
     settings["script"]["message_audio"] = json!({"url": html});
     let (status, refused) = app
-        .post("/api/v1/campaigns", &owner.token, json!({"name": "Bad", "settings": settings}))
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Bad", "settings": settings}),
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert!(refused["error"]["message"].as_str().unwrap().contains("MP3 or WAV"));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("MP3 or WAV")
+    );
 }

@@ -230,7 +230,10 @@ async fn a_machine_gets_the_voicemail_after_the_beep_and_the_lead_waits_for_a_re
     assert_eq!(done["answered_by"], "machine_end_beep");
     assert_eq!(done["disposition"], "voicemail_left");
     // Detection was synchronous: the voice webhook itself said who answered.
-    assert!(!kinds(&done).iter().any(|k| k.starts_with("amd:")), "{done}");
+    assert!(
+        !kinds(&done).iter().any(|k| k.starts_with("amd:")),
+        "{done}"
+    );
     assert_eq!(said(&done), ["Please call us back"]);
     let (_, lead) = app
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
@@ -1035,7 +1038,10 @@ async fn a_call_by_hand_outside_the_callees_hours_is_refused_with_the_next_allow
         let (status, refused) = app.post(&path, &owner.token, body).await;
         assert_eq!(status, StatusCode::CONFLICT, "{refused}");
         assert_eq!(refused["error"]["code"], code, "{refused}");
-        assert_eq!(refused["error"]["details"]["next_allowed_at"], next, "{refused}");
+        assert_eq!(
+            refused["error"]["details"]["next_allowed_at"], next,
+            "{refused}"
+        );
     }
     let (_, refused) = app
         .post(
@@ -1057,11 +1063,18 @@ async fn a_call_by_hand_outside_the_callees_hours_is_refused_with_the_next_allow
     let (_, after) = app
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
         .await;
-    assert_eq!((after["status"].clone(), after["attempts"].clone()), (json!("new"), json!(0)));
+    assert_eq!(
+        (after["status"].clone(), after["attempts"].clone()),
+        (json!("new"), json!(0))
+    );
     // At 09:06 in New York both go through.
     app.clock.advance(3 * 3_600_000);
     let (status, call) = app
-        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{call}");
 }
@@ -1123,7 +1136,11 @@ async fn a_machine_under_enable_detection_gets_the_voicemail_or_a_hang_up_never_
             "a machine never hears the menu: {lines:?}"
         );
         if voicemail == "leave_message" {
-            assert_eq!(lines, ["Please call us back"], "the voicemail, after the beep");
+            assert_eq!(
+                lines,
+                ["Please call us back"],
+                "the voicemail, after the beep"
+            );
         } else {
             assert!(lines.is_empty(), "nothing is said to it: {lines:?}");
         }
@@ -1143,9 +1160,20 @@ async fn a_person_who_presses_nothing_is_no_input_and_called_again_by_its_rule()
             json!({"name": "Quiet ones", "settings": settings}),
         )
         .await;
-    let lead_id = lead(&app, &owner.token, campaign["id"].as_i64().unwrap(), "8134893240", "Sam").await;
+    let lead_id = lead(
+        &app,
+        &owner.token,
+        campaign["id"].as_i64().unwrap(),
+        "8134893240",
+        "Sam",
+    )
+    .await;
     let (status, call) = app
-        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{call}");
     let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
@@ -1205,7 +1233,11 @@ async fn nobody_waits_in_silence_for_agents_who_are_not_there() {
     // Called by hand all the same: the person hears the fallback at once and the call ends.
     let lead_id = lead(&app, &owner.token, id, "8134893250", "Eve").await;
     let (status, call) = app
-        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{call}");
     let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
@@ -1256,7 +1288,11 @@ async fn the_menu_and_the_words_are_the_campaigns_own_per_call_type_and_language
     // "Call now" hears the campaign's message; the simulator presses 2: it is heard again.
     let first = lead(&app, &owner.token, id, "8134893260", "Anna").await;
     let (_, call) = app
-        .post(&format!("/api/v1/leads/{first}/call"), &owner.token, json!({"call_type": "cold_call"}))
+        .post(
+            &format!("/api/v1/leads/{first}/call"),
+            &owner.token,
+            json!({"call_type": "cold_call"}),
+        )
         .await;
     let done = wait_for(&app, &owner.token, call["id"].as_i64().unwrap(), |c| {
         c["status"] == "completed"
@@ -1297,7 +1333,10 @@ async fn the_menu_and_the_words_are_the_campaigns_own_per_call_type_and_language
         )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refused}");
-    assert_eq!(refused["error"]["details"][0]["field"], "settings.script.message");
+    assert_eq!(
+        refused["error"]["details"][0]["field"],
+        "settings.script.message"
+    );
 }
 
 #[tokio::test]
@@ -1317,7 +1356,11 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
     settings["script"]["message"] = json!("Hello. ".repeat(60));
     settings["machine_detection"] = json!({"enabled": false});
     let (_, campaign) = app
-        .post("/api/v1/campaigns", &owner.token, json!({"name": "Long", "settings": settings}))
+        .post(
+            "/api/v1/campaigns",
+            &owner.token,
+            json!({"name": "Long", "settings": settings}),
+        )
         .await;
     let place = |to: &'static str| {
         let app = &app;
@@ -1325,7 +1368,11 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
         let campaign = campaign["id"].clone();
         async move {
             let (status, call) = app
-                .post("/api/v1/calls", &token, json!({"to": to, "campaign_id": campaign}))
+                .post(
+                    "/api/v1/calls",
+                    &token,
+                    json!({"to": to, "campaign_id": campaign}),
+                )
                 .await;
             assert_eq!(status, StatusCode::CREATED, "{call}");
             call["id"].as_i64().unwrap()
@@ -1335,17 +1382,29 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
     let ringing = place("+18134893280").await;
     wait_for(&app, &owner.token, ringing, |c| c["status"] == "ringing").await;
     let (status, body) = app
-        .post(&format!("/api/v1/calls/{ringing}/hangup"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/calls/{ringing}/hangup"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED, "{body}");
     let done = wait_for(&app, &owner.token, ringing, |c| c["status"] == "canceled").await;
     assert_eq!(done["outcome"], "canceled");
-    assert!(kinds(&done).contains(&"control:cancel".to_string()), "{:?}", kinds(&done));
+    assert!(
+        kinds(&done).contains(&"control:cancel".to_string()),
+        "{:?}",
+        kinds(&done)
+    );
     // Answered: hung up long before the message is over.
     let live = place("+18134893281").await;
     wait_for(&app, &owner.token, live, |c| c["status"] == "in-progress").await;
     let (status, _) = app
-        .post(&format!("/api/v1/calls/{live}/hangup"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/calls/{live}/hangup"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::ACCEPTED);
     let done = wait_for(&app, &owner.token, live, |c| c["status"] == "completed").await;
@@ -1357,13 +1416,26 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
     );
     // Over: refused, saying so; another tenant's call is not found.
     let (status, refused) = app
-        .post(&format!("/api/v1/calls/{live}/hangup"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/calls/{live}/hangup"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::CONFLICT, "{refused}");
-    assert!(refused["error"]["message"].as_str().unwrap().contains("over already"));
+    assert!(
+        refused["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("over already")
+    );
     let stranger = app.member("Elsewhere", Role::Owner).await;
     let (status, _) = app
-        .post(&format!("/api/v1/calls/{live}/hangup"), &stranger.token, json!({}))
+        .post(
+            &format!("/api/v1/calls/{live}/hangup"),
+            &stranger.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
@@ -1373,7 +1445,14 @@ async fn an_extension_is_kept_and_dialed_once_the_call_is_answered() {
     let (app, sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
     let owner = app.member("Dialers", Role::Owner).await;
     let campaign = app.campaign(&owner.token, "Offices").await;
-    let lead_id = lead(&app, &owner.token, campaign, "813-489-3290 ext. 12", "Reception").await;
+    let lead_id = lead(
+        &app,
+        &owner.token,
+        campaign,
+        "813-489-3290 ext. 12",
+        "Reception",
+    )
+    .await;
     let (_, stored) = app
         .get(&format!("/api/v1/leads/{lead_id}"), &owner.token)
         .await;
@@ -1383,15 +1462,26 @@ async fn an_extension_is_kept_and_dialed_once_the_call_is_answered() {
     );
     // From a list too.
     let (status, report) = app
-        .import_csv(&owner.token, campaign, "first_name,phone\nDesk,(813) 489-3291 x7\n")
+        .import_csv(
+            &owner.token,
+            campaign,
+            "first_name,phone\nDesk,(813) 489-3291 x7\n",
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{report}");
     let (_, page) = app
-        .get(&format!("/api/v1/leads?campaign_id={campaign}&q=Desk"), &owner.token)
+        .get(
+            &format!("/api/v1/leads?campaign_id={campaign}&q=Desk"),
+            &owner.token,
+        )
         .await;
     assert_eq!(page["items"][0]["extension"], "7");
     let (status, call) = app
-        .post(&format!("/api/v1/leads/{lead_id}/call"), &owner.token, json!({}))
+        .post(
+            &format!("/api/v1/leads/{lead_id}/call"),
+            &owner.token,
+            json!({}),
+        )
         .await;
     assert_eq!(status, StatusCode::CREATED, "{call}");
     assert_eq!(call["extension"], "12");
@@ -1480,18 +1570,31 @@ async fn a_person_erased_on_request_leaves_only_the_do_not_call_entry() {
         .get(&format!("/api/v1/calls/{}", call_ids[0]), &owner.token)
         .await;
     assert_eq!(call["to"], "[erased]");
-    assert_eq!(call["events"], json!([]), "no transcript, no reports naming them");
+    assert_eq!(
+        call["events"],
+        json!([]),
+        "no transcript, no reports naming them"
+    );
     assert_eq!(call["recording_sid"], Value::Null);
     assert_eq!(call["outcome"], "answered", "the figures keep the call");
     let raw = call.to_string();
-    assert!(!raw.contains("8134893295") && !raw.contains("Erika"), "{raw}");
+    assert!(
+        !raw.contains("8134893295") && !raw.contains("Erika"),
+        "{raw}"
+    );
     // The carrier no longer has the recording either (the other person's is untouched), and
     // the number is never called again.
     let (status, _) = app
-        .get(&format!("/api/v1/calls/{}/recording", call_ids[0]), &owner.token)
+        .get(
+            &format!("/api/v1/calls/{}/recording", call_ids[0]),
+            &owner.token,
+        )
         .await;
     assert_eq!(status, StatusCode::NOT_FOUND);
-    assert_eq!(at_carrier(recordings[0].clone()).await, StatusCode::NOT_FOUND);
+    assert_eq!(
+        at_carrier(recordings[0].clone()).await,
+        StatusCode::NOT_FOUND
+    );
     assert_eq!(at_carrier(recordings[1].clone()).await, StatusCode::OK);
     let (_, listed) = app.get("/api/v1/dnc/%2B18134893295", &owner.token).await;
     assert!(listed.to_string().contains("GDPR"), "{listed}");
@@ -1537,7 +1640,10 @@ async fn a_call_scheduled_for_later_is_screened_and_placed_at_its_moment_or_canc
     assert_eq!(first["status"], "scheduled");
     let (_, second) = schedule(ben, "2026-11-19T17:00:00Z").await;
     let (_, upcoming) = app
-        .get(&format!("/api/v1/scheduled-calls?lead_id={anna}"), &owner.token)
+        .get(
+            &format!("/api/v1/scheduled-calls?lead_id={anna}"),
+            &owner.token,
+        )
         .await;
     assert_eq!(upcoming.as_array().unwrap().len(), 1);
     assert_eq!(upcoming[0]["scheduled_for"], 1_795_107_600_000i64);
@@ -1560,7 +1666,10 @@ async fn a_call_scheduled_for_later_is_screened_and_placed_at_its_moment_or_canc
     let mut placed = Value::Null;
     for _ in 0..200 {
         let (_, all) = app
-            .get(&format!("/api/v1/scheduled-calls?lead_id={anna}&upcoming=false"), &owner.token)
+            .get(
+                &format!("/api/v1/scheduled-calls?lead_id={anna}&upcoming=false"),
+                &owner.token,
+            )
             .await;
         if all[0]["status"] == "placed" {
             placed = all[0].clone();
@@ -1594,16 +1703,24 @@ async fn a_call_scheduled_for_later_is_screened_and_placed_at_its_moment_or_canc
     let mut refused = Value::Null;
     for _ in 0..200 {
         let (_, all) = app
-            .get(&format!("/api/v1/scheduled-calls?lead_id={ben}&upcoming=false"), &owner.token)
+            .get(
+                &format!("/api/v1/scheduled-calls?lead_id={ben}&upcoming=false"),
+                &owner.token,
+            )
             .await;
-        if let Some(r) = all.as_array().unwrap().iter().find(|r| r["id"] == again["id"] && r["status"] != "scheduled" && r["status"] != "placing") {
+        if let Some(r) = all.as_array().unwrap().iter().find(|r| {
+            r["id"] == again["id"] && r["status"] != "scheduled" && r["status"] != "placing"
+        }) {
             refused = r.clone();
             break;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
     assert_eq!(refused["status"], "refused", "{refused}");
-    assert!(refused["reason"].as_str().unwrap().contains("do-not-call"), "{refused}");
+    assert!(
+        refused["reason"].as_str().unwrap().contains("do-not-call"),
+        "{refused}"
+    );
     let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
     assert_eq!(calls["total"], 1, "never called");
 }

@@ -251,7 +251,11 @@ pub async fn set_campaign_groups(
 /// current call began. What the pacer reads.
 /// How many people the campaign's agent groups hold (whether signed in or not): zero means
 /// an answered call has nobody it could ever be handed to.
-pub async fn campaign_members(conn: &mut Conn, tenant: TenantId, campaign: CampaignId) -> Result<i64> {
+pub async fn campaign_members(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: CampaignId,
+) -> Result<i64> {
     let row = sqlx::query(
         "SELECT COUNT(DISTINCT m.user_id) AS n FROM agent_group_members m \
          JOIN campaign_agent_groups c ON c.group_id = m.group_id \

@@ -2,8 +2,8 @@
 //! ([`CampaignSettings::problems`]), and what is missing before calls can start
 //! ([`CampaignSettings::readiness_problems`]).
 
-use super::*;
 use super::script::Audio;
+use super::*;
 
 /// One thing wrong with a campaign's settings: which field, and what to do about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -152,7 +152,7 @@ impl CampaignSettings {
                         || url.len() > 2048 =>
                 {
                     bad(
-                    &format!("script.{name}"),
+                        &format!("script.{name}"),
                         "give an https:// address of an MP3 or WAV file (at most 2048 characters)"
                             .into(),
                     )
@@ -254,7 +254,10 @@ impl CampaignSettings {
 /// The length and placeholder checks every text a person may hear passes.
 fn check_text(bad: &mut impl FnMut(&str, String), field: &str, text: &str) {
     if text.chars().count() > MAX_SCRIPT_CHARS {
-        bad(field, format!("must be at most {MAX_SCRIPT_CHARS} characters"));
+        bad(
+            field,
+            format!("must be at most {MAX_SCRIPT_CHARS} characters"),
+        );
     }
     if let Some(unknown) = unknown_placeholder(text) {
         bad(
@@ -295,7 +298,9 @@ impl CampaignSettings {
             } else if !text.is_empty() && !text.chars().any(char::is_alphanumeric) {
                 out.push(SettingsProblem {
                     field: format!("settings.{name}"),
-                    message: "says nothing a person could understand: write the words, or leave it empty".into(),
+                    message:
+                        "says nothing a person could understand: write the words, or leave it empty"
+                            .into(),
                 });
             }
         }

@@ -265,4 +265,3 @@ pub struct VoicemailSettings {
     /// What to do when a machine answers.
     pub action: VoicemailAction,
 }
-

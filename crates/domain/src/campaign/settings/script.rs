@@ -124,15 +124,18 @@ impl Script {
             Some(t) if t.voicemail_audio.is_some() || !t.voicemail_message.trim().is_empty() => {
                 (t.voicemail_message.as_str(), t.voicemail_audio.as_ref())
             }
-            _ => (self.voicemail_message.as_str(), self.voicemail_audio.as_ref()),
+            _ => (
+                self.voicemail_message.as_str(),
+                self.voicemail_audio.as_ref(),
+            ),
         };
         // A machine without a message of its own hears the person's.
-        let (voicemail, voicemail_audio) = if voicemail.trim().is_empty() && voicemail_audio.is_none()
-        {
-            (message, message_audio)
-        } else {
-            (voicemail, voicemail_audio)
-        };
+        let (voicemail, voicemail_audio) =
+            if voicemail.trim().is_empty() && voicemail_audio.is_none() {
+                (message, message_audio)
+            } else {
+                (voicemail, voicemail_audio)
+            };
         Words {
             message,
             message_audio,
@@ -146,7 +149,10 @@ impl Script {
         [
             ("message", &self.message),
             ("voicemail_message", &self.voicemail_message),
-            ("call_types.cold_call.message", &self.call_types.cold_call.message),
+            (
+                "call_types.cold_call.message",
+                &self.call_types.cold_call.message,
+            ),
             (
                 "call_types.cold_call.voicemail_message",
                 &self.call_types.cold_call.voicemail_message,
@@ -204,7 +210,10 @@ mod tests {
         s.call_types.appointment_booking.message = "Shall we book your visit?".into();
         let booking = s.words("appointment_booking");
         assert_eq!(booking.message, "Shall we book your visit?");
-        assert_eq!(booking.voicemail, "Call us back.", "its own voicemail is empty");
+        assert_eq!(
+            booking.voicemail, "Call us back.",
+            "its own voicemail is empty"
+        );
         assert_eq!(s.words("cold_call").message, "Spring offers.");
         assert_eq!(s.words("campaign").message, "Spring offers.");
         // The campaign's recording does not replace a call type's own text.

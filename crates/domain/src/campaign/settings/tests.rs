@@ -128,8 +128,9 @@ fn a_message_with_a_blank_left_in_it_is_refused_by_field() {
     );
     let silent = parse(r#"{"script": {"message": " . "}}"#).unwrap();
     assert_eq!(silent.wording_problems().len(), 1);
-    let fine = parse(r#"{"script": {"message": "Hi {first_name}, this is Ana from Studio Nord."}}"#)
-        .unwrap();
+    let fine =
+        parse(r#"{"script": {"message": "Hi {first_name}, this is Ana from Studio Nord."}}"#)
+            .unwrap();
     assert!(fine.wording_problems().is_empty());
 }
 

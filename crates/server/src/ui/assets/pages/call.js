@@ -72,12 +72,17 @@ export async function render(main, { args, can }) {
         h('div', { class: 'when' }, new Date(e.received_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
         h('strong', {}, LABELS[e.kind] || e.kind), ' ', badge(e.status), e.sequence !== null && e.sequence !== undefined ? h('span', { class: 'muted' }, ` #${e.sequence}`) : null,
         h('details', {}, h('summary', { class: 'muted' }, 'Details'), h('pre', {}, JSON.stringify(e.detail, null, 2)))))));
+    return OVER.includes(c.status);
   }
-  await refresh();
+  let over = await refresh();
   let timer = null;
   const unsubscribe = subscribe(['call.status', 'transfer.connected', 'transfer.ended', 'transfer.disposed', 'resync'], (kind, data) => {
     if (kind === 'call.status' && data && Array.isArray(data.calls) && !data.calls.some((x) => String(x.call_id) === String(id))) return;
-    if (!timer) timer = setTimeout(() => { timer = null; refresh().catch(() => {}); }, 500);
+    if (!timer) timer = setTimeout(() => { timer = null; refresh().then((o) => { over = o; }).catch(() => {}); }, 500);
   });
-  return () => { unsubscribe(); clearTimeout(timer); };
+  // A change between the first read and the subscription would otherwise be missed: read
+  // again once subscribed, and now and then while the call goes on.
+  refresh().then((o) => { over = o; }).catch(() => {});
+  const poll = setInterval(() => { if (!over) refresh().then((o) => { over = o; }).catch(() => {}); }, 3000);
+  return () => { unsubscribe(); clearTimeout(timer); clearInterval(poll); };
 }
