@@ -4,14 +4,10 @@
 use crate::helpers::*;
 use outdial_domain::Role;
 use outdial_simulator::{OutcomeWeights, SimConfig, Simulator};
-use outdial_twilio::Credentials;
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 
 /// An MP3 as far as anyone checks: an ID3 tag, then frames.
 fn mp3(len: usize) -> Vec<u8> {
@@ -21,25 +17,12 @@ fn mp3(len: usize) -> Vec<u8> {
 }
 
 async fn app_with(sim: SimConfig, allow_private: bool) -> (TestApp, Simulator) {
-    let creds = Credentials {
-        account_sid: ACCOUNT.into(),
-        auth_token: TOKEN.into(),
-    };
-    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds)
-        .await
-        .unwrap();
-    let base = simulator.base_url().to_string();
-    let app = spawn_with(move |c| {
-        c.with("twilio.account_sid", ACCOUNT)
-            .and_then(|c| c.with("twilio.auth_token", TOKEN))
-            .and_then(|c| c.with("twilio.api_base_url", base))
-            .and_then(|c| c.with("audio.allow_private_networks", allow_private))
+    app_with_simulator(sim, move |c| {
+        c.with("audio.allow_private_networks", allow_private)
             .and_then(|c| c.with("audio.max_file_mb", 1))
             .unwrap()
     })
-    .await;
-    app.clock.advance(crate::dialer::NY_MORNING - START);
-    (app, simulator)
+    .await
 }
 
 fn people_only() -> SimConfig {

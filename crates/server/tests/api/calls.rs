@@ -4,14 +4,13 @@
 use crate::helpers::*;
 use outdial_domain::Role;
 use outdial_simulator::{OutcomeWeights, SimConfig, Simulator};
-use outdial_twilio::Credentials;
 use outdial_twilio::signature::{Algorithm, sign};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
 use std::time::Duration;
 
-const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
+const ACCOUNT: &str = SIM_ACCOUNT;
+const TOKEN: &str = SIM_TOKEN;
 
 fn only(outcome: &str) -> OutcomeWeights {
     let mut w = OutcomeWeights {
@@ -31,36 +30,8 @@ fn only(outcome: &str) -> OutcomeWeights {
     w
 }
 
-/// An app whose server-wide Twilio account is a simulator this test started, so the test knows
-/// the token and can sign (or forge) webhooks itself.
 async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
-    app_with_sim_and(sim, |c| c).await
-}
-
-/// [`app_with_sim`] with more configuration.
-async fn app_with_sim_and(
-    sim: SimConfig,
-    adjust: impl FnOnce(outdial_server::config::Config) -> outdial_server::config::Config,
-) -> (TestApp, Simulator) {
-    let creds = Credentials {
-        account_sid: ACCOUNT.into(),
-        auth_token: TOKEN.into(),
-    };
-    let simulator = Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds)
-        .await
-        .unwrap();
-    let base = simulator.base_url().to_string();
-    let app = spawn_with(move |c| {
-        c.with("twilio.account_sid", ACCOUNT)
-            .and_then(|c| c.with("twilio.auth_token", TOKEN))
-            .and_then(|c| c.with("twilio.api_base_url", base))
-            .map(adjust)
-            .unwrap()
-    })
-    .await;
-    // Calls placed by hand pass the callee's hours too: these run at 10:00 in New York.
-    app.clock.advance(crate::dialer::NY_MORNING - START);
-    (app, simulator)
+    app_with_simulator(sim, |c| c).await
 }
 
 /// Calls played 100 times faster than life. Faster, a loaded machine's few milliseconds of
@@ -651,7 +622,7 @@ async fn repeated_and_reordered_callbacks_never_move_a_call_backwards() {
 #[tokio::test]
 async fn twilio_credentials_are_validated_and_never_returned() {
     // The dialer is off: the running campaign's lead is called by hand, not raced for.
-    let (app, _sim) = app_with_sim_and(fast(only("human"), [0, 0, 1]), |c| {
+    let (app, _sim) = app_with_simulator(fast(only("human"), [0, 0, 1]), |c| {
         c.with("dialer.enabled", false).unwrap()
     })
     .await;

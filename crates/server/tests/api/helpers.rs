@@ -296,3 +296,36 @@ pub async fn registered_agent(app: &TestApp, of: &Member, phone: &str) -> (Membe
     assert_eq!(code, StatusCode::OK, "{body}");
     (a, id)
 }
+
+/// The account of a simulator a test starts itself, so it knows the token and can sign (or
+/// forge) webhooks.
+pub const SIM_ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+/// That account's token.
+pub const SIM_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+
+/// An app whose server-wide Twilio account is a simulator this test started, with more
+/// configuration from `adjust`. Its clock stands at 10:00 in New York on a Thursday: calls
+/// placed by hand pass the callee's hours.
+pub async fn app_with_simulator(
+    sim: outdial_simulator::SimConfig,
+    adjust: impl FnOnce(Config) -> Config,
+) -> (TestApp, outdial_simulator::Simulator) {
+    let creds = outdial_twilio::Credentials {
+        account_sid: SIM_ACCOUNT.into(),
+        auth_token: SIM_TOKEN.into(),
+    };
+    let simulator = outdial_simulator::Simulator::start(sim, ([127, 0, 0, 1], 0).into(), creds)
+        .await
+        .unwrap();
+    let base = simulator.base_url().to_string();
+    let app = spawn_with(move |c| {
+        c.with("twilio.account_sid", SIM_ACCOUNT)
+            .and_then(|c| c.with("twilio.auth_token", SIM_TOKEN))
+            .and_then(|c| c.with("twilio.api_base_url", base))
+            .map(adjust)
+            .unwrap()
+    })
+    .await;
+    app.clock.advance(crate::dialer::NY_MORNING - START);
+    (app, simulator)
+}
