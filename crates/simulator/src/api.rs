@@ -52,6 +52,23 @@ fn callable(number: &str) -> bool {
         && number != INVALID_NUMBER
 }
 
+/// The call's price as Twilio reports it: `null` until some time after the call ended, then
+/// negative, per started minute of talk (`"-0.02800"`; `"0.00000"` for a call not answered).
+fn price(shared: &Shared, call: &CallState) -> Option<String> {
+    let ended = call.ended?;
+    let delay = shared.config.price_delay_seconds / shared.config.speed;
+    if ended.elapsed().as_secs_f64() < delay {
+        return None;
+    }
+    let minutes = (call.duration.unwrap_or(0) as f64 / 60.0).ceil();
+    let cost = shared.config.price_per_minute * minutes;
+    Some(if cost == 0.0 {
+        "0.00000".to_string()
+    } else {
+        format!("-{cost:.5}")
+    })
+}
+
 pub(crate) fn resource(shared: &Shared, call: &CallState) -> serde_json::Value {
     json!({
         "sid": call.sid,
@@ -62,7 +79,7 @@ pub(crate) fn resource(shared: &Shared, call: &CallState) -> serde_json::Value {
         "direction": "outbound-api",
         "api_version": "2010-04-01",
         "duration": call.duration.map(|d| d.to_string()),
-        "price": call.duration.map(|d| format!("-{:.5}", 0.014 * ((d as f64) / 60.0).ceil())),
+        "price": price(shared, call),
         "price_unit": "USD",
         "answered_by": call.answered_by,
         "uri": format!("/2010-04-01/Accounts/{}/Calls/{}.json", shared.account.account_sid, call.sid),
@@ -106,6 +123,7 @@ async fn create(
         params,
         status: "queued",
         duration: None,
+        ended: None,
         answered_by: None,
         index,
         control: None,
@@ -203,6 +221,7 @@ async fn update(
         } else {
             // Still queued: canceled before it started.
             call.status = "canceled";
+            call.ended = Some(std::time::Instant::now());
         }
     }
     let body = resource(&shared, call);

@@ -30,6 +30,12 @@ pub struct SimConfig {
     /// Seconds answering-machine detection takes to recognise a person (0 reports the verdict
     /// while the call's first TwiML is still being fetched, which Twilio may also do).
     pub person_detection_seconds: f64,
+    /// What a minute of a call costs, in USD; each started minute is billed, as Twilio does,
+    /// and reported negative (`"-0.01400"`).
+    pub price_per_minute: f64,
+    /// Simulated seconds after a call ends before its price appears on the Call resource
+    /// (Twilio fills it in some time later, often minutes).
+    pub price_delay_seconds: f64,
     /// The account's phone numbers, as its number list reports them (E.164).
     pub numbers: Vec<String>,
     /// How agents' phones behave.
@@ -123,6 +129,8 @@ impl Default for SimConfig {
             reorder_callbacks: 0.0,
             hold_patience_seconds: [20, 90],
             person_detection_seconds: 2.5,
+            price_per_minute: 0.014,
+            price_delay_seconds: 120.0,
             // Twilio's number for test credentials, which the demo campaigns call from.
             numbers: vec!["+15005550006".to_string()],
             agents: AgentSim::default(),
@@ -144,6 +152,18 @@ impl SimConfig {
             out.push(format!(
                 "simulator.calls_per_second must be above 0 and at most 1000, not {}",
                 self.calls_per_second
+            ));
+        }
+        if !(0.0..=10.0).contains(&self.price_per_minute) {
+            out.push(format!(
+                "simulator.price_per_minute must be from 0 to 10, not {}",
+                self.price_per_minute
+            ));
+        }
+        if !(0.0..=86_400.0).contains(&self.price_delay_seconds) {
+            out.push(format!(
+                "simulator.price_delay_seconds must be from 0 to 86400, not {}",
+                self.price_delay_seconds
             ));
         }
         if !(0.0..=60.0).contains(&self.person_detection_seconds) {

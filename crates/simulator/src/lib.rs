@@ -82,6 +82,8 @@ pub(crate) struct CallState {
     pub(crate) params: Vec<(String, String)>,
     pub(crate) status: &'static str,
     pub(crate) duration: Option<u64>,
+    /// When it ended (real time): its price appears `price_delay_seconds` later.
+    pub(crate) ended: Option<std::time::Instant>,
     pub(crate) answered_by: Option<&'static str>,
     pub(crate) index: u64,
     pub(crate) control: Option<mpsc::UnboundedSender<Control>>,

@@ -93,3 +93,58 @@ pub async fn open_calls(
         .await?;
     rows.iter().map(from_row).collect()
 }
+
+/// What the calls placed since `since` cost, in their most used currency.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Spend {
+    /// The currency (`USD`), `null` while no call has a price.
+    pub currency: Option<String>,
+    /// The total charged, positive (Twilio reports charges negative).
+    pub total: f64,
+    /// Calls with their price known.
+    pub priced_calls: i64,
+    /// Ended calls whose price the carrier has not given yet.
+    pub awaiting_price: i64,
+}
+
+/// What the tenant's calls (of one campaign, or all) placed since `since` cost.
+pub async fn spend(
+    conn: &mut Conn,
+    tenant: TenantId,
+    campaign: Option<CampaignId>,
+    since: i64,
+) -> Result<Spend> {
+    let rows = sqlx::query(
+        "SELECT price_unit, CAST(COUNT(*) AS BIGINT) AS n, \
+         CAST(SUM(CAST(price AS DOUBLE PRECISION)) AS DOUBLE PRECISION) AS total FROM calls \
+         WHERE tenant_id = $1 AND created_at >= $2 AND ($3 = 0 OR campaign_id = $3) AND price IS NOT NULL \
+         GROUP BY price_unit ORDER BY n DESC",
+    )
+    .bind(tenant.0)
+    .bind(since)
+    .bind(campaign.map_or(0, |c| c.0))
+    .fetch_all(&mut *conn)
+    .await?;
+    let waiting = sqlx::query(
+        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM calls WHERE tenant_id = $1 AND created_at >= $2 \
+         AND ($3 = 0 OR campaign_id = $3) AND price IS NULL AND ended_at IS NOT NULL \
+         AND call_sid IS NOT NULL AND never_placed = 0",
+    )
+    .bind(tenant.0)
+    .bind(since)
+    .bind(campaign.map_or(0, |c| c.0))
+    .fetch_one(&mut *conn)
+    .await?;
+    let mut out = Spend {
+        awaiting_price: get(&waiting, "n")?,
+        ..Spend::default()
+    };
+    if let Some(row) = rows.first() {
+        let total: Option<f64> = get(row, "total")?;
+        out.currency = get(row, "price_unit")?;
+        out.total = (-total.unwrap_or(0.0) * 100_000.0).round() / 100_000.0;
+        out.priced_calls = get(row, "n")?;
+    }
+    Ok(out)
+}

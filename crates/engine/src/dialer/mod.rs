@@ -90,6 +90,9 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
             if let Err(e) = reconcile::sweep(&ctx, now).await {
                 tracing::warn!(error = %e, "reconciling calls failed; trying again later");
             }
+            if let Err(e) = crate::telephony::prices::sweep(&ctx.store, &ctx.telephony, now).await {
+                tracing::warn!(error = %e, "fetching call prices failed; trying again later");
+            }
         }
     }
     let left = sending.len();

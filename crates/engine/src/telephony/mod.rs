@@ -7,6 +7,7 @@ pub mod events;
 pub mod flows;
 pub mod media;
 pub mod place;
+pub mod prices;
 pub mod queue;
 pub mod scheduled;
 pub mod screen;

@@ -48,6 +48,8 @@ pub struct Today {
     pub success_rate: f64,
     /// Talk time of today's calls, seconds.
     pub talk_seconds: i64,
+    /// What today's calls cost so far (prices arrive some minutes after each call).
+    pub spend: reports::Spend,
 }
 
 /// Calls and answers at one hour of the day.
@@ -125,6 +127,7 @@ async fn dashboard(
     };
     let answer_rate_by_hour = answer_rate_by_hour(&month, &tz);
     let appointments = reports::appointments(&mut conn, auth.tenant, campaign, day_start).await?;
+    let spend = reports::spend(&mut conn, auth.tenant, campaign, day_start).await?;
     let live =
         reports::open_calls(&mut conn, auth.tenant, campaign, now - 4 * HOUR_MS, 100).await?;
     let (today, calls_per_hour, outcomes) = summarise_day(&day, day_start, &tz);
@@ -133,6 +136,7 @@ async fn dashboard(
         day_start,
         today: Today {
             appointments,
+            spend,
             ..today
         },
         live: live.into_iter().map(Into::into).collect(),
@@ -262,6 +266,7 @@ mod tests {
                 appointments: 0,
                 success_rate: 50.0,
                 talk_seconds: 100,
+                spend: Default::default(),
             }
         );
         assert_eq!(per_hour[9], 4);

@@ -13,7 +13,7 @@ use outdial_domain::campaign::CampaignStatus;
 use outdial_domain::lead::LeadStatus;
 use outdial_domain::{CampaignId, Permission};
 use outdial_storage::transfers::{self, Figures};
-use outdial_storage::{campaigns, dialing, leads};
+use outdial_storage::{campaigns, dialing, leads, reports};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::ToSchema;
@@ -59,6 +59,28 @@ pub struct Progress {
     /// Abandoned calls in percent of the people who answered and were handed to agents, over
     /// the last 30 days: the figure the FTC's 3 % safe harbour limits (power and predictive).
     pub abandon_percent: f64,
+    /// What the campaign's calls cost.
+    pub cost: Cost,
+}
+
+/// What a campaign's calls cost, from the prices the carrier reports some time after each
+/// call ends.
+#[derive(Serialize, ToSchema)]
+pub struct Cost {
+    /// The calls' total, their count, and those whose price is still to come.
+    #[serde(flatten)]
+    pub spend: reports::Spend,
+    /// Per priced call.
+    pub per_call: Option<f64>,
+    /// Per person reached (calls answered by a person).
+    pub per_person_reached: Option<f64>,
+    /// Per appointment agents booked.
+    pub per_appointment: Option<f64>,
+}
+
+/// `total / n`, to the hundredth of a cent; `None` without any.
+fn per(total: f64, n: i64) -> Option<f64> {
+    (n > 0).then(|| (total / n as f64 * 10_000.0).round() / 10_000.0)
 }
 
 /// Reads a campaign's progress.
@@ -80,6 +102,15 @@ async fn progress(
     let running = campaign.status == CampaignStatus::Running;
     let since = state.clock.now_ms() - 30 * 24 * 3_600_000;
     let transfers = transfers::figures(&mut conn, campaign.id, since).await?;
+    let spend = reports::spend(&mut conn, auth.tenant, Some(campaign.id), 0).await?;
+    let appointments = reports::appointments(&mut conn, auth.tenant, Some(campaign.id), 0).await?;
+    let reached = calls.outcomes.get("answered").copied().unwrap_or(0);
+    let cost = Cost {
+        per_call: per(spend.total, spend.priced_calls),
+        per_person_reached: per(spend.total, reached),
+        per_appointment: per(spend.total, appointments),
+        spend,
+    };
     let people = transfers.handed - transfers.machine;
     let abandon_percent = if people > 0 {
         (transfers.abandoned as f64 * 1000.0 / people as f64).round() / 10.0
@@ -103,6 +134,7 @@ async fn progress(
         waiting_reason: waiting.filter(|_| running),
         transfers,
         abandon_percent,
+        cost,
     }))
 }
 

@@ -1695,3 +1695,68 @@ async fn a_call_scheduled_for_later_is_screened_and_placed_at_its_moment_or_canc
     let (_, calls) = app.get("/api/v1/calls", &owner.token).await;
     assert_eq!(calls["total"], 1, "never called");
 }
+
+#[tokio::test]
+async fn a_calls_price_is_fetched_after_it_ends_when_the_carrier_has_it() {
+    let (app, _sim) = app_with_sim(fast(only("human"), [0, 0, 1])).await;
+    let owner = app.member("Dialers", Role::Owner).await;
+    let campaign = app.campaign(&owner.token, "Spring").await;
+    let (_, call) = app
+        .post(
+            "/api/v1/calls",
+            &owner.token,
+            json!({"to": "+18134893310", "campaign_id": campaign}),
+        )
+        .await;
+    let id = call["id"].as_i64().unwrap();
+    let done = wait_for(&app, &owner.token, id, |c| c["status"] == "completed").await;
+    assert_eq!(
+        done["price"],
+        Value::Null,
+        "Twilio has no price at the call's end"
+    );
+    // A minute later Outdial asks; the simulator, like Twilio, fills the price in only two
+    // (simulated) minutes after the end, so the first look may find nothing and is repeated.
+    let mut priced = Value::Null;
+    for _ in 0..60 {
+        app.clock.advance(2 * 60_000);
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let (_, c) = app.get(&format!("/api/v1/calls/{id}"), &owner.token).await;
+        if !c["price"].is_null() {
+            priced = c;
+            break;
+        }
+    }
+    assert_eq!(
+        (priced["price"].as_str(), priced["price_unit"].as_str()),
+        (Some("-0.01400"), Some("USD")),
+        "one started minute at 0.014: {priced}"
+    );
+    let csv = app
+        .request(Method::GET, "/api/v1/calls.csv", Some(&owner.token))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(csv.contains("-0.01400,USD"), "{csv}");
+    // The campaign's and the day's figures count it, as a positive spend.
+    let (_, progress) = app
+        .get(
+            &format!("/api/v1/campaigns/{campaign}/progress"),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(
+        progress["cost"],
+        json!({"currency": "USD", "total": 0.014, "priced_calls": 1, "awaiting_price": 0,
+               "per_call": 0.014, "per_person_reached": 0.014, "per_appointment": null}),
+        "{progress}"
+    );
+    let (_, dashboard) = app
+        .get("/api/v1/dashboard?tz=America/New_York", &owner.token)
+        .await;
+    assert_eq!(dashboard["today"]["spend"]["total"], 0.014, "{dashboard}");
+    assert_eq!(dashboard["today"]["spend"]["currency"], "USD");
+}

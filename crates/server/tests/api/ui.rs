@@ -346,6 +346,12 @@ async fn the_dashboard_counts_the_viewers_day_in_their_time_zone_and_only_their_
     )
     .await;
 
+    // Every call cost a cent: today's four of this tenant count, yesterday's and the other
+    // tenant's do not.
+    sqlx::query("UPDATE calls SET price = '-0.01000', price_unit = 'USD'")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
     let (status, d) = app
         .get("/api/v1/dashboard?tz=America/New_York", &owner.token)
         .await;
@@ -353,7 +359,8 @@ async fn the_dashboard_counts_the_viewers_day_in_their_time_zone_and_only_their_
     assert_eq!(
         d["today"],
         json!({"calls": 4, "finished": 3, "reached": 1, "voicemails": 1, "appointments": 0,
-               "success_rate": 33.3, "talk_seconds": 65})
+               "success_rate": 33.3, "talk_seconds": 65,
+               "spend": {"currency": "USD", "total": 0.04, "priced_calls": 4, "awaiting_price": 0}})
     );
     assert_eq!(
         d["day_start"],

@@ -565,6 +565,7 @@ impl Player {
         {
             call.status = status;
             call.duration = Some(duration);
+            call.ended = Some(std::time::Instant::now());
             call.control = None;
         }
         let mut extra = vec![

@@ -51,3 +51,8 @@ CREATE TABLE scheduled_calls (
 );
 CREATE INDEX scheduled_calls_due ON scheduled_calls(status, scheduled_for);
 CREATE INDEX scheduled_calls_lead ON scheduled_calls(lead_id);
+
+-- Twilio fills a call's price in some time after it ends: the price is asked for again, with
+-- growing pauses, until it is there (issue 17). Kept here so a restart goes on where it was.
+ALTER TABLE calls ADD COLUMN price_attempts BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE calls ADD COLUMN price_next_at BIGINT;

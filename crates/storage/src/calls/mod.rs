@@ -10,6 +10,7 @@ use outdial_domain::call::{AnsweredBy, CallSid, CallStatus, Disposition, Outcome
 use outdial_domain::{CallId, CampaignId, LeadId, PhoneNumber, TenantId};
 use serde::Serialize;
 
+pub mod prices;
 mod timeline;
 pub use timeline::{CallEvent, NewEvent, add_event, add_events, events, sequences};
 

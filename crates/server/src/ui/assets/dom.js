@@ -29,6 +29,13 @@ export function when(t) {
   return isNaN(d) ? '—' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** An amount of money in the browser's locale (`null`: a dash). Carrier prices are
+ * negative for a charge; pass the spend (positive). */
+export function money(amount, currency) {
+  if (amount === null || amount === undefined || !currency) return '—';
+  try { return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 4 }).format(amount); } catch { return `${amount} ${currency}`; }
+}
+
 /** Seconds as 1h 02m, 3m 05s or 12s. */
 export function duration(s) {
   if (s === null || s === undefined) return '—';

@@ -1,7 +1,7 @@
 // The call log: filter by campaign, status, outcome and dates; page through; download as CSV.
 
 import { get, qs } from '../api.js';
-import { h, mount, badge, table, pager, when, duration, emptyState } from '../dom.js';
+import { h, mount, badge, table, pager, when, duration, emptyState, money } from '../dom.js';
 
 const STATUSES = ['', 'queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'];
 const OUTCOMES = ['', 'answered', 'voicemail', 'busy', 'no_answer', 'failed', 'canceled', 'invalid'];
@@ -20,6 +20,7 @@ export async function render(main, { params }) {
     ['Outcome', (c) => badge(c.outcome)],
     ['Disposition', (c) => badge(c.disposition), { optional: true }],
     ['Talk', (c) => duration(c.talk_seconds), { optional: true }],
+    ['Cost', (c) => (c.price ? money(-Number(c.price), c.price_unit) : '—'), { optional: true }],
     ['Placed', (c) => when(c.created_at), { optional: true }],
   ], items, emptyState('No calls', Object.values(f).some(Boolean) ? 'Nothing matches these filters.' : 'Calls appear here as soon as a campaign runs or you call a lead.', h('a', { class: 'button', href: '#/quick' }, 'Quick start'))));
   mount(main,

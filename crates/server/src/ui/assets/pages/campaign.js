@@ -2,7 +2,7 @@
 // waits when it waits; its leads and recent calls.
 
 import { get, put, qs } from '../api.js';
-import { h, mount, badge, table, when, notice, action, duration } from '../dom.js';
+import { h, mount, badge, table, when, notice, action, duration, money } from '../dom.js';
 import { breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
 
@@ -49,6 +49,12 @@ export async function render(main, { args, can }) {
           h('dt', {}, 'Handed'), h('dd', {}, t.handed), h('dt', {}, 'Connected'), h('dd', {}, t.connected),
           h('dt', {}, 'Abandoned'), h('dd', {}, t.abandoned), h('dt', {}, 'Fallback'), h('dd', {}, t.fallback),
           h('dt', {}, 'Caller hung up'), h('dd', {}, t.caller_hung_up))),
+        h('div', { class: 'panel', id: 'cost' }, h('h2', {}, 'Cost'), h('dl', { class: 'facts' },
+          h('dt', {}, 'Total'), h('dd', {}, money(p.cost.total, p.cost.currency || 'USD')),
+          h('dt', {}, 'Per call'), h('dd', {}, money(p.cost.per_call, p.cost.currency)),
+          h('dt', {}, 'Per person reached'), h('dd', {}, money(p.cost.per_person_reached, p.cost.currency)),
+          h('dt', {}, 'Per appointment'), h('dd', {}, money(p.cost.per_appointment, p.cost.currency)),
+          p.cost.awaiting_price ? [h('dt', {}, 'Still to come'), h('dd', {}, `${p.cost.awaiting_price} call(s): the carrier gives a call's price a few minutes after it ends`)] : null)),
         h('div', { class: 'panel' }, h('h2', {}, 'Settings'), h('dl', { class: 'facts' },
           h('dt', {}, 'Pacing'), h('dd', {}, c.settings.pacing.mode.replace(/_/g, ' ')),
           h('dt', {}, 'Hours'), h('dd', {}, `${c.settings.calling_window.start}–${c.settings.calling_window.end} ${c.settings.calling_window.days.join(' ')}`),

@@ -2,7 +2,7 @@
 // rate by hour of day; read again whenever a call changes (at most every 2 seconds).
 
 import { get, post, qs } from '../api.js';
-import { h, mount, duration, badge, table, when, emptyState, action } from '../dom.js';
+import { h, mount, duration, badge, table, when, emptyState, action, money } from '../dom.js';
 import { bars, breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
 
@@ -36,7 +36,8 @@ export async function render(main, { can }) {
         stat('Voicemails', t.voicemails, 'voicemails'),
         stat('Appointments', t.appointments, 'appointments'),
         stat('Success rate', `${t.success_rate}%`, 'success_rate'),
-        stat('Talk time', duration(t.talk_seconds), 'talk_seconds')),
+        stat('Talk time', duration(t.talk_seconds), 'talk_seconds'),
+        stat('Spend today', money(t.spend.total, t.spend.currency || 'USD'), 'spend')),
       h('h2', {}, `Live calls (${d.live.length})`),
       table([
         ['Call', (c) => h('a', { href: `#/calls/${c.id}` }, `#${c.id}`)],
