@@ -517,10 +517,10 @@ try {
     await until('the tiles to match', async () => {
       const shown = {
         calls: await tile(page, 'calls'), reached: await tile(page, 'reached'), voicemails: await tile(page, 'voicemails'),
-        appointments: await tile(page, 'appointments'), success_rate: await tile(page, 'success_rate'),
+        appointments: await tile(page, 'appointments'), contact_rate: await tile(page, 'contact_rate'), appointment_rate: await tile(page, 'appointment_rate'),
       };
       return shown.calls === String(d.today.calls) && shown.reached === String(d.today.reached) && shown.voicemails === String(d.today.voicemails)
-        && shown.appointments === String(d.today.appointments) && shown.success_rate === `${d.today.success_rate}%` ? true : shown;
+        && shown.appointments === String(d.today.appointments) && shown.contact_rate === `${d.today.contact_rate}%` && shown.appointment_rate === `${d.today.appointment_rate}%` ? true : shown;
     }, 10000);
     // The server's clock, not the machine's: the hour the calls were placed in.
     const serverNow = (await (await fetch(`${base}/healthz`)).json()).now;

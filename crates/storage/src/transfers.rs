@@ -291,13 +291,17 @@ pub async fn dispose(
     Ok(())
 }
 
-/// A campaign's transfer figures since `since`: callers put on hold, connected to an agent,
-/// abandoned (safe-harbour message), and sent to the fallback.
+/// A campaign's transfer figures since `since`: callers put on hold for an agent or sent to the
+/// transfer number, connected to an agent, abandoned (safe-harbour message), and sent to the
+/// fallback.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Serialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Figures {
-    /// Callers handed to agents.
+    /// Callers handed on: put on hold for an agent, or sent to the transfer number (press 1
+    /// with no agent signed in).
     pub handed: i64,
+    /// Of those, sent to the campaign's transfer number.
+    pub to_number: i64,
     /// Connected to an agent.
     pub connected: i64,
     /// Not connected within 2 s: the safe-harbour message played.
@@ -323,10 +327,23 @@ pub async fn figures(conn: &mut Conn, campaign: CampaignId, since: i64) -> Resul
     )
     .bind(campaign.0)
     .bind(since)
+    .fetch_one(&mut *conn)
+    .await?;
+    // Press 1 with no agent signed in dials the transfer number: no transfer row, only the
+    // call's disposition says so.
+    let direct = sqlx::query(
+        "SELECT COUNT(*) AS n FROM calls c WHERE c.campaign_id = $1 AND c.created_at >= $2 \
+         AND c.disposition = 'transferred' \
+         AND NOT EXISTS (SELECT 1 FROM transfers t WHERE t.call_id = c.id)",
+    )
+    .bind(campaign.0)
+    .bind(since)
     .fetch_one(conn)
     .await?;
+    let to_number: i64 = get(&direct, "n")?;
     Ok(Figures {
-        handed: get(&row, "handed")?,
+        handed: get::<i64>(&row, "handed")? + to_number,
+        to_number,
         connected: get(&row, "connected")?,
         abandoned: get(&row, "abandoned")?,
         fallback: get(&row, "fallback")?,

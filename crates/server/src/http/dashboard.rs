@@ -44,8 +44,10 @@ pub struct Today {
     pub voicemails: i64,
     /// Calls agents disposed as `appointment_booked`.
     pub appointments: i64,
-    /// People reached per ended call, percent.
-    pub success_rate: f64,
+    /// Contact rate: people reached per ended call, percent.
+    pub contact_rate: f64,
+    /// Appointment rate: appointments agents booked per person reached, percent.
+    pub appointment_rate: f64,
     /// Talk time of today's calls, seconds.
     pub talk_seconds: i64,
     /// What today's calls cost so far (prices arrive some minutes after each call).
@@ -136,6 +138,7 @@ async fn dashboard(
         day_start,
         today: Today {
             appointments,
+            appointment_rate: percent(appointments, today.reached),
             spend,
             ..today
         },
@@ -191,7 +194,7 @@ fn summarise_day(
             }
         }
     }
-    today.success_rate = percent(today.reached, today.finished);
+    today.contact_rate = percent(today.reached, today.finished);
     (today, per_hour, outcomes)
 }
 
@@ -264,7 +267,8 @@ mod tests {
                 reached: 3,
                 voicemails: 1,
                 appointments: 0,
-                success_rate: 50.0,
+                contact_rate: 50.0,
+                appointment_rate: 0.0,
                 talk_seconds: 100,
                 spend: Default::default(),
             }

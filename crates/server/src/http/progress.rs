@@ -54,7 +54,8 @@ pub struct Progress {
     /// Why the dialer places no call now: outside calling hours, daily limit reached, no agent
     /// free, calls-per-second limit… `null` while it calls.
     pub waiting_reason: Option<String>,
-    /// Calls handed to agents over the last 30 days (agent campaigns and press 1).
+    /// Calls handed on over the last 30 days: to agents (agent campaigns and press 1) and to the
+    /// transfer number (press 1 with no agent signed in; also counted in `to_number`).
     pub transfers: Figures,
     /// Abandoned calls in percent of the people who answered and were handed to agents, over
     /// the last 30 days: the figure the FTC's 3 % safe harbour limits (power and predictive).
@@ -111,7 +112,8 @@ async fn progress(
         per_appointment: per(spend.total, appointments),
         spend,
     };
-    let people = transfers.handed - transfers.machine;
+    // Abandonment is counted over the people handed to agents, not those sent to a number.
+    let people = transfers.handed - transfers.to_number - transfers.machine;
     let abandon_percent = if people > 0 {
         (transfers.abandoned as f64 * 1000.0 / people as f64).round() / 10.0
     } else {

@@ -783,6 +783,22 @@ async fn pressing_1_connects_to_the_transfer_number_or_promises_a_call_back() {
     assert_eq!(done["disposition"], "transferred");
     // The transferred leg talked: the call lasted at least the simulator's shortest talk.
     assert!(done["talk_seconds"].as_i64().unwrap() >= 20, "{done}");
+    // The campaign's figures count the caller handed on to the number.
+    let (_, progress) = app
+        .get(
+            &format!("/api/v1/campaigns/{campaign}/progress"),
+            &owner.token,
+        )
+        .await;
+    assert_eq!(
+        (
+            progress["transfers"]["handed"].as_i64(),
+            progress["transfers"]["to_number"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{progress}"
+    );
+    assert_eq!(progress["abandon_percent"], 0.0);
 }
 
 #[tokio::test]
@@ -1380,9 +1396,9 @@ async fn a_live_call_is_hung_up_and_a_ringing_one_canceled_from_outdial() {
     assert_eq!(status, StatusCode::ACCEPTED);
     let done = wait_for(&app, &owner.token, live, |c| c["status"] == "completed").await;
     assert!(kinds(&done).contains(&"control:hang_up".to_string()));
-    // The simulator's duration counts the 20 s of ringing too; the 30 s message was cut.
+    // The duration counts from the answer (not the 20 s of ringing): the 30 s message was cut.
     assert!(
-        done["talk_seconds"].as_i64().unwrap() < 40,
+        done["talk_seconds"].as_i64().unwrap() < 20,
         "the 30 s message was cut short: {done}"
     );
     // Over: refused, saying so; another tenant's call is not found.

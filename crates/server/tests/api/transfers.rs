@@ -176,6 +176,9 @@ async fn an_answered_call_is_bridged_to_the_agent_who_accepts_and_the_dispositio
     })
     .await;
     assert_eq!(call["disposition"], "transferred", "{call}");
+    // The caller's time on hold and with the agent (2 s of talk) is talk time: a conference
+    // ended by the agent counts up to its end.
+    assert!(call["talk_seconds"].as_i64().unwrap() >= 2, "{call}");
     let timeline: Vec<(String, String)> = call["events"]
         .as_array()
         .unwrap()

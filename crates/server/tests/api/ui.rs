@@ -359,7 +359,7 @@ async fn the_dashboard_counts_the_viewers_day_in_their_time_zone_and_only_their_
     assert_eq!(
         d["today"],
         json!({"calls": 4, "finished": 3, "reached": 1, "voicemails": 1, "appointments": 0,
-               "success_rate": 33.3, "talk_seconds": 65,
+               "contact_rate": 33.3, "appointment_rate": 0.0, "talk_seconds": 65,
                "spend": {"currency": "USD", "total": 0.04, "priced_calls": 4, "awaiting_price": 0}})
     );
     assert_eq!(

@@ -212,6 +212,8 @@ impl Player {
         }
         self.set_status("in-progress");
         self.status_event("in-progress", &[]).await;
+        // Twilio's duration counts from the answer: ringing is not talk.
+        self.talk = 0.0;
         // Synchronous detection (no AsyncAmd): Twilio asks for the TwiML only once it knows
         // who answered, and says so in `AnsweredBy`.
         let mut first = Vec::new();
@@ -429,16 +431,22 @@ impl Player {
     /// redirected through the REST API meanwhile.
     async fn wait(&mut self, secs: f64) -> Option<Interrupt> {
         let real = Duration::from_secs_f64((secs / self.shared.config.speed).max(0.0));
+        let began = std::time::Instant::now();
         tokio::select! {
             _ = tokio::time::sleep(real) => {
                 self.talk += secs;
                 None
             }
-            c = self.control.recv() => match c {
+            c = self.control.recv() => {
+                // Cut short (a hang-up, a redirect, the conference starting or ending): the
+                // time that did pass counts, as on Twilio's clock.
+                self.talk += began.elapsed().as_secs_f64() * self.shared.config.speed;
+                match c {
                 Some(Control::Hangup) | None => Some(Interrupt::Hangup),
                 Some(Control::Redirect(u)) => Some(Interrupt::Redirect(u)),
                 Some(Control::RoomStarted) => Some(Interrupt::Started),
                 Some(Control::RoomEnded) => Some(Interrupt::Ended),
+                }
             }
         }
     }
