@@ -152,15 +152,13 @@ pub async fn due_leads(
 
 /// When the campaign's next lead falls due, and why it waits until then if a rule holds it:
 /// `None` when the campaign has no callable lead left.
-pub async fn next_due(
-    conn: &mut Conn,
-    campaign: CampaignId,
-) -> Result<Option<(i64, Option<String>)>> {
-    let mut next: Option<(i64, Option<String>)> = None;
+pub async fn next_due(conn: &mut Conn, campaign: CampaignId) -> Result<Option<NextDue>> {
+    let mut next: Option<NextDue> = None;
     for rank in RANKS {
         let row = sqlx::query(
-            "SELECT next_attempt_at, hold_reason FROM leads WHERE campaign_id = $1 AND priority = $2 \
-             AND status IN ('new', 'retry') AND do_not_call = 0 ORDER BY next_attempt_at LIMIT 1",
+            "SELECT next_attempt_at, hold_reason, phone, timezone FROM leads WHERE campaign_id = $1 \
+             AND priority = $2 AND status IN ('new', 'retry') AND do_not_call = 0 \
+             ORDER BY next_attempt_at LIMIT 1",
         )
         .bind(campaign.0)
         .bind(rank)
@@ -168,12 +166,31 @@ pub async fn next_due(
         .await?;
         if let Some(row) = row {
             let at: i64 = get(&row, "next_attempt_at")?;
-            if next.as_ref().is_none_or(|(n, _)| at < *n) {
-                next = Some((at, get(&row, "hold_reason")?));
+            if next.as_ref().is_none_or(|n| at < n.at) {
+                next = Some(NextDue {
+                    at,
+                    why: get(&row, "hold_reason")?,
+                    phone: PhoneNumber::from_trusted(get(&row, "phone")?),
+                    timezone: get(&row, "timezone")?,
+                });
             }
         }
     }
     Ok(next)
+}
+
+/// The lead a campaign calls next: when it is due, why it waits (if a rule holds it), and
+/// what decides its hours.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NextDue {
+    /// Due at, epoch ms.
+    pub at: i64,
+    /// The rule that holds it, when one does.
+    pub why: Option<String>,
+    /// Its number.
+    pub phone: PhoneNumber,
+    /// Its own time zone.
+    pub timezone: Option<String>,
 }
 
 /// Whether any lead of the campaign is being dialed.

@@ -132,6 +132,34 @@ impl CallingWindow {
     pub fn allows(&self, day: Weekday, time: ClockTime) -> bool {
         self.days.contains(&day) && time >= self.start && time < self.end
     }
+
+    /// The first moment at or after `from` that the window allows, in `zone`: `from` itself
+    /// when open, else the next day's opening (within a week; `None` for a window without
+    /// days).
+    pub fn next_opening(
+        &self,
+        zone: &jiff::tz::TimeZone,
+        from: jiff::Timestamp,
+    ) -> Option<jiff::Timestamp> {
+        let here = from.to_zoned(zone.clone());
+        let now = ClockTime::new(here.hour() as u16, here.minute() as u16)?;
+        if self.allows(Weekday::from_jiff(here.weekday()), now) {
+            return Some(from);
+        }
+        let minutes = self.start.minutes_since_midnight();
+        (0..=7).find_map(|offset| {
+            let date = here
+                .date()
+                .checked_add(jiff::Span::new().days(offset))
+                .ok()?;
+            if !self.days.contains(&Weekday::from_jiff(date.weekday())) {
+                return None;
+            }
+            let at = date.at((minutes / 60) as i8, (minutes % 60) as i8, 0, 0);
+            let t = zone.to_ambiguous_zoned(at).compatible().ok()?.timestamp();
+            (t > from).then_some(t)
+        })
+    }
 }
 
 #[cfg(test)]
@@ -148,6 +176,33 @@ mod tests {
         for bad in ["24:00", "9", "9:5", "ab:cd", "", "12:60"] {
             assert!(ClockTime::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_next_opening_is_now_or_the_next_open_days_start() {
+        let w = CallingWindow::default();
+        let ny = jiff::tz::TimeZone::get("America/New_York").unwrap();
+        let at = |s: &str| s.parse::<jiff::Timestamp>().unwrap();
+        // Friday 12:00 in New York: open now.
+        assert_eq!(
+            w.next_opening(&ny, at("2026-11-20T17:00:00Z")),
+            Some(at("2026-11-20T17:00:00Z"))
+        );
+        // Friday 20:30: Monday 09:00.
+        assert_eq!(
+            w.next_opening(&ny, at("2026-11-21T01:30:00Z")),
+            Some(at("2026-11-23T14:00:00Z"))
+        );
+        // Midnight starting Thursday: 09:00 that day.
+        assert_eq!(
+            w.next_opening(&ny, at("2026-11-19T05:00:00Z")),
+            Some(at("2026-11-19T14:00:00Z"))
+        );
+        let never = CallingWindow {
+            days: vec![],
+            ..CallingWindow::default()
+        };
+        assert_eq!(never.next_opening(&ny, at("2026-11-19T05:00:00Z")), None);
     }
 
     #[test]

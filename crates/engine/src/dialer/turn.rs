@@ -109,14 +109,12 @@ pub async fn take(
     let outlook = if placed.is_empty() && decision.place > 0 {
         // The pacer allowed calls, but no lead could be called now: that is the reason, not
         // a cap that held the pacer below what it wanted.
-        let (outlook, done) = idle(&mut tx, &campaign, counts.in_flight, any_due, now_ms).await?;
+        let (outlook, done) =
+            idle(&mut tx, &campaign, rules, counts.in_flight, any_due, now_ms).await?;
         completed = done;
         outlook
     } else if let Some((why, at)) = decision.wait.filter(|_| placed.is_empty()) {
-        Outlook {
-            waiting: Some(why.describe().to_string()),
-            next_call_at: at.map(|t| t.as_millisecond()),
-        }
+        truthful(&mut tx, &campaign, rules, why, at, now_ms).await?
     } else {
         Outlook::CALLING
     };
@@ -141,6 +139,49 @@ pub async fn take(
         calls: placed,
         completed,
     }))
+}
+
+/// The pacer's reason for placing nothing, checked against the moment: a cap that holds no
+/// call back (no lead is due anyway) gives way to why no lead is due; the daily limit says
+/// when the next day's calling opens.
+async fn truthful(
+    tx: &mut Conn,
+    campaign: &Campaign,
+    rules: &Rules,
+    why: pacing::Wait,
+    at: Option<Timestamp>,
+    now_ms: i64,
+) -> Result<Outlook, EngineError> {
+    match why {
+        pacing::Wait::CallsPerSecond | pacing::Wait::Interval => {
+            let next = dialing::next_due(tx, campaign.id).await?;
+            if next.as_ref().is_none_or(|n| n.at > now_ms) {
+                return outlook_of(campaign, rules, next);
+            }
+        }
+        pacing::Wait::DailyLimit => {
+            let zone = zone(campaign);
+            let now = Timestamp::from_millisecond(now_ms)?;
+            let tomorrow = now
+                .to_zoned(zone.clone())
+                .tomorrow()?
+                .start_of_day()?
+                .timestamp();
+            return Ok(Outlook {
+                waiting: Some(why.describe().to_string()),
+                next_call_at: campaign
+                    .settings
+                    .calling_window
+                    .next_opening(&zone, tomorrow)
+                    .map(|t| t.as_millisecond()),
+            });
+        }
+        _ => {}
+    }
+    Ok(Outlook {
+        waiting: Some(why.describe().to_string()),
+        next_call_at: at.map(|t| t.as_millisecond()),
+    })
 }
 
 /// Counts the campaign's calls and agents and asks the pacer what to do now.
@@ -333,6 +374,7 @@ async fn claim_due(
 async fn idle(
     tx: &mut Conn,
     campaign: &Campaign,
+    rules: &Rules,
     in_flight: i64,
     any_due: bool,
     now_ms: i64,
@@ -363,13 +405,43 @@ async fn idle(
         tracing::info!(tenant_id = %campaign.tenant_id, campaign_id = %id, "campaign completed");
         return Ok((Outlook::CALLING, true));
     }
-    let outlook = Outlook {
-        waiting: Some(match &next {
-            Some((_, Some(why))) => why.clone(),
-            Some((_, None)) => "no lead is due yet (retry delays)".into(),
-            None => "waiting for the calls in flight to end".into(),
-        }),
-        next_call_at: next.map(|(at, _)| at),
+    Ok((outlook_of(campaign, rules, next)?, false))
+}
+
+/// Why a campaign with nothing to call now waits, and until when: the next due lead's time,
+/// moved on to when its hours and the campaign's window allow (a retry due at 22:00 is called
+/// at 09:00, and says so).
+fn outlook_of(
+    campaign: &Campaign,
+    rules: &Rules,
+    next: Option<dialing::NextDue>,
+) -> Result<Outlook, EngineError> {
+    let Some(next) = next else {
+        return Ok(Outlook {
+            waiting: Some("waiting for the calls in flight to end".into()),
+            next_call_at: None,
+        });
     };
-    Ok((outlook, false))
+    let gate = Gate::new(
+        &campaign.settings.calling_window,
+        zone(campaign),
+        &rules.local,
+    );
+    let lead_zone = next.timezone.as_deref().and_then(|z| TimeZone::get(z).ok());
+    let due = Timestamp::from_millisecond(next.at)?;
+    let (at, held) = match gate.check(&next.phone, lead_zone.as_ref(), due) {
+        Ok(()) => (Some(next.at), None),
+        Err(blocked) => (
+            blocked.until.map(|t| t.as_millisecond()),
+            Some(blocked.reason.to_string()),
+        ),
+    };
+    Ok(Outlook {
+        waiting: Some(match (next.why, held) {
+            (Some(why), _) => why,
+            (None, Some(held)) => format!("no lead is due yet (retry delays), then {held}"),
+            (None, None) => "no lead is due yet (retry delays)".into(),
+        }),
+        next_call_at: at,
+    })
 }

@@ -44,8 +44,10 @@ async fn concurrency_and_the_daily_limit_hold() {
     }
     assert_eq!(made, 5);
     assert!(w.turn(now).await.is_empty());
-    let (_, why, _) = w.campaign().await;
+    let (_, why, next) = w.campaign().await;
     assert_eq!(why.as_deref(), Some("daily limit reached"));
+    // Tomorrow's window opens at 08:00 in New York: said, not left empty.
+    assert_eq!(next, Some(NY_MORNING + 22 * HOUR), "2026-11-20T13:00Z");
     assert!(w.turn(now + MINUTE).await.is_empty());
     assert_eq!(w.calls("answered").await.0, 5);
 
@@ -171,4 +173,43 @@ async fn paused_and_stopped_campaigns_place_no_calls() {
     w.lead("+12124893224").await;
     assert!(w.turn(NY_MORNING + 5 * MINUTE).await.is_empty());
     assert_eq!(w.campaign().await.0, CampaignStatus::Stopped);
+}
+
+#[tokio::test]
+async fn the_waiting_reason_and_the_next_call_time_are_true_when_read() {
+    let w = World::new(
+        json!({ "retry": { "busy": { "delay_minutes": 60, "max_attempts": 5 } } }),
+        1,
+    )
+    .await;
+    let lead = w.lead("+12124893201").await;
+    w.set_status(Draft, Running, NY_MORNING).await;
+    let call = w.turn(NY_MORNING).await.pop().expect("a call");
+    w.ends(&call, CallStatus::Busy, NY_MORNING + 200).await;
+    // Half a second later the calls-per-second cap would hold a call back, but no lead is due:
+    // that is the reason, with the retry's time.
+    assert!(w.turn(NY_MORNING + 500).await.is_empty());
+    let (_, why, next) = w.campaign().await;
+    assert_eq!(why.as_deref(), Some("no lead is due yet (retry delays)"));
+    assert_eq!(next, Some(NY_MORNING + 200 + HOUR));
+
+    // A busy line at 20:30 in New York: the retry falls due at 21:30, after the window (and
+    // the callee's hours) closed. The next call is at 08:00, and the reason says why.
+    let evening = NY_MORNING + 10 * HOUR + 30 * MINUTE;
+    let mut conn = w.db.store.conn().await.unwrap();
+    outdial_storage::leads::reschedule(&mut conn, &[(lead, evening, "test".into())], evening)
+        .await
+        .unwrap();
+    drop(conn);
+    let call = w.turn(evening).await.pop().expect("called at 20:30");
+    w.ends(&call, CallStatus::Busy, evening + 1000).await;
+    assert!(w.turn(evening + 5 * MINUTE).await.is_empty());
+    let (_, why, next) = w.campaign().await;
+    assert_eq!(next, Some(NY_MORNING + 22 * HOUR), "08:00 the next morning");
+    assert!(
+        why.as_deref()
+            .unwrap()
+            .starts_with("no lead is due yet (retry delays), then outside"),
+        "{why:?}"
+    );
 }

@@ -76,7 +76,10 @@ async fn due_leads_come_most_urgent_first_then_longest_due_and_never_when_held()
         .unwrap();
     assert!(!due.iter().any(|l| l.id == ids[1]));
     assert_eq!(
-        dialing::next_due(&mut conn, c).await.unwrap(),
+        dialing::next_due(&mut conn, c)
+            .await
+            .unwrap()
+            .map(|n| (n.at, n.why)),
         Some((NOW, None)),
         "the earliest due lead, which nothing holds"
     );
@@ -101,7 +104,10 @@ async fn due_leads_come_most_urgent_first_then_longest_due_and_never_when_held()
     assert_eq!(due.iter().map(|l| l.id).collect::<Vec<_>>(), vec![ids[3]]);
     leads::exhaust(&mut conn, &[ids[3]], NOW).await.unwrap();
     assert_eq!(
-        dialing::next_due(&mut conn, c).await.unwrap(),
+        dialing::next_due(&mut conn, c)
+            .await
+            .unwrap()
+            .map(|n| (n.at, n.why)),
         Some((
             NOW + 1000,
             Some("outside the called person's hours (America/New_York)".into())
