@@ -127,6 +127,13 @@ async fn dashboard(
             counts
         }
     };
+    // The cached counts stand for the days before today; today's are always fresh, so a call
+    // answered a minute ago is in the chart (a chart is never empty when its data exists).
+    let month: Vec<HourCount> = month
+        .into_iter()
+        .filter(|c| (c.epoch_hour + 1) * HOUR_MS <= day_start)
+        .chain(day.iter().cloned())
+        .collect();
     let answer_rate_by_hour = answer_rate_by_hour(&month, &tz);
     let appointments = reports::appointments(&mut conn, auth.tenant, campaign, day_start).await?;
     let spend = reports::spend(&mut conn, auth.tenant, campaign, day_start).await?;

@@ -378,10 +378,35 @@ async fn the_dashboard_counts_the_viewers_day_in_their_time_zone_and_only_their_
     // Over 30 days the early call counts at 23:00 New York time.
     assert_eq!(d["answer_rate_by_hour"][23]["rate"], 100.0);
     assert_eq!(d["answer_rate_by_hour"][5]["calls"], 3);
+    // A call answered just now is in the chart at once, though the 30 days are cached.
+    call_at(
+        &app,
+        owner.tenant,
+        campaign,
+        START,
+        Some(Outcome::Answered),
+        10,
+    )
+    .await;
+    let (_, fresh) = app
+        .get("/api/v1/dashboard?tz=America/New_York", &owner.token)
+        .await;
+    assert_eq!(
+        d["answer_rate_by_hour"][6]["calls"], 0,
+        "only an open call at 06:00 before"
+    );
+    assert_eq!(
+        (
+            fresh["answer_rate_by_hour"][6]["calls"].as_i64(),
+            fresh["answer_rate_by_hour"][6]["answered"].as_i64()
+        ),
+        (Some(1), Some(1)),
+        "{fresh}"
+    );
 
     let (_, utc) = app.get("/api/v1/dashboard", &owner.token).await;
     assert_eq!(utc["timezone"], "UTC");
-    assert_eq!(utc["today"]["calls"], 5);
+    assert_eq!(utc["today"]["calls"], 6, "with the call just answered");
     assert_eq!(utc["calls_per_hour"][4], 1);
 
     let (status, err) = app
