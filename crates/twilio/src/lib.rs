@@ -3,6 +3,7 @@
 
 pub mod carrier;
 mod client;
+mod form;
 pub mod signature;
 pub mod twiml;
 pub mod webhook;
@@ -11,4 +12,5 @@ pub use carrier::{
     CallInfo, CallUpdate, Carrier, CarrierError, Credentials, Detection, ErrorKind, MediaStream,
     NewCall, OwnedNumber, RecordingMedia, is_recording_sid,
 };
-pub use client::{Backoff, DEFAULT_BASE_URL, TwilioClient, create_call_form, update_call_form};
+pub use client::{Backoff, DEFAULT_BASE_URL, TwilioClient};
+pub use form::{create_call_form, update_call_form};

@@ -2,11 +2,13 @@
 //! signed status events, fetches and follows TwiML, and ends the call with its durations.
 //!
 //! Longer than 500 lines on purpose: a call's life (start, status events, the TwiML walk, its
-//! end) is one sequence best read top to bottom; conference rooms live apart in `rooms.rs`.
+//! end) is one sequence best read top to bottom; conference rooms live apart in `rooms.rs`,
+//! `<Play>` (files and touch tones) in `play.rs`.
 
 use crate::config::AgentAct;
 use crate::twiml::{self, Node};
 
+mod play;
 mod rooms;
 use crate::webhook::post;
 use crate::{Control, Shared};
@@ -366,59 +368,6 @@ impl Player {
             }
         }
         None
-    }
-
-    /// Fetches a `<Play>` file as Twilio does, then plays it: about 16 kB a second of MP3,
-    /// at least a second. A file that cannot be fetched is skipped (Twilio logs error 11100).
-    async fn play(&mut self, verb: &Node) -> Option<Interrupt> {
-        if let Some(digits) = verb.attr("digits") {
-            // Touch tones: a tenth of a second each, `w` half a second.
-            let secs: f64 = digits
-                .chars()
-                .map(|c| if c == 'w' { 0.5 } else { 0.1 })
-                .sum();
-            self.shared
-                .played
-                .lock()
-                .expect("played lock")
-                .push(crate::Played {
-                    url: format!("digits:{digits}"),
-                    status: 200,
-                    bytes: 0,
-                    content_type: String::new(),
-                });
-            return self.wait(secs).await;
-        }
-        let url = verb.text.trim().to_string();
-        let (status, bytes, content_type) = match self.shared.http.get(&url).send().await {
-            Ok(r) => {
-                let status = r.status().as_u16();
-                let content_type = r
-                    .headers()
-                    .get("content-type")
-                    .and_then(|v| v.to_str().ok())
-                    .unwrap_or("")
-                    .to_string();
-                let body = r.bytes().await.map(|b| b.len()).unwrap_or(0);
-                (status, body, content_type)
-            }
-            Err(_) => (0, 0, String::new()),
-        };
-        self.shared
-            .played
-            .lock()
-            .expect("played lock")
-            .push(crate::Played {
-                url,
-                status,
-                bytes,
-                content_type,
-            });
-        if !(200..300).contains(&status) {
-            tracing::warn!(call_sid = %self.sid, status, "simulator: a <Play> file could not be fetched (Twilio error 11100)");
-            return None;
-        }
-        self.wait((bytes as f64 / 16_000.0).max(1.0)).await
     }
 
     /// Speaking takes time: about 14 characters a second, at least a second.
