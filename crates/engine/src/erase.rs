@@ -36,15 +36,7 @@ pub async fn person(
     now: i64,
 ) -> Result<Erasure, EngineError> {
     let mut tx = store.begin().await?;
-    let live: i64 = sqlx::query_scalar(
-        "SELECT COUNT(*) FROM calls WHERE tenant_id = $1 AND to_number = $2 AND ended_at IS NULL",
-    )
-    .bind(tenant.0)
-    .bind(phone.as_str())
-    .fetch_one(&mut *tx)
-    .await
-    .map_err(StorageError::from)?;
-    if live > 0 {
+    if erase::live_calls(&mut tx, tenant, phone).await? > 0 {
         return Err(EngineError::Conflict(
             "a call to this person is in progress; hang it up (or wait for its end), then erase"
                 .into(),

@@ -107,6 +107,18 @@ pub async fn get_by_id(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<Aud
     from_row(&row)
 }
 
+/// One of the tenant's recordings with its bytes.
+pub async fn with_data(conn: &mut Conn, tenant: TenantId, id: i64) -> Result<(AudioFile, Vec<u8>)> {
+    let sql = format!("SELECT {COLUMNS}, data FROM audio_files WHERE tenant_id = $1 AND id = $2");
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    Ok((from_row(&row)?, get(&row, "data")?))
+}
+
 /// The copy fetched from `url` for the tenant, if there is one.
 pub async fn by_source(conn: &mut Conn, tenant: TenantId, url: &str) -> Result<Option<AudioFile>> {
     let sql = format!("SELECT {COLUMNS} FROM audio_files WHERE tenant_id = $1 AND source_url = $2");

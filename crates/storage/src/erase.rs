@@ -23,6 +23,18 @@ pub struct Erased {
     pub recording_sids: Vec<String>,
 }
 
+/// How many of the tenant's calls to `phone` are still going.
+pub async fn live_calls(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> Result<i64> {
+    let row = sqlx::query(
+        "SELECT COUNT(*) AS n FROM calls WHERE tenant_id = $1 AND to_number = $2 AND ended_at IS NULL",
+    )
+    .bind(tenant.0)
+    .bind(phone.as_str())
+    .fetch_one(conn)
+    .await?;
+    get(&row, "n")
+}
+
 /// Erases the person called on `phone` from the tenant's records. Run it in a transaction.
 pub async fn person(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> Result<Erased> {
     let calls: Vec<(i64, Option<String>)> = sqlx::query(

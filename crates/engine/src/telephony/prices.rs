@@ -4,7 +4,6 @@
 
 use super::Telephony;
 use crate::error::EngineError;
-use outdial_domain::CallId;
 use outdial_storage::Store;
 use outdial_storage::calls::prices;
 use outdial_twilio::ErrorKind;
@@ -32,11 +31,10 @@ pub async fn sweep(store: &Store, telephony: &Telephony, now: i64) -> Result<usi
     )
     .await?;
     let mut recorded = 0;
-    for call in due {
+    for (call, looks) in due {
         let Some(sid) = call.call_sid.clone() else {
             continue;
         };
-        let looks = attempts(store, call.id).await?;
         let account = telephony.account_for(store, call.tenant_id).await?;
         let found = match account.carrier.fetch_call(&account.creds, &sid).await {
             Ok(info) => info.price.zip(info.price_unit),
@@ -63,16 +61,6 @@ pub async fn sweep(store: &Store, telephony: &Telephony, now: i64) -> Result<usi
         metrics::counter!("outdial_call_prices_recorded_total").increment(recorded as u64);
     }
     Ok(recorded)
-}
-
-/// Looks made so far at a call's price.
-async fn attempts(store: &Store, id: CallId) -> Result<i64, EngineError> {
-    let n: i64 = sqlx::query_scalar("SELECT price_attempts FROM calls WHERE id = $1")
-        .bind(id.0)
-        .fetch_one(&mut *store.conn().await?)
-        .await
-        .map_err(outdial_storage::StorageError::from)?;
-    Ok(n)
 }
 
 #[cfg(test)]

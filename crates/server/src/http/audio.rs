@@ -129,17 +129,9 @@ async fn file(
     ApiPath(id): ApiPath<i64>,
 ) -> Result<Response, AppError> {
     auth.require(Permission::Read)?;
-    let mut conn = state.store.conn().await?;
-    audio::get_by_id(&mut conn, auth.tenant, id)
+    let (found, bytes) = audio::with_data(&mut *state.store.conn().await?, auth.tenant, id)
         .await
         .or_404("recording")?;
-    // A short-lived link of its own, read at once: one way to the bytes.
-    let token = format!("ui-{}", hex::encode(rand::random::<[u8; 16]>()));
-    let now = state.clock.now_ms();
-    audio::link(&mut conn, auth.tenant, id, &token, now + 60_000, now).await?;
-    let (found, bytes) = audio::by_link(&mut conn, &token, now)
-        .await?
-        .ok_or(AppError::NotFound("recording"))?;
     Ok(([(header::CONTENT_TYPE, found.content_type)], bytes).into_response())
 }
 

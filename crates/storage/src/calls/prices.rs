@@ -8,16 +8,16 @@ use outdial_domain::CallId;
 
 /// Ended calls whose price is still unknown and whose next look is due at `now`: at most
 /// `limit`, each tried fewer than `max_attempts` times, first looked at `first_after_ms`
-/// after it ended.
+/// after it ended; each with the looks made so far.
 pub async fn due(
     conn: &mut Conn,
     now: i64,
     first_after_ms: i64,
     max_attempts: i64,
     limit: i64,
-) -> Result<Vec<Call>> {
+) -> Result<Vec<(Call, i64)>> {
     let sql = format!(
-        "SELECT {COLUMNS} FROM calls WHERE price IS NULL AND ended_at IS NOT NULL \
+        "SELECT {COLUMNS}, price_attempts FROM calls WHERE price IS NULL AND ended_at IS NOT NULL \
          AND call_sid IS NOT NULL AND never_placed = 0 AND price_attempts < $1 \
          AND COALESCE(price_next_at, ended_at + $2) <= $3 ORDER BY ended_at LIMIT $4"
     );
@@ -28,7 +28,9 @@ pub async fn due(
         .bind(limit)
         .fetch_all(conn)
         .await?;
-    rows.iter().map(from_row).collect()
+    rows.iter()
+        .map(|r| Ok((from_row(r)?, crate::row::get(r, "price_attempts")?)))
+        .collect()
 }
 
 /// Records a call's price (Twilio's sign: negative is a charge) and its currency.
