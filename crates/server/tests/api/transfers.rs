@@ -566,6 +566,9 @@ async fn the_console_gets_its_state_then_offers_live_and_accepts_declines_and_di
     // The agent's phone answers and waits: the console accepts.
     let mut sim = with_agents(&[("+18134893217", AgentAct::Pass)]);
     sim.agents.talk_seconds = [60, 60];
+    // The whisper waits 30 s for a key: at a fifth of the usual speed that is 7.5 s of real
+    // time for the test to ask for the state and accept, even on a loaded CI machine.
+    sim.speed = 4.0;
     let (app, _sim, owner) = start(sim).await;
     let t = &owner.token;
     let id = campaign(
@@ -641,6 +644,8 @@ async fn declining_in_the_console_hangs_up_the_agents_phone_and_offers_the_next_
     let phones = ["+18134893218", "+18134893219"];
     let mut sim = with_agents(&[(phones[0], AgentAct::Pass), (phones[1], AgentAct::Accept)]);
     sim.agents.talk_seconds = [2, 2];
+    // Slow enough that the first agent's whisper cannot time out before the console declines.
+    sim.speed = 4.0;
     let (app, _sim, owner) = start(sim).await;
     let t = &owner.token;
     let id = campaign(
