@@ -446,7 +446,7 @@ try {
     assert.ok(groups.find((g) => g.name === 'Demo team').campaigns.includes(agentCampaign.id));
     await page.getByRole('button', { name: 'Start' }).click();
     await page.locator('.badge.running').first().waitFor();
-    await page.getByText('Waiting: no agent free').waitFor();
+    await page.getByText('Waiting: no agent signed in').waitFor();
   });
 
   const agentCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ });

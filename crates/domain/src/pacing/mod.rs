@@ -23,6 +23,40 @@ pub struct Agents {
     pub available: u32,
     /// On a call or wrapping one up: free again soon (the predictive estimator counts on them).
     pub busy: u32,
+    /// Of the busy ones, those whose phone rings or whispers with a caller waiting for them.
+    pub offered: u32,
+}
+
+impl Agents {
+    /// Why these agents take no further call, in the order a manager looks: nobody signed in,
+    /// somebody about to take a call, everybody talking, everybody on a break.
+    fn none_free(&self) -> AgentWait {
+        if self.logged_in == 0 {
+            AgentWait::NoneSignedIn
+        } else if self.offered > 0 {
+            AgentWait::BeingOffered
+        } else if self.busy > 0 {
+            AgentWait::AllBusy
+        } else {
+            AgentWait::AllPaused
+        }
+    }
+}
+
+/// Why a campaign dialing for agents waits on them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentWait {
+    /// None of the campaign's agents is signed in.
+    NoneSignedIn,
+    /// An agent is being offered a caller (their phone rings or whispers): free again when
+    /// they take or pass it.
+    BeingOffered,
+    /// Every signed-in agent is on a call or wrapping one up.
+    AllBusy,
+    /// Every signed-in agent is paused.
+    AllPaused,
+    /// Agents are free, but enough calls already ring for them.
+    CallsRinging,
 }
 
 /// The caps that hold whatever the mode.
@@ -67,8 +101,8 @@ pub enum Wait {
     DailyLimit,
     /// As many calls as allowed are in flight.
     MaxConcurrent,
-    /// No agent is free (or enough calls are already ringing for the free ones).
-    NoAgentFree,
+    /// No agent can take another call, and why.
+    Agents(AgentWait),
     /// The carrier's calls-per-second rate is used up.
     CallsPerSecond,
     /// Fixed interval: the next call is not due yet.
@@ -81,7 +115,11 @@ impl Wait {
         match self {
             Wait::DailyLimit => "daily limit reached",
             Wait::MaxConcurrent => "maximum concurrent calls in flight",
-            Wait::NoAgentFree => "no agent free",
+            Wait::Agents(AgentWait::NoneSignedIn) => "no agent signed in",
+            Wait::Agents(AgentWait::BeingOffered) => "an agent is being offered a call",
+            Wait::Agents(AgentWait::AllBusy) => "every agent is on a call or wrapping up",
+            Wait::Agents(AgentWait::AllPaused) => "every agent is paused",
+            Wait::Agents(AgentWait::CallsRinging) => "calls are ringing for the free agents",
             Wait::CallsPerSecond => "calls-per-second limit",
             Wait::Interval => "waiting for the next interval",
         }
@@ -133,8 +171,8 @@ pub fn decide(pacing: &Pacing, limits: &Limits, s: &Snapshot) -> Decision {
             }
         }
         Pacing::Unattended => (free_lines, Wait::MaxConcurrent),
-        Pacing::Progressive => (per_agent(s, 1.0), Wait::NoAgentFree),
-        Pacing::Power { ratio } => (per_agent(s, ratio), Wait::NoAgentFree),
+        Pacing::Progressive => (per_agent(s, 1.0), agents_wait(s)),
+        Pacing::Power { ratio } => (per_agent(s, ratio), agents_wait(s)),
         Pacing::Predictive { .. } => (
             if s.agents.logged_in == 0 {
                 0
@@ -142,7 +180,7 @@ pub fn decide(pacing: &Pacing, limits: &Limits, s: &Snapshot) -> Decision {
                 s.predictive_lines
                     .saturating_sub(s.ringing + s.waiting_for_agent)
             },
-            Wait::NoAgentFree,
+            agents_wait(s),
         ),
     };
     let place = wanted.min(free_lines).min(this_second).min(left_today);
@@ -168,6 +206,16 @@ pub fn decide(pacing: &Pacing, limits: &Limits, s: &Snapshot) -> Decision {
         place,
         wait: limited_by,
     }
+}
+
+/// Why an agent-paced campaign places nothing: its agents, or the calls already ringing for
+/// the free ones.
+fn agents_wait(s: &Snapshot) -> Wait {
+    Wait::Agents(if s.agents.available > 0 {
+        AgentWait::CallsRinging
+    } else {
+        s.agents.none_free()
+    })
 }
 
 /// Calls for the free agents at `ratio` per agent, less those already ringing for them. No

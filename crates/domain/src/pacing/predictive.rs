@@ -381,6 +381,7 @@ mod tests {
             logged_in,
             available,
             busy,
+            offered: 0,
         }
     }
 

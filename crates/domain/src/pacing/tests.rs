@@ -22,6 +22,7 @@ fn snapshot() -> Snapshot {
             logged_in: 4,
             available: 4,
             busy: 0,
+            offered: 0,
         },
         last_call_at: None,
         placed_today: 0,
@@ -86,6 +87,7 @@ fn progressive_dials_one_per_free_agent_less_what_already_rings() {
             logged_in: 5,
             available: 3,
             busy: 2,
+            offered: 0,
         },
         ..snapshot()
     };
@@ -98,12 +100,43 @@ fn progressive_dials_one_per_free_agent_less_what_already_rings() {
             logged_in: 5,
             available: 0,
             busy: 5,
+            offered: 0,
         },
         ..snapshot()
     };
     assert_eq!(
         decide(&Pacing::Progressive, &limits(), &busy).wait,
-        Some((Wait::NoAgentFree, None))
+        Some((Wait::Agents(AgentWait::AllBusy), None))
+    );
+}
+
+#[test]
+fn an_agent_paced_campaign_says_which_agents_it_waits_for() {
+    let with = |logged_in, available, busy, offered, ringing| Snapshot {
+        ringing,
+        in_flight: ringing,
+        agents: Agents {
+            logged_in,
+            available,
+            busy,
+            offered,
+        },
+        ..snapshot()
+    };
+    let why = |s: &Snapshot| decide(&Pacing::Progressive, &limits(), s).wait.unwrap().0;
+    assert_eq!(why(&with(0, 0, 0, 0, 0)), Wait::Agents(AgentWait::NoneSignedIn));
+    // The only agent is being offered a caller: not "no agent free", but who and why.
+    assert_eq!(why(&with(1, 0, 1, 1, 0)), Wait::Agents(AgentWait::BeingOffered));
+    assert_eq!(
+        why(&with(1, 0, 1, 1, 0)).describe(),
+        "an agent is being offered a call"
+    );
+    assert_eq!(why(&with(2, 0, 2, 0, 0)), Wait::Agents(AgentWait::AllBusy));
+    assert_eq!(why(&with(2, 0, 0, 0, 0)), Wait::Agents(AgentWait::AllPaused));
+    assert_eq!(why(&with(2, 1, 0, 0, 1)), Wait::Agents(AgentWait::CallsRinging));
+    assert_eq!(
+        Wait::Agents(AgentWait::NoneSignedIn).describe(),
+        "no agent signed in"
     );
 }
 
@@ -114,6 +147,7 @@ fn power_and_predictive_dial_their_ratio_and_stop_when_agents_leave() {
             logged_in: 2,
             available: 2,
             busy: 0,
+            offered: 0,
         },
         ..snapshot()
     };
@@ -179,5 +213,4 @@ fn the_daily_limit_and_the_rate_hold_in_every_mode() {
         decide(&Pacing::Unattended, &limits(), &burst).wait,
         Some((Wait::CallsPerSecond, Some(at("2026-11-23T15:00:01Z"))))
     );
-    assert_eq!(Wait::NoAgentFree.describe(), "no agent free");
 }

@@ -60,17 +60,21 @@ async fn agent_pool(
     now_ms: i64,
 ) -> Result<(Agents, Vec<f64>), EngineError> {
     let pool = agents::of_campaign(conn, campaign).await?;
-    let count = |f: fn(&AgentStatus) -> bool| pool.iter().filter(|(s, _)| f(s)).count() as u32;
+    let count = |f: fn(&AgentStatus) -> bool| pool.iter().filter(|(s, ..)| f(s)).count() as u32;
     let busy_for_s = pool
         .iter()
-        .filter(|(s, _)| s.is_busy())
-        .map(|(_, since)| since.map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1000.0))
+        .filter(|(s, ..)| s.is_busy())
+        .map(|(_, since, _)| since.map_or(0.0, |t| (now_ms - t).max(0) as f64 / 1000.0))
         .collect();
     Ok((
         Agents {
             logged_in: count(|s| s.is_logged_in()),
             available: count(|s| *s == AgentStatus::Available),
             busy: count(|s| s.is_busy()),
+            offered: pool
+                .iter()
+                .filter(|(s, _, offered)| s.is_busy() && *offered)
+                .count() as u32,
         },
         busy_for_s,
     ))

@@ -82,7 +82,7 @@ impl Transfers {
         Ok(agents::of_campaign(&mut conn, campaign.id)
             .await?
             .iter()
-            .any(|(s, _)| s.is_logged_in()))
+            .any(|(s, ..)| s.is_logged_in()))
     }
 
     /// A person answered `call` in an agent campaign (or pressed 1, `via_menu`): they are put

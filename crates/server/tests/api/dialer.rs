@@ -788,7 +788,7 @@ async fn agents_drive(pacing: Value) {
     set_status(&app, t, id, "running").await;
     // Nobody logged in: it waits.
     let p = wait_for(&app, t, id, "no agent", |p| {
-        p["waiting_reason"] == "no agent free"
+        p["waiting_reason"] == "no agent signed in"
     })
     .await;
     assert_eq!(p["calls_made"], 0);
@@ -827,7 +827,7 @@ async fn agents_drive(pacing: Value) {
     tokio::time::sleep(Duration::from_millis(300)).await;
     let p = progress(&app, t, id).await;
     assert_eq!(p["calls_made"], made, "{p}");
-    assert_eq!(p["waiting_reason"], "no agent free");
+    assert_eq!(p["waiting_reason"], "no agent signed in");
 }
 
 #[tokio::test]

@@ -605,6 +605,12 @@ async fn the_console_gets_its_state_then_offers_live_and_accepts_declines_and_di
     assert_eq!(offer["data"]["agent_user_id"], *agent_id);
     let call_id = offer["data"]["call_id"].as_i64().unwrap();
     next(&mut ws, event("transfer.whisper")).await;
+    // While the only agent is being offered the caller, the campaign says so (it used to say
+    // "no agent free", as if nobody were there).
+    crate::dialer::wait_for(&app, t, id, "the offer as the waiting reason", |p| {
+        p["waiting_reason"] == "an agent is being offered a call"
+    })
+    .await;
     // Asked for, the state comes again: the offer with its lead (what the web console draws).
     ws.send(Message::Text(
         json!({ "type": "snapshot" }).to_string().into(),

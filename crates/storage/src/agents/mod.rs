@@ -269,12 +269,16 @@ pub async fn campaign_members(
     get(&row, "n")
 }
 
+/// The campaign's agents (members of its groups): each one's status, since when they are busy,
+/// and whether their phone rings or whispers with an offered caller now.
 pub async fn of_campaign(
     conn: &mut Conn,
     campaign: CampaignId,
-) -> Result<Vec<(AgentStatus, Option<i64>)>> {
+) -> Result<Vec<(AgentStatus, Option<i64>, bool)>> {
     let rows = sqlx::query(
-        "SELECT a.status, a.busy_since FROM agents a WHERE a.user_id IN (\
+        "SELECT a.status, a.busy_since, CAST(CASE WHEN EXISTS (SELECT 1 FROM agent_legs l \
+           WHERE l.user_id = a.user_id AND l.status IN ('ringing', 'whisper')) THEN 1 ELSE 0 END AS BIGINT) AS offered \
+         FROM agents a WHERE a.user_id IN (\
            SELECT m.user_id FROM agent_group_members m JOIN campaign_agent_groups c ON c.group_id = m.group_id \
            WHERE c.campaign_id = $1)",
     )
@@ -288,6 +292,7 @@ pub async fn of_campaign(
                 AgentStatus::parse(&status)
                     .ok_or_else(|| StorageError::Corrupt(format!("agent status '{status}'")))?,
                 get(r, "busy_since")?,
+                get::<i64>(r, "offered")? == 1,
             ))
         })
         .collect()
