@@ -324,9 +324,13 @@ try {
     await page.locator('tbody tr').first().waitFor();
     await shot(page, '09-calls');
     await page.locator('tbody tr a').first().click();
-    await page.locator('#timeline li', { hasText: 'completed' }).first().waitFor();
+    await page.locator('#timeline li', { hasText: 'Call ended' }).first().waitFor();
     const text = await page.locator('#timeline').innerText();
-    for (const s of ['initiated', 'ringing', 'in-progress', 'completed']) assert.ok(text.includes(s), `the timeline shows ${s}`);
+    // Plain words, not the carrier's: no "Status initiated #0".
+    for (const s of ['Dialing', 'Ringing', 'Answered', 'Call ended']) assert.ok(text.includes(s), `the timeline says ${s}: ${text}`);
+    for (const s of ['initiated', 'in-progress', '#0']) assert.ok(!text.includes(s), `the timeline hides the jargon ${s}: ${text}`);
+    // Who was called, by name.
+    await page.getByRole('heading', { name: /^Call to / }).waitFor();
     // The recording plays through Outdial (same origin, the session's cookie): the browser
     // loads and decodes it, and knows its length.
     let recorded;
@@ -602,6 +606,8 @@ try {
       await signIn(p, late.url, 'admin@demo.outdial.local', late.password);
       await p.goto(`${late.url}/#/campaigns/${c.id}`);
       await p.locator('#waiting', { hasText: "outside the called person's hours" }).waitFor();
+      // Every time in the banner says whose clock it is on: 07:00 UTC is 2:00 AM in New York.
+      assert.match(await p.locator('#waiting').innerText(), /2:00\s?AM EST/);
       await shot(p, '27-late-waiting');
       const progress = await lateApi('GET', `/api/v1/campaigns/${c.id}/progress`);
       assert.equal(progress.calls_made, 0, 'nothing is dialed at 23:30 in New York or 05:30 in Berlin');

@@ -7,6 +7,7 @@ pub mod agents;
 pub mod api_keys;
 pub mod audio;
 mod batch;
+pub mod call_backs;
 pub mod calls;
 pub mod campaigns;
 pub mod carrier_accounts;

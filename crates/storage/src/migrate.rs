@@ -59,6 +59,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_every_call_right.sql"),
         postgres: include_str!("../migrations/postgres/0008_every_call_right.sql"),
     },
+    Migration {
+        version: 9,
+        name: "call_backs",
+        sqlite: include_str!("../migrations/sqlite/0009_call_backs.sql"),
+        postgres: include_str!("../migrations/postgres/0009_call_backs.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

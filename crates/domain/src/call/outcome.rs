@@ -147,6 +147,17 @@ pub enum Disposition {
 }
 
 impl Disposition {
+    /// The person asked for somebody (pressed 1) and nobody took them: the hottest of leads, so
+    /// a user gets a task to call them back (whatever the dialer's own retry does).
+    pub fn leaves_a_call_back_task(self) -> bool {
+        self == Disposition::TransferUnavailable
+    }
+
+    /// The person reached somebody: any call-back task of theirs is done.
+    pub fn settles_call_backs(self) -> bool {
+        self == Disposition::Transferred
+    }
+
     /// Every disposition.
     pub const ALL: [Disposition; 7] = [
         Disposition::NoInput,

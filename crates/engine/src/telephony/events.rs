@@ -9,7 +9,7 @@ use outdial_domain::transfer::{AgentDisposition, Fallback};
 use outdial_domain::{CallId, CampaignId, LeadId, TenantId};
 use outdial_storage::calls::{self, Call};
 use outdial_storage::leads::Lead;
-use outdial_storage::{StorageError, Store, campaigns, leads};
+use outdial_storage::{Conn, StorageError, Store, call_backs, campaigns, leads};
 use outdial_twilio::webhook::{CallEvent, RecordingEvent};
 use std::collections::hash_map::Entry;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -238,7 +238,7 @@ fn advance(call: &mut Call, event: &CallEvent, now: i64) {
 /// Records the ended calls' attempts on their leads: each lead's next status, attempts and
 /// retry time by its campaign's rules.
 async fn finish_leads(
-    conn: &mut outdial_storage::Conn,
+    conn: &mut Conn,
     ended: &[Call],
     now: i64,
 ) -> Result<(), EngineError> {
@@ -335,30 +335,33 @@ async fn record(
     store: &Store,
     tenant: TenantId,
     call_id: CallId,
-    (kind, label, form): (&str, &str, &[(String, String)]),
+    report: (&str, &str, &[(String, String)]),
     now: i64,
     change: impl FnOnce(&mut Call) -> bool,
 ) -> Result<Option<Call>, EngineError> {
     let mut tx = store.begin().await?;
-    // Row lock first, then the event (see `apply_batch`).
-    let mut call = calls::lock(&mut tx, tenant, call_id).await?;
-    calls::add_event(
-        &mut tx,
-        call_id,
-        kind,
-        Some(label),
-        None,
-        &detail(form),
-        now,
-    )
-    .await?;
-    let saved = if change(&mut call) {
-        Some(calls::save(&mut tx, &call, now).await?)
-    } else {
-        None
-    };
+    let saved = record_in(&mut tx, tenant, call_id, report, now, change).await?;
     tx.commit().await.map_err(StorageError::from)?;
     Ok(saved)
+}
+
+/// [`record`] inside the caller's transaction.
+async fn record_in(
+    tx: &mut Conn,
+    tenant: TenantId,
+    call_id: CallId,
+    (kind, label, form): (&str, &str, &[(String, String)]),
+    now: i64,
+    change: impl FnOnce(&mut Call) -> bool,
+) -> Result<Option<Call>, EngineError> {
+    // Row lock first, then the event (see `apply_batch`).
+    let mut call = calls::lock(tx, tenant, call_id).await?;
+    calls::add_event(tx, call_id, kind, Some(label), None, &detail(form), now).await?;
+    Ok(if change(&mut call) {
+        Some(calls::save(tx, &call, now).await?)
+    } else {
+        None
+    })
 }
 
 /// Applies an asynchronous answering-machine result. Returns the call as updated, or `None`
@@ -396,11 +399,20 @@ pub async fn set_disposition(
     now: i64,
 ) -> Result<(), EngineError> {
     let report = (kind, disposition.as_str(), form);
-    record(store, tenant, call_id, report, now, |call| {
+    let mut tx = store.begin().await?;
+    let call = record_in(&mut tx, tenant, call_id, report, now, |call| {
         call.disposition = Some(disposition);
         true
     })
     .await?;
+    if let Some(call) = call {
+        if disposition.leaves_a_call_back_task() {
+            call_backs::open(&mut tx, &call, now).await?;
+        } else if let Some(lead) = call.lead_id.filter(|_| disposition.settles_call_backs()) {
+            call_backs::settle(&mut tx, call.tenant_id, lead, call.id, now).await?;
+        }
+    }
+    tx.commit().await.map_err(StorageError::from)?;
     Ok(())
 }
 

@@ -4,7 +4,7 @@ use crate::auth::Auth;
 use crate::error::{AppError, StorageResultExt};
 use crate::http::csv_export::to_csv;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
-use crate::http::responses::CallResponse;
+use crate::http::responses::{CallResponse, named};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{StatusCode, header};
@@ -168,12 +168,13 @@ async fn list(
         ));
     }
     let f = filter(&q, limit)?;
-    let (items, total) = calls::list(&mut *state.store.conn().await?, auth.tenant, &f).await?;
+    let mut conn = state.store.conn().await?;
+    let (items, total) = calls::list(&mut conn, auth.tenant, &f).await?;
     let next_cursor = (items.len() as i64 == limit)
         .then(|| items.last().map(|c| c.id.0))
         .flatten();
     Ok(Json(CallPage {
-        items: items.into_iter().map(Into::into).collect(),
+        items: named(&mut conn, auth.tenant, items).await?,
         total,
         next_cursor,
     }))
@@ -201,7 +202,7 @@ async fn read(
             .or_404("call")?;
         if after == call {
             return Ok(Json(CallDetail {
-                call: call.into(),
+                call: one_named(&mut conn, auth.tenant, call).await?,
                 events,
             }));
         }
@@ -213,7 +214,7 @@ async fn read(
         .await
         .or_404("call")?;
     Ok(Json(CallDetail {
-        call: call.into(),
+        call: one_named(&mut conn, auth.tenant, call).await?,
         events,
     }))
 }
@@ -478,4 +479,16 @@ async fn cancel_scheduled(
     .or_404("scheduled call")?;
     tracing::info!(tenant_id = %auth.tenant, scheduled_id = id, by = %auth.actor(), "scheduled call canceled");
     Ok(Json(canceled))
+}
+
+/// One call with its lead's name.
+async fn one_named(
+    conn: &mut outdial_storage::Conn,
+    tenant: outdial_domain::TenantId,
+    call: calls::Call,
+) -> Result<CallResponse, AppError> {
+    named(conn, tenant, vec![call])
+        .await?
+        .pop()
+        .ok_or_else(|| AppError::Internal(anyhow::anyhow!("a named call went missing")))
 }

@@ -11,6 +11,7 @@ use axum::extract::State;
 use axum::routing::get;
 use axum::{Json, Router};
 use outdial_domain::{CampaignId, Permission};
+use outdial_storage::call_backs::{self, CallBack, Which};
 use outdial_storage::reports::{self, HourCount};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -85,6 +86,17 @@ pub struct Dashboard {
     /// Answer rate by local hour of day over the last 30 days, 24 entries (read again at most
     /// every 5 minutes).
     pub answer_rate_by_hour: Vec<HourRate>,
+    /// People who pressed 1 when nobody could take them, to call back.
+    pub call_backs: CallBacks,
+}
+
+/// The call-back tasks still open (`GET /api/v1/call-backs` lists them all).
+#[derive(Serialize, ToSchema)]
+pub struct CallBacks {
+    /// How many are open.
+    pub open: i64,
+    /// The longest waiting, at most 5.
+    pub oldest: Vec<CallBack>,
 }
 
 const HOUR_MS: i64 = 3_600_000;
@@ -139,6 +151,10 @@ async fn dashboard(
     let spend = reports::spend(&mut conn, auth.tenant, campaign, day_start).await?;
     let live =
         reports::open_calls(&mut conn, auth.tenant, campaign, now - 4 * HOUR_MS, 100).await?;
+    let call_backs = CallBacks {
+        open: call_backs::count_open(&mut conn, auth.tenant, campaign).await?,
+        oldest: call_backs::list(&mut conn, auth.tenant, campaign, Which::Open, 5).await?,
+    };
     let (today, calls_per_hour, outcomes) = summarise_day(&day, day_start, &tz);
     Ok(Json(Dashboard {
         timezone: name,
@@ -149,10 +165,11 @@ async fn dashboard(
             spend,
             ..today
         },
-        live: live.into_iter().map(Into::into).collect(),
+        live: crate::http::responses::named(&mut conn, auth.tenant, live).await?,
         calls_per_hour,
         outcomes,
         answer_rate_by_hour,
+        call_backs,
     }))
 }
 

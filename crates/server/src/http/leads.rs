@@ -43,12 +43,25 @@ pub struct LeadQuery {
     pub limit: Option<i64>,
     /// `next_cursor` of the previous page.
     pub cursor: Option<i64>,
+    /// `oldest` first (the default, stable for scripts paging through a list) or `newest`
+    /// first (as the web app shows them).
+    pub order: Option<LeadOrder>,
+}
+
+/// The order of a lead list, by when each lead was added.
+#[derive(Deserialize, ToSchema, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum LeadOrder {
+    /// The first added first.
+    Oldest,
+    /// The last added first.
+    Newest,
 }
 
 /// A page of leads.
 #[derive(Serialize, ToSchema)]
 pub struct LeadPage {
-    /// The leads, by id.
+    /// The leads, in the order asked for.
     pub items: Vec<LeadResponse>,
     /// How many leads match the filters in all.
     pub total: i64,
@@ -148,6 +161,7 @@ async fn list(
         do_not_call: q.do_not_call,
         search: q.q,
         after: q.cursor.map(LeadId),
+        newest_first: q.order == Some(LeadOrder::Newest),
         limit,
     };
     let (items, total) = leads::list(&mut *state.store.conn().await?, auth.tenant, &filter).await?;

@@ -4,6 +4,7 @@ mod agents;
 mod api_keys;
 mod audio;
 pub mod auth;
+mod call_backs;
 mod calls;
 mod campaigns;
 mod carrier;
@@ -64,6 +65,7 @@ pub fn router(state: AppState) -> Router {
                 )),
         )
         .merge(calls::router())
+        .merge(call_backs::router())
         .merge(recordings::router())
         .merge(audio::router())
         .merge(dashboard::router())

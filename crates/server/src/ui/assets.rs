@@ -22,6 +22,7 @@ const FILES: &[(&str, &str, &str)] = &[
     ("dom.js", include_str!("assets/dom.js"), JS),
     ("chart.js", include_str!("assets/chart.js"), JS),
     ("live.js", include_str!("assets/live.js"), JS),
+    ("call_backs.js", include_str!("assets/call_backs.js"), JS),
     ("pages/login.js", include_str!("assets/pages/login.js"), JS),
     (
         "pages/dashboard.js",

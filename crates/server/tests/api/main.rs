@@ -4,6 +4,7 @@
 mod agents;
 mod audio;
 mod auth;
+mod call_backs;
 mod calls;
 mod campaigns;
 mod dialer;

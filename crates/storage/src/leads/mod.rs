@@ -331,8 +331,10 @@ pub struct LeadFilter {
     pub do_not_call: Option<bool>,
     /// Text in the name, phone, email or company (case-insensitive).
     pub search: Option<String>,
-    /// Only leads with an id above this (the cursor of the previous page).
+    /// The cursor of the previous page: only leads past this id, in the list's order.
     pub after: Option<LeadId>,
+    /// Newest first (by id, descending) instead of oldest first.
+    pub newest_first: bool,
     /// Page size.
     pub limit: i64,
 }
@@ -375,7 +377,8 @@ fn filter_sql(tenant: TenantId, f: &LeadFilter, p: &mut Params) -> String {
     clauses.join(" AND ")
 }
 
-/// A page of leads of `tenant`, by id, plus the total matching the filter.
+/// A page of leads of `tenant`, by id (oldest or newest first), plus the total matching the
+/// filter.
 pub async fn list(
     conn: &mut Conn,
     tenant: TenantId,
@@ -390,11 +393,18 @@ pub async fn list(
             .await?,
         "n",
     )?;
+    let (past, order) = if filter.newest_first {
+        ("<", "DESC")
+    } else {
+        (">", "ASC")
+    };
     if let Some(after) = filter.after {
-        where_sql.push_str(&format!(" AND id > {}", p.push(Arg::Int(after.0))));
+        where_sql.push_str(&format!(" AND id {past} {}", p.push(Arg::Int(after.0))));
     }
     let limit = p.push(Arg::Int(filter.limit));
-    let sql = format!("SELECT {COLUMNS} FROM leads WHERE {where_sql} ORDER BY id LIMIT {limit}");
+    let sql = format!(
+        "SELECT {COLUMNS} FROM leads WHERE {where_sql} ORDER BY id {order} LIMIT {limit}"
+    );
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
         .fetch_all(conn)
         .await?;
@@ -472,6 +482,40 @@ pub async fn get_many(conn: &mut Conn, ids: &[LeadId]) -> Result<Vec<Lead>> {
             .await?
         {
             out.push(from_row(&row)?);
+        }
+    }
+    Ok(out)
+}
+
+/// The names of the tenant's leads among `ids` (first and last name, as a person reads them),
+/// for lists of calls that show who was called rather than a lead number. Leads without a name
+/// are left out.
+pub async fn names(
+    conn: &mut Conn,
+    tenant: TenantId,
+    ids: &[LeadId],
+) -> Result<std::collections::HashMap<LeadId, String>> {
+    let mut out = std::collections::HashMap::new();
+    let batch = Batch::of(conn);
+    let sql = format!(
+        "SELECT id, first_name, last_name FROM leads WHERE tenant_id = $2 AND id IN \
+         (SELECT CAST(w.value AS BIGINT) FROM {})",
+        batch.texts("$1", "w")
+    );
+    for chunk in ids.chunks(batch::MAX_ITEMS) {
+        let json = batch::to_json(&chunk.iter().map(|i| i.0.to_string()).collect::<Vec<_>>())?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(json)
+            .bind(tenant.0)
+            .fetch_all(&mut *conn)
+            .await?;
+        for row in &rows {
+            let first: String = get(row, "first_name")?;
+            let last: String = get(row, "last_name")?;
+            let name = format!("{} {}", first.trim(), last.trim()).trim().to_string();
+            if !name.is_empty() {
+                out.insert(LeadId(get(row, "id")?), name);
+            }
         }
     }
     Ok(out)

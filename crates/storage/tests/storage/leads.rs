@@ -99,6 +99,25 @@ async fn filters_search_and_pages_work_together() {
     assert_eq!(seen.len(), 25);
     assert!(seen.windows(2).all(|p| p[0] < p[1]));
 
+    // Newest first, as the web app lists them: the same leads, backwards, page by page.
+    let mut newest = Vec::new();
+    let mut filter = LeadFilter {
+        campaign: Some(c.id),
+        limit: 10,
+        newest_first: true,
+        ..Default::default()
+    };
+    loop {
+        let (page, _) = leads::list(&mut conn, w.a, &filter).await.unwrap();
+        if page.is_empty() {
+            break;
+        }
+        filter.after = Some(page.last().unwrap().id);
+        newest.extend(page.into_iter().map(|l| l.id));
+    }
+    seen.reverse();
+    assert_eq!(newest, seen);
+
     let search = |q: &str| LeadFilter {
         search: Some(q.into()),
         limit: 50,

@@ -17,6 +17,9 @@ pub struct CallResponse {
     pub campaign_id: Option<CampaignId>,
     /// The lead called, if any.
     pub lead_id: Option<LeadId>,
+    /// The lead's name (first and last), when the call was to a lead with a name: who was
+    /// called, as a person reads it.
+    pub lead_name: Option<String>,
     /// `campaign`, `cold_call`, `appointment_booking` or `single`.
     pub call_type: String,
     /// The carrier's id, once the carrier accepted the call.
@@ -75,6 +78,7 @@ impl From<outdial_storage::calls::Call> for CallResponse {
             tenant_id: r.tenant_id,
             campaign_id: r.campaign_id,
             lead_id: r.lead_id,
+            lead_name: None,
             call_type: r.call_type,
             call_sid: r.call_sid,
             from: r.from,
@@ -100,4 +104,23 @@ impl From<outdial_storage::calls::Call> for CallResponse {
             updated_at: r.updated_at,
         }
     }
+}
+
+/// Calls as the API answers with them, each with its lead's name (one query for them all).
+pub async fn named(
+    conn: &mut outdial_storage::Conn,
+    tenant: TenantId,
+    calls: Vec<outdial_storage::calls::Call>,
+) -> Result<Vec<CallResponse>, outdial_storage::StorageError> {
+    let mut ids: Vec<LeadId> = calls.iter().filter_map(|c| c.lead_id).collect();
+    ids.sort_unstable();
+    ids.dedup();
+    let names = outdial_storage::leads::names(conn, tenant, &ids).await?;
+    Ok(calls
+        .into_iter()
+        .map(|c| CallResponse {
+            lead_name: c.lead_id.and_then(|l| names.get(&l).cloned()),
+            ..c.into()
+        })
+        .collect())
 }

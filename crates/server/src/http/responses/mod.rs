@@ -7,6 +7,6 @@ mod campaign;
 mod lead;
 
 pub use agent::AgentResponse;
-pub use call::CallResponse;
+pub use call::{CallResponse, named};
 pub use campaign::CampaignResponse;
 pub use lead::LeadResponse;

@@ -29,6 +29,15 @@ export function when(t) {
   return isNaN(d) ? '—' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
+/** A date and time with its zone ("Nov 17, 2026, 8:00 AM PST"): for times a reader may take
+ * for somebody else's (when the dialer will call, in whose hours). */
+export function whenZoned(t) {
+  const text = when(t);
+  if (text === '—') return text;
+  const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date(t)).find((p) => p.type === 'timeZoneName');
+  return zone ? `${text} ${zone.value}` : text;
+}
+
 /** An amount of money in the browser's locale (`null`: a dash). Carrier prices are
  * negative for a charge; pass the spend (positive). */
 export function money(amount, currency) {
@@ -54,6 +63,13 @@ export function badge(text) {
 
 /** A person's name from a lead. */
 export const leadName = (l) => [l.first_name, l.last_name].filter(Boolean).join(' ') || l.phone;
+
+/** A count with its noun: plural(1, 'agent') → "1 agent", plural(2, 'agent') → "2 agents";
+ * irregular plurals are given (plural(2, 'entry', 'entries')). */
+export const plural = (n, one, many = one + 's') => `${Number(n).toLocaleString()} ${Number(n) === 1 ? one : many}`;
+
+/** A link to a call, named for who was called (the lead's name, else the number). */
+export const callLink = (c) => h('a', { href: `#/calls/${c.id}`, title: `Call #${c.id}` }, c.lead_name || c.to);
 
 /** A table: columns are [heading, row → cell, {optional: true}]; an empty list shows `empty`. */
 export function table(columns, rows, empty) {

@@ -6,8 +6,35 @@ import { get, post } from '../api.js';
 import { h, mount, badge, when, duration, action, notice } from '../dom.js';
 import { subscribe } from '../live.js';
 
-const LABELS = { status: 'Status', voice: 'Answered', amd: 'Machine detection', gather: 'Key pressed', recording: 'Recording', carrier: 'Carrier', transfer: 'Transfer', said: 'Said', control: 'Ended by hand' };
 const OVER = ['completed', 'busy', 'no-answer', 'failed', 'canceled'];
+
+/** What one carrier report or step means, in the words of somebody who runs a studio, not a
+ * telephone exchange (the raw report stays under "Details"). */
+const STATUS_WORDS = {
+  queued: 'Handed to the carrier', initiated: 'Dialing', ringing: 'Ringing', 'in-progress': 'Answered',
+  completed: 'Call ended', busy: 'The line was busy', 'no-answer': 'Nobody answered', failed: 'The call could not be placed', canceled: 'Canceled before anyone answered',
+};
+const TRANSFER_WORDS = {
+  waiting: 'Put on hold for an agent', offered: "Ringing an agent's phone", whisper: 'The agent heard who is waiting', connected: 'Connected to an agent',
+  failed: 'No agent could take the call', person: 'A person answered: looking for an agent',
+};
+export function describe(e) {
+  const status = String(e.status || '');
+  switch (e.kind) {
+    case 'status': return STATUS_WORDS[status] || `Carrier: ${status}`;
+    case 'voice': return 'Answered: the message started';
+    case 'amd': return status === 'human' ? 'A person answered' : status.startsWith('machine') || status === 'fax' ? 'An answering machine answered' : 'Could not tell who answered';
+    case 'gather': return e.detail && e.detail.Digits ? `Pressed ${e.detail.Digits}: ${status.replace(/_/g, ' ')}` : `Pressed nothing: ${status.replace(/_/g, ' ')}`;
+    case 'recording': return status === 'completed' ? 'Recording saved' : `Recording ${status}`;
+    case 'carrier': return status === 'failed' ? 'The carrier refused the call' : 'The carrier did not confirm the call';
+    case 'transfer': return TRANSFER_WORDS[status] || `Hand-over: ${status.replace(/_/g, ' ')}`;
+    case 'said': return 'Outdial spoke';
+    case 'control': return 'Ended by hand';
+    case 'reconcile': return 'Checked again with the carrier';
+    case 'conference': return `Conference: ${status.replace(/_/g, ' ')}`;
+    default: return `${e.kind}: ${status}`;
+  }
+}
 
 /** The conversation of an automated call from its timeline: what Outdial said, what the person
  * pressed (or said), and whether a machine answered. */
@@ -34,10 +61,12 @@ export async function render(main, { args, can }) {
   async function refresh() {
     const c = await get(`/api/v1/calls/${id}`);
     const transfer = await get(`/api/v1/calls/${id}/transfer`).catch(() => null);
+    const agents = transfer ? await get('/api/v1/agents').catch(() => []) : [];
+    const agentName = (uid) => (agents.find((a) => a.user_id === uid) || {}).name || `agent ${uid}`;
     const campaign = c.campaign_id ? await get(`/api/v1/campaigns/${c.campaign_id}`).catch(() => null) : null;
     const events = [...c.events].sort((a, b) => a.received_at - b.received_at || (a.sequence ?? 0) - (b.sequence ?? 0));
     mount(main,
-      h('div', { class: 'bar' }, h('h1', {}, `Call #${c.id}`), badge(c.status), badge(c.outcome),
+      h('div', { class: 'bar' }, h('h1', {}, `Call to ${c.lead_name || c.to}`), h('span', { class: 'muted' }, `#${c.id}`), badge(c.status), badge(c.outcome),
         can && can.manage && !OVER.includes(c.status)
           ? action(h('button', { class: 'danger', id: 'hangup' }, c.status === 'in-progress' ? 'Hang up' : 'Cancel call'), out, async () => {
             await post(`/api/v1/calls/${c.id}/hangup`, {});
@@ -48,8 +77,8 @@ export async function render(main, { args, can }) {
       h('div', { class: 'grid two' },
         h('div', { class: 'panel' }, h('dl', { class: 'facts' },
           h('dt', {}, 'To'), h('dd', {}, c.to), h('dt', {}, 'From'), h('dd', {}, c.from),
-          h('dt', {}, 'Lead'), h('dd', {}, c.lead_id ? h('a', { href: `#/leads/${c.lead_id}` }, `#${c.lead_id}`) : '—'),
-          h('dt', {}, 'Campaign'), h('dd', {}, c.campaign_id ? h('a', { href: `#/campaigns/${c.campaign_id}` }, campaign ? campaign.name : `#${c.campaign_id}`) : '—'),
+          h('dt', {}, 'Lead'), h('dd', {}, c.lead_id ? h('a', { href: `#/leads/${c.lead_id}` }, c.lead_name || c.to) : '—'),
+          h('dt', {}, 'Campaign'), h('dd', {}, c.campaign_id ? h('a', { href: `#/campaigns/${c.campaign_id}` }, campaign ? campaign.name : 'a deleted campaign') : '—'),
           h('dt', {}, 'Answered by'), h('dd', {}, c.answered_by || '—'),
           h('dt', {}, 'Disposition'), h('dd', {}, badge(c.disposition)),
           h('dt', {}, 'Placed'), h('dd', {}, when(c.created_at)), h('dt', {}, 'Ended'), h('dd', {}, when(c.ended_at)),
@@ -66,11 +95,11 @@ export async function render(main, { args, can }) {
               : h('p', { class: 'muted' }, 'Nothing was said on this call (it was not answered).');
           })(),
           transfer ? [h('h2', {}, 'Handed to agents'), h('p', {}, badge(transfer.status), ' ', badge(transfer.outcome), transfer.disposition ? [' → ', badge(transfer.disposition)] : null, transfer.notes ? ` “${transfer.notes}”` : ''),
-            h('ol', {}, transfer.legs.map((l) => h('li', {}, `Agent #${l.user_id}: `, badge(l.status))))] : null)),
+            h('ol', {}, transfer.legs.map((l) => h('li', {}, `${agentName(l.user_id)}: `, badge(l.status))))] : null)),
       h('h2', {}, 'Timeline'),
       h('ol', { class: 'timeline', id: 'timeline' }, events.map((e) => h('li', {},
         h('div', { class: 'when' }, new Date(e.received_at).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit', second: '2-digit' })),
-        h('strong', {}, LABELS[e.kind] || e.kind), ' ', badge(e.status), e.sequence !== null && e.sequence !== undefined ? h('span', { class: 'muted' }, ` #${e.sequence}`) : null,
+        h('strong', {}, describe(e)),
         h('details', {}, h('summary', { class: 'muted' }, 'Details'), h('pre', {}, JSON.stringify(e.detail, null, 2)))))));
     return OVER.includes(c.status);
   }

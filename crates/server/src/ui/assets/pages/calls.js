@@ -1,7 +1,7 @@
 // The call log: filter by campaign, status, outcome and dates; page through; download as CSV.
 
 import { get, qs } from '../api.js';
-import { h, mount, badge, table, pager, when, duration, emptyState, money } from '../dom.js';
+import { h, mount, badge, table, pager, when, duration, emptyState, money, callLink } from '../dom.js';
 
 const STATUSES = ['', 'queued', 'initiated', 'ringing', 'in-progress', 'completed', 'busy', 'no-answer', 'failed', 'canceled'];
 const OUTCOMES = ['', 'answered', 'voicemail', 'busy', 'no_answer', 'failed', 'canceled', 'invalid'];
@@ -14,7 +14,7 @@ export async function render(main, { params }) {
     options.map(([v, t]) => h('option', { value: v, selected: String(v) === f[key] ? true : null }, t)));
   const date = (key, label) => h('label', { class: 'muted' }, label + ' ', h('input', { type: 'date', value: f[key] ? f[key].slice(0, 10) : '', onchange: (e) => { f[key] = e.target.value ? new Date(e.target.value + 'T00:00').toISOString() : ''; go(); } }));
   const rows = pager((cursor) => get('/api/v1/calls' + qs({ ...f, limit: 25, cursor })), (items) => table([
-    ['Call', (c) => h('a', { href: `#/calls/${c.id}` }, `#${c.id}`)],
+    ['Who', (c) => callLink(c)],
     ['To', (c) => c.to],
     ['Status', (c) => badge(c.status)],
     ['Outcome', (c) => badge(c.outcome)],

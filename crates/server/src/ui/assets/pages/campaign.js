@@ -2,7 +2,7 @@
 // waits when it waits; its leads and recent calls.
 
 import { get, put, qs } from '../api.js';
-import { h, mount, badge, table, when, notice, action, duration, money } from '../dom.js';
+import { h, mount, badge, table, when, notice, action, duration, money, callLink, plural, whenZoned } from '../dom.js';
 import { breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
 
@@ -36,25 +36,27 @@ export async function render(main, { args, can }) {
         can.manage ? h('a', { class: 'button', href: `#/campaigns/${id}/edit` }, 'Edit') : null,
         can.manage ? h('a', { class: 'button', href: `#/leads/upload?campaign=${id}` }, 'Upload leads') : null),
       p.status_reason ? notice('info', p.status_reason) : null,
-      p.is_running && p.waiting_reason ? h('div', { class: 'alert info', id: 'waiting' }, `Waiting: ${p.waiting_reason}` + (p.next_call_at ? ` — next call expected ${when(p.next_call_at)}` : '')) : null);
+      p.is_running && p.waiting_reason ? h('div', { class: 'alert info', id: 'waiting' }, `Waiting: ${p.waiting_reason}` + (p.next_call_at ? ` — next call expected ${whenZoned(p.next_call_at)}` : '')) : null);
     const t = p.transfers;
     mount(figures,
       h('div', { class: 'grid', id: 'progress' },
         stat('Leads', p.total_leads), stat('Still to call', p.remaining), stat('Calls made', p.calls_made, 'calls-made'), stat('In progress', p.in_flight),
-        stat('Do-not-call', p.do_not_call), stat('Abandoned (30 days)', `${p.abandon_percent}%`)),
+        stat('Do-not-call', p.do_not_call)),
       h('div', { class: 'grid two' },
         h('div', { class: 'panel' }, breakdown('Outcomes', p.outcomes, 'No finished calls yet.')),
         h('div', { class: 'panel' }, breakdown('Leads by status', p.leads, 'No leads yet.')),
         h('div', { class: 'panel' }, h('h2', {}, 'Handed to agents (30 days)'), h('dl', { class: 'facts' },
           h('dt', {}, 'Handed'), h('dd', {}, t.handed), h('dt', {}, 'Connected'), h('dd', {}, t.connected),
-          h('dt', {}, 'Abandoned'), h('dd', {}, t.abandoned), h('dt', {}, 'Fallback'), h('dd', {}, t.fallback),
-          h('dt', {}, 'Caller hung up'), h('dd', {}, t.caller_hung_up))),
+          // Abandonment belongs with the hand-overs it is counted over (US rule: at most 3%).
+          h('dt', {}, 'Abandoned'), h('dd', { 'data-stat': 'abandoned' }, `${t.abandoned} (${p.abandon_percent}% of people handed to agents)`),
+          h('dt', {}, 'Told to expect a call back'), h('dd', {}, t.fallback),
+          h('dt', {}, 'Hung up while waiting'), h('dd', {}, t.caller_hung_up))),
         h('div', { class: 'panel', id: 'cost' }, h('h2', {}, 'Cost'), h('dl', { class: 'facts' },
           h('dt', {}, 'Total'), h('dd', {}, money(p.cost.total, p.cost.currency || 'USD')),
           h('dt', {}, 'Per call'), h('dd', {}, money(p.cost.per_call, p.cost.currency)),
           h('dt', {}, 'Per person reached'), h('dd', {}, money(p.cost.per_person_reached, p.cost.currency)),
           h('dt', {}, 'Per appointment'), h('dd', {}, money(p.cost.per_appointment, p.cost.currency)),
-          p.cost.awaiting_price ? [h('dt', {}, 'Still to come'), h('dd', {}, `${p.cost.awaiting_price} call(s): the carrier gives a call's price a few minutes after it ends`)] : null)),
+          p.cost.awaiting_price ? [h('dt', {}, 'Still to come'), h('dd', {}, `${plural(p.cost.awaiting_price, 'call')}: the carrier gives a call's price a few minutes after it ends`)] : null)),
         h('div', { class: 'panel' }, h('h2', {}, 'Settings'), h('dl', { class: 'facts' },
           h('dt', {}, 'Pacing'), h('dd', {}, c.settings.pacing.mode.replace(/_/g, ' ')),
           h('dt', {}, 'Hours'), h('dd', {}, `${c.settings.calling_window.start}–${c.settings.calling_window.end} ${c.settings.calling_window.days.join(' ')}`),
@@ -64,7 +66,7 @@ export async function render(main, { args, can }) {
     const recent = await get('/api/v1/calls' + qs({ campaign_id: id, limit: 10 }));
     mount(calls, h('div', { class: 'bar' }, h('h2', {}, 'Recent calls'), h('a', { href: `#/calls?campaign_id=${id}` }, 'All calls'), h('a', { href: `#/leads?campaign_id=${id}` }, 'Leads')),
       table([
-        ['Call', (x) => h('a', { href: `#/calls/${x.id}` }, `#${x.id}`)],
+        ['Who', (x) => callLink(x)],
         ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)],
         ['Talk', (x) => duration(x.talk_seconds), { optional: true }], ['Placed', (x) => when(x.created_at), { optional: true }],
       ], recent.items, h('p', { class: 'muted' }, p.total_leads ? 'No calls yet: start the campaign to call its leads.' : 'No leads yet: upload a list first.')));

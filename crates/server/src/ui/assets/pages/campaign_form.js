@@ -3,7 +3,7 @@
 // next to the field they concern.
 
 import { get, post, patch, put, api } from '../api.js';
-import { h, mount, field, showErrors, notice } from '../dom.js';
+import { h, mount, field, showErrors, notice, plural } from '../dom.js';
 
 const TYPES = ['general', 'service_follow_up', 'sales_outreach', 'appointment_reminder', 'customer_satisfaction', 'payment_reminder'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -17,6 +17,29 @@ const PACING = {
 const KEY_ACTIONS = { '': 'nothing', connect: 'connect to a person', opt_out: 'never call again', repeat: 'hear the message again', goodbye: 'end the call' };
 const MENU_KEYS = ['1', '2', '3', '9', '0', '*', '#'];
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
+// The languages Twilio speaks and hears, and its voices for each (Amazon Polly's standard
+// voices; `alice`, `man` and `woman` are Twilio's own, for English).
+const LANGUAGES = {
+  'en-US': 'English (US)', 'en-GB': 'English (UK)', 'en-AU': 'English (Australia)', 'en-IN': 'English (India)',
+  'de-DE': 'German (Germany)', 'fr-FR': 'French (France)', 'es-ES': 'Spanish (Spain)', 'es-US': 'Spanish (US)',
+  'it-IT': 'Italian', 'nl-NL': 'Dutch',
+};
+const VOICES = {
+  'en-US': ['Polly.Joanna', 'Polly.Matthew', 'Polly.Salli', 'Polly.Kimberly', 'Polly.Kendra', 'Polly.Ivy', 'Polly.Joey', 'Polly.Justin', 'alice', 'woman', 'man'],
+  'en-GB': ['Polly.Amy', 'Polly.Emma', 'Polly.Brian', 'alice'],
+  'en-AU': ['Polly.Nicole', 'Polly.Russell', 'alice'],
+  'en-IN': ['Polly.Aditi', 'Polly.Raveena', 'alice'],
+  'de-DE': ['Polly.Marlene', 'Polly.Vicki', 'Polly.Hans', 'alice'],
+  'fr-FR': ['Polly.Celine', 'Polly.Lea', 'Polly.Mathieu', 'alice'],
+  'es-ES': ['Polly.Conchita', 'Polly.Lucia', 'Polly.Enrique', 'alice'],
+  'es-US': ['Polly.Penelope', 'Polly.Lupe', 'Polly.Miguel'],
+  'it-IT': ['Polly.Carla', 'Polly.Bianca', 'Polly.Giorgio', 'alice'],
+  'nl-NL': ['Polly.Lotte', 'Polly.Ruben', 'alice'],
+};
+
+/** A select of `values`, keeping a saved value that is not among them (so nothing is lost). */
+const choose = (name, values, value, label = (v) => v) => h('select', { name },
+  (values.includes(value) || !value ? values : [value, ...values]).map((v) => h('option', { value: v, selected: v === value ? true : null }, label(v))));
 
 const input = (name, value, attrs = {}) => h('input', { name, value: value ?? '', ...attrs });
 const number = (name, value, attrs = {}) => input(name, value, { type: 'number', inputmode: 'numeric', ...attrs });
@@ -40,8 +63,7 @@ export async function render(main, { args, can }) {
   const name = input('name', c ? c.name : '', { required: true, maxlength: 200 });
   const type = select('type', Object.fromEntries(TYPES.map((t) => [t, t.replace(/_/g, ' ')])), c ? c.type : 'general');
   const callerIds = input('settings.caller_ids', s.caller_ids.join(', '), { placeholder: '+18134893200' });
-  const tzInput = input('settings.timezone', s.timezone, { list: 'zones' });
-  const zones = h('datalist', { id: 'zones' }, ZONES.map((z) => h('option', { value: z })));
+  const tzInput = choose('settings.timezone', ZONES, s.timezone, (z) => z.replace(/_/g, ' '));
   const country = input('settings.default_country', s.default_country, { maxlength: 2, size: 2 });
   const start = input('settings.calling_window.start', s.calling_window.start, { type: 'time' });
   const end = input('settings.calling_window.end', s.calling_window.end, { type: 'time' });
@@ -81,7 +103,7 @@ export async function render(main, { args, can }) {
     number(`settings.retry.${k}.delay_minutes`, s.retry[k].delay_minutes, { min: 0 }),
     number(`settings.retry.${k}.max_attempts`, s.retry[k].max_attempts, { min: 0 })]]));
   const amd = h('input', { type: 'checkbox', name: 'settings.machine_detection.enabled', checked: s.machine_detection.enabled });
-  const amdMode = select('settings.machine_detection.mode', { detect_message_end: 'Wait for the end of the greeting (to leave a message)', enable: 'Detect quickly' }, s.machine_detection.mode);
+  const amdMode = select('settings.machine_detection.mode', { detect_message_end: 'Wait for the greeting to end', enable: 'Detect quickly' }, s.machine_detection.mode);
   const amdTimeout = number('settings.machine_detection.timeout_seconds', s.machine_detection.timeout_seconds, { min: 3, max: 59 });
   const vmAction = select('settings.voicemail.action', { leave_message: 'Leave the voicemail message', hang_up: 'Hang up' }, s.voicemail.action);
   const message = area('settings.script.message', s.script.message, 4);
@@ -125,8 +147,17 @@ export async function render(main, { args, can }) {
   });
   const menuTimeout = number('settings.menu.timeout_seconds', menu.timeout_seconds, { min: 3, max: 30 });
   const transferNumber = input('settings.script.transfer_number', s.script.transfer_number, { placeholder: 'optional, e.g. +18134893201' });
-  const language = input('settings.script.language', s.script.language);
-  const voice = input('settings.script.voice', s.script.voice);
+  const language = choose('settings.script.language', Object.keys(LANGUAGES), s.script.language, (l) => LANGUAGES[l] || l);
+  let voice = choose('settings.script.voice', VOICES[s.script.language] || [], s.script.voice, (v) => v.replace('Polly.', ''));
+  // A new language offers its own voices, its first one chosen.
+  language.addEventListener('change', () => {
+    const own = VOICES[language.value] || [];
+    const next = choose('settings.script.voice', own, own.includes(voice.value) ? voice.value : own[0], (v) => v.replace('Polly.', ''));
+    next.id = voice.id;
+    next.setAttribute('aria-describedby', voice.getAttribute('aria-describedby'));
+    voice.replaceWith(next);
+    voice = next;
+  });
   const recording = h('input', { type: 'checkbox', name: 'settings.recording', checked: s.recording });
   const ring = number('settings.ring_timeout_seconds', s.ring_timeout_seconds, { min: 5, max: 600 });
   const wrap = number('settings.wrap_up_seconds', s.wrap_up_seconds, { min: 0 });
@@ -140,7 +171,7 @@ export async function render(main, { args, can }) {
   const harbour = area('settings.transfer.safe_harbour_message', t.safe_harbour_message);
   // Agents of these groups take the campaign's calls (progressive, power, predictive, press 1).
   const groupBoxes = h('div', { class: 'checks', role: 'group', 'aria-label': 'Agent groups' }, groups.length
-    ? groups.map((g) => h('label', {}, h('input', { type: 'checkbox', name: 'group', value: g.id, checked: id && g.campaigns.includes(Number(id)) }), `${g.name} (${g.members.length} agents)`))
+    ? groups.map((g) => h('label', {}, h('input', { type: 'checkbox', name: 'group', value: g.id, checked: id && g.campaigns.includes(Number(id)) }), `${g.name} (${plural(g.members.length, 'agent')})`))
     : h('span', { class: 'muted' }, 'No agent groups yet: create one under Settings → Agent groups.'));
   const save = h('button', { class: 'primary', type: 'submit' }, id ? 'Save changes' : 'Create campaign');
 
@@ -166,7 +197,7 @@ export async function render(main, { args, can }) {
     h('fieldset', {}, h('legend', {}, 'When to call'),
       h('div', { class: 'row' }, f('Caller IDs', callerIds, 'Your Twilio numbers, comma-separated'), f('Campaign time zone', tzInput, 'Used for leads whose own zone is unknown'), f('Default country', country, 'For numbers without +country code')),
       accountNumbers,
-      h('div', { class: 'row' }, f('From', start, "In each lead's own time zone"), f('Until', end)), daysField, zones),
+      h('div', { class: 'row' }, f('From', start, "In each lead's own time zone"), f('Until', end)), daysField),
     h('fieldset', {}, h('legend', {}, 'Pace'),
       f('Pacing', mode), pacingExtra,
       h('div', { class: 'row' }, f('Calls at once (max)', concurrent), f('Daily call limit', dailyLimit, 'Empty for none'), f('Ring time (s)', ring))),
@@ -175,7 +206,7 @@ export async function render(main, { args, can }) {
       Object.entries(retry).map(([k, [delay, max]]) => h('div', { class: 'row' }, f(`After ${k.replace('_', ' ')}: wait (minutes)`, delay), f('…up to attempts in all', max)))),
     h('fieldset', {}, h('legend', {}, 'Answering machines and recording'),
       h('div', { class: 'checks' }, h('label', {}, amd, 'Detect answering machines'), h('label', {}, recording, 'Record calls')),
-      h('div', { class: 'row' }, f('Detection', amdMode), f('Detection timeout (s)', amdTimeout), f('When a machine answers', vmAction))),
+      h('div', { class: 'row' }, f('Detection', amdMode, 'Waiting lets a message be left after the beep'), f('Detection timeout (s)', amdTimeout), f('When a machine answers', vmAction))),
     h('fieldset', {}, h('legend', {}, 'Agents (progressive, power, predictive, press 1)'),
       h('div', { class: 'field', 'data-field': 'group_ids' }, h('strong', {}, 'Agent groups that take these calls'), groupBoxes, h('div', { class: 'error' })),
       h('div', { class: 'row' }, f("Ring an agent's phone (s)", agentRing), f('Time to accept (s)', accept), f('Longest wait on hold (s)', maxWait)),

@@ -1,13 +1,13 @@
 // The campaigns: each with its status and how far its list has got.
 
 import { get, qs } from '../api.js';
-import { h, mount, badge, table, emptyState } from '../dom.js';
+import { h, mount, badge, table, emptyState, plural } from '../dom.js';
 
 function progressOf(c) {
   const total = c.leads ? c.leads.total : 0;
   const by = (c.leads && c.leads.by_status) || {};
   const done = (by.completed || 0) + (by.exhausted || 0) + (by.invalid || 0);
-  return h('span', {}, h('progress', { max: Math.max(total, 1), value: done, 'aria-label': `${done} of ${total} leads done` }), h('span', { class: 'muted' }, ` ${done}/${total} leads done`));
+  return h('span', {}, h('progress', { max: Math.max(total, 1), value: done, 'aria-label': `${done} of ${total} leads done` }), h('span', { class: 'muted' }, ` ${done} of ${plural(total, 'lead')} done`));
 }
 
 export async function render(main, { can, params }) {

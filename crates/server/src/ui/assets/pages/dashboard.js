@@ -2,9 +2,10 @@
 // rate by hour of day; read again whenever a call changes (at most every 2 seconds).
 
 import { get, post, qs } from '../api.js';
-import { h, mount, duration, badge, table, when, emptyState, action, money } from '../dom.js';
+import { h, mount, duration, badge, table, when, emptyState, action, money, callLink } from '../dom.js';
 import { bars, breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
+import { callBacks } from '../call_backs.js';
 
 const tz = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
 
@@ -25,11 +26,27 @@ export async function render(main, { can }) {
   }
   let timer = null;
   let pending = false;
+  const out = h('div');
   async function refresh() {
     const d = await get('/api/v1/dashboard' + qs({ tz }));
     const t = d.today;
     const hours = [...Array(24).keys()].map((i) => String(i));
+    // Nothing called yet: say what to do first instead of a page of zeros.
+    const leads = campaigns.reduce((n, c) => n + (c.leads ? c.leads.total : 0), 0);
+    const running = campaigns.some((c) => c.status === 'running');
+    const ready = campaigns.find((c) => c.leads && c.leads.total && ['draft', 'scheduled', 'paused'].includes(c.status)) || campaigns[0];
+    const firstRun = !t.calls && !running && !d.live.length && !d.answer_rate_by_hour.some((r) => r.calls) && can.manage
+      ? h('div', { class: 'panel empty', id: 'first-run' }, h('strong', {}, 'No calls yet'),
+        h('p', {}, leads ? 'Your leads are waiting: start a campaign and its calls and results show up here as they happen.' : 'Import the people to call, then start a campaign. Calls and results show up here as they happen.'),
+        h('div', { class: 'bar' },
+          leads ? null : h('a', { class: 'button primary', href: '#/leads/upload' }, 'Import leads'),
+          h('a', { class: leads ? 'button primary' : 'button', href: `#/campaigns/${ready.id}` }, `Start ${ready.name}`),
+          h('a', { class: 'button', href: '#/quick' }, 'Quick start')))
+      : null;
     mount(body,
+      firstRun, out,
+      callBacks(d.call_backs.oldest, { can, out, total: d.call_backs.open, changed: refresh }),
+      d.call_backs.open > d.call_backs.oldest.length ? h('p', {}, h('a', { href: '#/leads' }, `All ${d.call_backs.open} people to call back`)) : null,
       h('div', { class: 'grid', id: 'today' },
         stat('Calls made today', t.calls, 'calls'),
         stat('People reached', t.reached, 'reached'),
@@ -41,7 +58,7 @@ export async function render(main, { can }) {
         stat('Spend today', money(t.spend.total, t.spend.currency || 'USD'), 'spend')),
       h('h2', {}, `Live calls (${d.live.length})`),
       table([
-        ['Call', (c) => h('a', { href: `#/calls/${c.id}` }, `#${c.id}`)],
+        ['Who', (c) => callLink(c)],
         ['To', (c) => c.to],
         ['Status', (c) => badge(c.status)],
         ['Started', (c) => when(c.created_at), { optional: true }],

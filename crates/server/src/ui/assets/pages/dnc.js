@@ -2,7 +2,7 @@
 // honoured), remove one (managers), upload a list.
 
 import { get, post, del, api, qs } from '../api.js';
-import { h, mount, table, pager, when, notice, field, showErrors, action } from '../dom.js';
+import { h, mount, table, pager, when, notice, field, showErrors, action, plural } from '../dom.js';
 
 export async function render(main, { params, can }) {
   const q = params.get('q') || '';
@@ -19,18 +19,19 @@ export async function render(main, { params, can }) {
     try {
       const r = await post('/api/v1/dnc', { phone: phone.value, country: country.value || null, reason: reason.value });
       mount(top, notice('ok', `${r.entry.phone} is on the do-not-call list: it will not be called.` +
-        (r.newly_listed ? '' : ' (It was listed already.)') + (r.leads_marked ? ` ${r.leads_marked} leads marked do-not-call.` : '')));
+        (r.newly_listed ? '' : ' (It was listed already.)') + (r.leads_marked ? ` ${plural(r.leads_marked, 'lead')} marked do-not-call.` : '')));
       phone.value = ''; reason.value = '';
       rows.reload();
     } catch (e) { showErrors(add, e, top); } finally { addButton.disabled = false; }
   });
   const file = h('input', { type: 'file', accept: '.csv,.txt,text/plain,text/csv', name: 'file' });
-  const upload = h('form', { class: 'stack panel' }, h('h2', {}, 'Upload a list'), field('File', file, 'One number per line (or a CSV whose first column is the number).'),
-    action(h('button', {}, 'Upload'), out, async () => {
+  // The same form and button as "Add a number" beside it.
+  const upload = h('form', { class: 'stack panel', novalidate: true }, h('h2', {}, 'Upload a list'), field('File', file, 'One number per line (or a CSV whose first column is the number).'),
+    action(h('button', { class: 'primary', type: 'submit' }, 'Upload the list'), out, async () => {
       if (!file.files.length) { mount(out, notice('error', 'Choose a file first.')); return; }
       const r = await api('POST', '/api/v1/dnc/import' + qs({ country: country.value || 'US' }), file.files[0]);
       const bad = r.rejected || [];
-      mount(out, notice(bad.length ? 'error' : 'ok', `${r.added} numbers added, ${r.already_listed} already listed, ${r.leads_marked} leads marked do-not-call.` +
+      mount(out, notice(bad.length ? 'error' : 'ok', `${plural(r.added, 'number')} added, ${r.already_listed} already listed, ${plural(r.leads_marked, 'lead')} marked do-not-call.` +
         (bad.length ? ` ${bad.length} lines hold no number: ` + bad.slice(0, 10).map((x) => `line ${x.line}: ${x.reason}`).join('; ') : '')));
       rows.reload();
     }));

@@ -2,7 +2,7 @@
 // edit the notes, mark do-not-call, call now.
 
 import { get, post, patch, del, qs } from '../api.js';
-import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
+import { h, mount, badge, when, leadName, notice, action, duration, field, plural } from '../dom.js';
 import { callLead } from './leads.js';
 
 export async function render(main, { args, can }) {
@@ -54,7 +54,7 @@ export async function render(main, { args, can }) {
     if (!confirm(`Erase ${leadName(lead)} everywhere: every lead with ${lead.phone}, their calls' details, transcripts and recordings? Their number stays on the do-not-call list. This cannot be undone.`)) return;
     const r = await del(`/api/v1/leads/${id}?erase=true`);
     location.hash = '#/leads';
-    alert(`Erased: ${r.leads_deleted} lead(s), ${r.calls_scrubbed} call(s) cleared, ${r.recordings_deleted} recording(s) deleted${r.recordings_left.length ? `; ${r.recordings_left.length} recording(s) could not be deleted at the carrier: ${r.recordings_left.join(', ')}` : ''}. The number stays on the do-not-call list.`);
+    alert(`Erased: ${plural(r.leads_deleted, 'lead')}, ${plural(r.calls_scrubbed, 'call')} cleared, ${plural(r.recordings_deleted, 'recording')} deleted${r.recordings_left.length ? `; ${plural(r.recordings_left.length, 'recording')} could not be deleted at the carrier: ${r.recordings_left.join(', ')}` : ''}. The number stays on the do-not-call list.`);
   });
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, leadName(lead)), badge(lead.status), lead.do_not_call ? badge('do_not_call') : null,

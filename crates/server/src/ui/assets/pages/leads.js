@@ -1,8 +1,10 @@
-// The leads: filter by campaign, status, do-not-call and text; page through; call one now,
-// place a call to book an appointment, or open its details.
+// The leads, newest first: the people to call back on top, then the list to filter by
+// campaign, status, do-not-call and text; page through; call one now, place a call to book an
+// appointment, or open its details.
 
 import { get, post, qs } from '../api.js';
 import { h, mount, badge, table, pager, leadName, when, notice, action, emptyState } from '../dom.js';
+import { callBacks } from '../call_backs.js';
 
 const STATUSES = ['', 'new', 'dialing', 'retry', 'completed', 'exhausted', 'invalid'];
 
@@ -26,13 +28,22 @@ export async function render(main, { params, can }) {
   const searchForm = h('form', { role: 'search', class: 'bar' }, search, h('button', { type: 'submit' }, 'Search'));
   searchForm.addEventListener('submit', (e) => { e.preventDefault(); f.q = search.value.trim(); go(); });
   const out = h('div');
+  const callBackBox = h('div');
+  async function showCallBacks() {
+    const items = await get('/api/v1/call-backs' + qs({ campaign_id: f.campaign_id }));
+    mount(callBackBox, callBacks(items, { can, out, changed: showCallBacks }));
+  }
+  const campaignName = new Map(campaigns.map((c) => [c.id, c.name]));
   const none = campaigns.length
     ? emptyState('No leads here', f.q || f.status || f.campaign_id ? 'Nothing matches these filters.' : 'Upload a CSV of the people to call: names and phone numbers in any common format.',
       can.manage ? h('a', { class: 'button primary', href: '#/leads/upload' + qs({ campaign: f.campaign_id }) }, 'Upload leads') : null)
     : emptyState('No campaigns yet', 'Leads belong to a campaign: create one first.', can.manage ? h('a', { class: 'button primary', href: '#/campaigns/new' }, 'New campaign') : null);
-  const rows = pager((cursor) => get('/api/v1/leads' + qs({ ...f, limit: 25, cursor })), (items) => table([
+  const rows = pager((cursor) => get('/api/v1/leads' + qs({ ...f, order: 'newest', limit: 25, cursor })), (items) => table([
     ['Name', (l) => h('a', { href: `#/leads/${l.id}` }, leadName(l))],
     ['Phone', (l) => l.phone],
+    // Every campaign's leads: which campaign each is in (one campaign's: the filter says it).
+    f.campaign_id ? null : ['Campaign', (l) => h('a', { href: `#/campaigns/${l.campaign_id}` }, campaignName.get(l.campaign_id) || '—'), { optional: true }],
+    ['Added', (l) => when(l.created_at), { optional: true }],
     ['Status', (l) => [badge(l.status), l.do_not_call ? [' ', badge('do_not_call')] : null]],
     ['Attempts', (l) => l.attempts, { optional: true }],
     ['Next attempt', (l) => (l.status === 'retry' || l.status === 'new' ? when(l.next_attempt_at) : '—'), { optional: true }],
@@ -40,9 +51,10 @@ export async function render(main, { params, can }) {
       can.manage && !l.do_not_call ? action(h('button', { class: 'small' }, 'Call now'), out, () => callLead(l, 'cold_call')) : null,
       can.manage && !l.do_not_call ? action(h('button', { class: 'small' }, 'Book appointment'), out, () => callLead(l, 'appointment_booking')) : null,
       h('a', { class: 'button small', href: `#/leads/${l.id}` }, 'Details'))],
-  ], items, none));
+  ].filter(Boolean), items, none));
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, 'Leads'), can.manage ? h('a', { class: 'button primary', href: '#/leads/upload' + qs({ campaign: f.campaign_id }) }, 'Upload CSV') : null),
-    h('div', { class: 'bar' }, campaign, status, dnc, searchForm), out, rows);
+    callBackBox, h('div', { class: 'bar' }, campaign, status, dnc, searchForm), out, rows);
   if (!campaigns.length) mount(out, notice('info', 'Create a campaign first, then upload its leads.'));
+  else await showCallBacks();
 }

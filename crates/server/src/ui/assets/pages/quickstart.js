@@ -2,7 +2,7 @@
 // campaign, add numbers, "Start calling", watch the calls, "Stop calling".
 
 import { get, post, put, api, qs } from '../api.js';
-import { h, mount, field, notice, badge, table, when, action, duration, showErrors } from '../dom.js';
+import { h, mount, field, notice, badge, table, when, action, duration, showErrors, callLink, plural } from '../dom.js';
 import { subscribe } from '../live.js';
 
 export async function render(main, { can }) {
@@ -10,7 +10,7 @@ export async function render(main, { can }) {
   const campaigns = (await get('/api/v1/campaigns')).filter((c) => c.status !== 'stopped' && c.status !== 'completed');
   const out = h('div');
   const watch = h('div', { id: 'watch' });
-  const pick = h('select', { name: 'campaign' }, h('option', { value: 'new' }, 'A new campaign…'), campaigns.map((c) => h('option', { value: c.id }, `${c.name} (${c.leads ? c.leads.total : 0} leads)`)));
+  const pick = h('select', { name: 'campaign' }, h('option', { value: 'new' }, 'A new campaign…'), campaigns.map((c) => h('option', { value: c.id }, `${c.name} (${plural(c.leads ? c.leads.total : 0, 'lead')})`)));
   const newName = h('input', { name: 'name', placeholder: 'e.g. Spring follow-up' });
   // No text with blanks in it: a person would hear them. The keys are offered by the menu.
   const message = h('textarea', { name: 'settings.script.message', rows: 3, placeholder: 'e.g. Hi {first_name}, this is Sam from Lane Motors about your car\'s service.' });
@@ -30,11 +30,11 @@ export async function render(main, { can }) {
     const running = c.status === 'running';
     mount(watch, h('div', { class: 'panel' },
       h('div', { class: 'bar' }, h('h2', {}, c.name), badge(c.status), h('a', { href: `#/campaigns/${id}` }, 'Campaign details')),
-      h('p', {}, `${p.calls_made} calls made · ${p.in_flight} in progress · ${p.remaining} leads still to call`),
+      h('p', {}, `${plural(p.calls_made, 'call')} made · ${p.in_flight} in progress · ${plural(p.remaining, 'lead')} still to call`),
       running && p.waiting_reason ? notice('info', `Waiting: ${p.waiting_reason}`) : null,
       p.status_reason ? notice('info', p.status_reason) : null,
       running ? action(h('button', { class: 'danger', id: 'stop' }, 'Stop calling'), out, async () => { await put(`/api/v1/campaigns/${id}/status`, { status: 'paused' }); await show(id); }) : null,
-      table([['Call', (x) => h('a', { href: `#/calls/${x.id}` }, `#${x.id}`)], ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)], ['Talk', (x) => duration(x.talk_seconds)], ['Placed', (x) => when(x.created_at), { optional: true }]],
+      table([['Who', (x) => callLink(x)], ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)], ['Talk', (x) => duration(x.talk_seconds)], ['Placed', (x) => when(x.created_at), { optional: true }]],
         calls.items, h('p', { class: 'muted' }, running ? 'The first calls start within a few seconds (in calling hours).' : 'No calls yet.'))));
   }
 
@@ -55,7 +55,7 @@ export async function render(main, { can }) {
       if (lines.length) {
         const csv = 'first_name,phone\n' + lines.map((l) => { const parts = l.split(','); const phone = parts.pop().trim(); return `"${(parts.join(',').trim()).replace(/"/g, '""')}","${phone.replace(/"/g, '""')}"`; }).join('\n');
         const r = await api('POST', `/api/v1/campaigns/${id}/imports?filename=quick-start.csv`, new Blob([csv], { type: 'text/csv' }));
-        added = `${r.imported} numbers added` + (r.rejected ? `, ${r.rejected} rejected: ` + r.rejected_rows.slice(0, 5).map((x) => `line ${x.line - 1}: ${x.reason}`).join('; ') : '') + '. ';
+        added = `${plural(r.imported, 'number')} added` + (r.rejected ? `, ${r.rejected} rejected: ` + r.rejected_rows.slice(0, 5).map((x) => `line ${x.line - 1}: ${x.reason}`).join('; ') : '') + '. ';
         numbers.value = '';
       }
       await put(`/api/v1/campaigns/${id}/status`, { status: 'running' });

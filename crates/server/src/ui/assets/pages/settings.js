@@ -3,7 +3,7 @@
 // a test call; users, their roles and agent phones; API keys (shown once); your password.
 
 import { get, post, put, patch, del } from '../api.js';
-import { h, mount, field, notice, table, showErrors, action, badge, when } from '../dom.js';
+import { h, mount, field, notice, table, showErrors, action, badge, when, plural } from '../dom.js';
 
 const ROLES = ['agent', 'manager', 'admin', 'owner'];
 
@@ -61,7 +61,7 @@ export async function render(main, { session, can }) {
       describe(t);
       mount(top, notice('ok', 'Saved. The token is stored and never shown again. Asking Twilio for the account\'s numbers…'));
       const n = await showNumbers();
-      mount(top, n ? notice('ok', `Saved, and Twilio accepted the credentials: ${n.items.length} number(s) on the account.`)
+      mount(top, n ? notice('ok', `Saved, and Twilio accepted the credentials: ${plural(n.items.length, 'number')} on the account.`)
         : notice('error', 'Saved, but Twilio did not accept the request for the account\'s numbers: see below.'));
     }, h('p', { class: 'muted' }, 'Saving stores the credentials, then lists the account\'s numbers to show Twilio accepts them. Caller IDs (numbers below) are chosen per campaign.'));
     if (twilio.source === 'tenant') {

@@ -2,7 +2,7 @@
 // imported and, row by row, what was rejected and why (also as a CSV to fix and upload again).
 
 import { get, qs } from '../api.js';
-import { h, mount, field, notice, table, pager } from '../dom.js';
+import { h, mount, field, notice, table, pager, plural } from '../dom.js';
 
 /** Sends the file with XMLHttpRequest, whose upload reports progress (fetch's does not). */
 function send(url, file, csrf, onProgress) {
@@ -47,7 +47,7 @@ export async function render(main, { params, can, session }) {
     try {
       const r = await send(`/api/v1/campaigns/${campaign.value}/imports` + qs({ filename: f.name }), f, session.csrf, (x) => { bar.value = x; });
       bar.value = 1;
-      mount(out, notice(r.rejected ? 'info' : 'ok', `${r.imported} of ${r.rows_read} rows imported` + (r.rejected ? `; ${r.rejected} rejected (${r.duplicates} duplicates, ${r.do_not_call} on the do-not-call list).` : '.')));
+      mount(out, notice(r.rejected ? 'info' : 'ok', `${r.imported} of ${plural(r.rows_read, 'row')} imported` + (r.rejected ? `; ${r.rejected} rejected (${plural(r.duplicates, 'duplicate')}, ${r.do_not_call} on the do-not-call list).` : '.')));
       mount(report,
         h('div', { class: 'bar' }, h('h2', {}, 'Rejected rows'), r.rejected ? h('a', { class: 'button small', href: r.rejections_csv, download: `rejections-${r.import_id}.csv` }, 'Download as CSV') : null,
           h('a', { class: 'button small', href: `#/leads?campaign_id=${campaign.value}` }, 'See the leads'), h('a', { class: 'button small', href: `#/campaigns/${campaign.value}` }, 'Go to the campaign')),
