@@ -13,6 +13,7 @@ pub mod hours;
 pub mod ids;
 pub mod import;
 pub mod lead;
+pub mod locale;
 #[cfg(test)]
 mod names;
 pub mod pacing;
@@ -23,6 +24,7 @@ pub mod transfer;
 pub mod transition;
 
 pub use country::Country;
+pub use locale::Locale;
 pub use ids::{ApiKeyId, CallId, CampaignId, ImportId, LeadId, TenantId, UserId};
 pub use phone::{PhoneError, PhoneNumber};
 pub use role::{Permission, Role};

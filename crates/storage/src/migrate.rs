@@ -65,6 +65,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_call_backs.sql"),
         postgres: include_str!("../migrations/postgres/0009_call_backs.sql"),
     },
+    Migration {
+        version: 10,
+        name: "user_locale",
+        sqlite: include_str!("../migrations/sqlite/0010_user_locale.sql"),
+        postgres: include_str!("../migrations/postgres/0010_user_locale.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

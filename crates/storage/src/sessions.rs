@@ -44,7 +44,7 @@ pub async fn create(
 /// The enabled user behind an unexpired session token hash.
 pub async fn find_user(conn: &mut Conn, token_hash: &str, now: i64) -> Result<Option<User>> {
     let row = sqlx::query(
-        "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.password_hash \
+        "SELECT u.id, u.tenant_id, u.email, u.name, u.role, u.disabled, u.created_at, u.updated_at, u.password_hash, u.locale \
          FROM sessions s JOIN users u ON u.id = s.user_id AND u.tenant_id = s.tenant_id \
          WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = 0",
     )

@@ -2,7 +2,7 @@
 
 use crate::row::get;
 use crate::{Conn, Result, StorageError};
-use outdial_domain::{Role, TenantId, UserId};
+use outdial_domain::{Locale, Role, TenantId, UserId};
 use serde::Serialize;
 
 /// A stored user. The password hash is kept out of `Serialize` so it never reaches a response.
@@ -28,6 +28,8 @@ pub struct User {
     /// The argon2 PHC string.
     #[serde(skip)]
     pub password_hash: String,
+    /// The web application's language the user chose; `None`: the browser's.
+    pub locale: Option<Locale>,
 }
 
 /// Fields of a new user.
@@ -56,7 +58,7 @@ pub struct UserChanges {
 }
 
 const COLUMNS: &str =
-    "id, tenant_id, email, name, role, disabled, created_at, updated_at, password_hash";
+    "id, tenant_id, email, name, role, disabled, created_at, updated_at, password_hash, locale";
 
 pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<User> {
     let role: String = get(row, "role")?;
@@ -70,6 +72,9 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<User> {
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
         password_hash: get(row, "password_hash")?,
+        locale: get::<Option<String>>(row, "locale")?
+            .as_deref()
+            .and_then(Locale::parse),
     })
 }
 
@@ -175,4 +180,26 @@ pub async fn count_active_owners(conn: &mut Conn, tenant: TenantId) -> Result<i6
     .fetch_one(conn)
     .await?;
     get(&row, "n")
+}
+
+/// Sets (or, with `None`, clears) the language a user chose for the web application.
+pub async fn set_locale(
+    conn: &mut Conn,
+    tenant: TenantId,
+    id: UserId,
+    locale: Option<Locale>,
+    now: i64,
+) -> Result<User> {
+    let sql = format!(
+        "UPDATE users SET locale = $1, updated_at = $2 WHERE tenant_id = $3 AND id = $4 RETURNING {COLUMNS}"
+    );
+    let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(locale.map(Locale::as_str))
+        .bind(now)
+        .bind(tenant.0)
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(StorageError::NotFound)?;
+    from_row(&row)
 }

@@ -25,6 +25,7 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/auth/signup", post(signup))
         .route("/api/v1/me", get(me))
         .route("/api/v1/me/password", put(change_password))
+        .route("/api/v1/me/locale", put(change_locale))
 }
 
 /// Email and password.
@@ -282,6 +283,45 @@ async fn change_password(
     let session = new_session(&state, &mut tx, user).await?;
     tx.commit().await?;
     Ok(Json(session))
+}
+
+/// The web application's language for the caller.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocaleChange {
+    /// `en` or `de`; `null` to follow the browser's language.
+    pub locale: Option<String>,
+}
+
+/// Sets the language the web application speaks to the caller (a user, not an API key).
+#[utoipa::path(put, path = "/api/v1/me/locale", tag = "auth", security(("bearer" = [])), request_body = LocaleChange,
+    responses((status = 200, body = User), (status = 400, description = "An API key has no language"), (status = 422, description = "Not a language Outdial speaks")))]
+async fn change_locale(
+    State(state): State<AppState>,
+    auth: Auth,
+    ApiJson(body): ApiJson<LocaleChange>,
+) -> Result<Json<User>, AppError> {
+    let user = auth
+        .user()
+        .ok_or_else(|| AppError::BadRequest("API keys have no language; sign in as a user".into()))?;
+    let locale = match body.locale.as_deref() {
+        None => None,
+        Some(code) => Some(outdial_domain::Locale::parse(code).ok_or_else(|| {
+            AppError::invalid(
+                "locale",
+                format!("'{code}' is not a language Outdial speaks: use en or de, or null for the browser's"),
+            )
+        })?),
+    };
+    let user = users::set_locale(
+        &mut *state.store.conn().await?,
+        user.tenant_id,
+        user.id,
+        locale,
+        state.clock.now_ms(),
+    )
+    .await?;
+    Ok(Json(user))
 }
 
 /// A trimmed, non-empty string of at most `max` characters.

@@ -11,7 +11,7 @@ use utoipa_swagger_ui::SwaggerUi;
 #[openapi(
     info(title = "Outdial API", description = "Outbound calling: tenants, users, campaigns, leads, imports, do-not-call lists and calls. Errors are `{\"error\":{\"code\",\"message\",\"details\"}}`."),
     paths(
-        super::auth::login, super::auth::logout, super::auth::signup, super::auth::me, super::auth::change_password,
+        super::auth::login, super::auth::logout, super::auth::signup, super::auth::me, super::auth::change_password, super::auth::change_locale,
         super::users::list, super::users::create, super::users::read, super::users::update, super::users::remove,
         super::api_keys::list, super::api_keys::create, super::api_keys::revoke,
         super::tenant::read, super::tenant::update,

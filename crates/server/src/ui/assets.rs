@@ -15,7 +15,7 @@ const POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; i
 const INDEX: &str = include_str!("assets/index.html");
 
 /// Every file under `/ui/assets/`: name, content, type.
-const FILES: &[(&str, &str, &str)] = &[
+pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("app.css", include_str!("assets/app.css"), "text/css"),
     ("app.js", include_str!("assets/app.js"), JS),
     ("api.js", include_str!("assets/api.js"), JS),
@@ -23,6 +23,9 @@ const FILES: &[(&str, &str, &str)] = &[
     ("chart.js", include_str!("assets/chart.js"), JS),
     ("live.js", include_str!("assets/live.js"), JS),
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
+    ("i18n.js", include_str!("assets/i18n.js"), JS),
+    ("locales/en.json", include_str!("assets/locales/en.json"), JSON),
+    ("locales/de.json", include_str!("assets/locales/de.json"), JSON),
     ("pages/login.js", include_str!("assets/pages/login.js"), JS),
     (
         "pages/dashboard.js",
@@ -77,6 +80,7 @@ const FILES: &[(&str, &str, &str)] = &[
 ];
 
 const JS: &str = "text/javascript; charset=utf-8";
+const JSON: &str = "application/json; charset=utf-8";
 
 fn secured(mut response: Response) -> Response {
     let headers = response.headers_mut();

@@ -5,6 +5,8 @@
 
 mod assets;
 mod session;
+#[cfg(test)]
+mod translations;
 
 use crate::state::AppState;
 use axum::Router;

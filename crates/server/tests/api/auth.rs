@@ -1,7 +1,7 @@
 use crate::helpers::*;
 use outdial_domain::Role;
 use reqwest::{Method, StatusCode};
-use serde_json::json;
+use serde_json::{Value, json};
 
 #[tokio::test]
 async fn a_user_logs_in_and_sees_who_they_are() {
@@ -194,6 +194,43 @@ async fn changing_the_password_ends_every_old_session() {
         app.login(&m.email, "a brand new secret").await.0,
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn a_user_chooses_the_web_apps_language_and_keeps_it_on_every_login() {
+    let app = spawn_app().await;
+    let m = app.member("Studio", Role::Agent).await;
+    let (_, me) = app.get("/api/v1/me", &m.token).await;
+    assert_eq!(me["user"]["locale"], Value::Null, "the browser's language until chosen");
+    let (status, user) = app
+        .put("/api/v1/me/locale", &m.token, json!({ "locale": "de" }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{user}");
+    assert_eq!(user["locale"], "de");
+    // Signing in again (another device) brings the choice along.
+    let (_, session) = app.login(&m.email, PASSWORD).await;
+    assert_eq!(session["user"]["locale"], "de", "{session}");
+    // A language Outdial does not speak is refused and changes nothing.
+    let (status, body) = app
+        .put("/api/v1/me/locale", &m.token, json!({ "locale": "fr" }))
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["error"]["details"][0]["field"], "locale");
+    assert_eq!(app.get("/api/v1/me", &m.token).await.1["user"]["locale"], "de");
+    // Back to the browser's.
+    let (_, user) = app
+        .put("/api/v1/me/locale", &m.token, json!({ "locale": null }))
+        .await;
+    assert_eq!(user["locale"], Value::Null);
+    // An API key has no language.
+    let admin = app.member("Keys", Role::Admin).await;
+    let (_, key) = app
+        .post("/api/v1/api-keys", &admin.token, json!({ "name": "zap", "role": "manager" }))
+        .await;
+    let (status, _) = app
+        .put("/api/v1/me/locale", key["key"].as_str().unwrap(), json!({ "locale": "de" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]

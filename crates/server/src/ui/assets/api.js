@@ -2,7 +2,25 @@
 // carries the CSRF token given at sign-in. Errors become ApiError with the server's message
 // and, for validation failures, the fields at fault.
 
+import { t, key, language } from './i18n.js';
+
 let csrf = null;
+
+/** What a refusal or failure means, by its code, for a reader of another language than English
+ * (English readers get the server's own, more detailed words). Codes not listed, and
+ * field-by-field validation messages, keep the server's English words. */
+const MEANINGS = {
+  do_not_call: key('This number is on the do-not-call list.'),
+  attempts_exhausted: key('This lead has had all its attempts.'),
+  attempts_per_24h: key('This number has had as many calls as allowed in 24 hours.'),
+  outside_campaign_hours: key("Outside the campaign's calling hours."),
+  outside_calling_hours: key("Outside the called person's hours."),
+  unknown_time_zone: key("The called person's time zone is unknown: give the lead a time zone."),
+  daily_limit_reached: key("The campaign's daily call limit is reached."),
+  carrier_unavailable: key('Twilio could not be reached or refused the request; try again shortly.'),
+  busy: key('Outdial is busy; try again in a moment.'),
+  internal: key('Something went wrong in Outdial; the error is logged.'),
+};
 
 /** Remembers the CSRF token of the signed-in session. */
 export function setCsrf(token) { csrf = token; }
@@ -11,7 +29,7 @@ export function setCsrf(token) { csrf = token; }
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {};
-    super(e.message || `the server answered ${status}`);
+    super(language() !== 'en' && MEANINGS[e.code] ? t(MEANINGS[e.code]) : e.message || t('the server answered {status}', { status }));
     this.status = status;
     this.code = e.code || null;
     this.details = Array.isArray(e.details) ? e.details : [];

@@ -5,22 +5,23 @@
 import { api, setCsrf, signedOut } from './api.js';
 import { h, mount } from './dom.js';
 import * as live from './live.js';
+import { t, key, word, language, setLanguage } from './i18n.js';
 
 const routes = [
-  [/^\/$/, 'dashboard', 'Dashboard'],
-  [/^\/campaigns$/, 'campaigns', 'Campaigns'],
-  [/^\/campaigns\/new$/, 'campaign_form', 'New campaign'],
-  [/^\/campaigns\/(\d+)\/edit$/, 'campaign_form', 'Edit campaign'],
-  [/^\/campaigns\/(\d+)$/, 'campaign', 'Campaign'],
-  [/^\/leads$/, 'leads', 'Leads'],
-  [/^\/leads\/upload$/, 'upload', 'Upload leads'],
-  [/^\/leads\/(\d+)$/, 'lead', 'Lead'],
-  [/^\/quick$/, 'quickstart', 'Quick start'],
-  [/^\/calls$/, 'calls', 'Calls'],
-  [/^\/calls\/(\d+)$/, 'call', 'Call'],
-  [/^\/console$/, 'console', 'Agent console'],
-  [/^\/dnc$/, 'dnc', 'Do-not-call'],
-  [/^\/settings$/, 'settings', 'Settings'],
+  [/^\/$/, 'dashboard', key('Dashboard')],
+  [/^\/campaigns$/, 'campaigns', key('Campaigns')],
+  [/^\/campaigns\/new$/, 'campaign_form', key('New campaign')],
+  [/^\/campaigns\/(\d+)\/edit$/, 'campaign_form', key('Edit campaign')],
+  [/^\/campaigns\/(\d+)$/, 'campaign', key('Campaign')],
+  [/^\/leads$/, 'leads', key('Leads')],
+  [/^\/leads\/upload$/, 'upload', key('Upload leads')],
+  [/^\/leads\/(\d+)$/, 'lead', key('Lead')],
+  [/^\/quick$/, 'quickstart', key('Quick start')],
+  [/^\/calls$/, 'calls', key('Calls')],
+  [/^\/calls\/(\d+)$/, 'call', key('Call')],
+  [/^\/console$/, 'console', key('Agent console')],
+  [/^\/dnc$/, 'dnc', key('Do-not-call')],
+  [/^\/settings$/, 'settings', key('Settings')],
 ];
 
 const ROLES = ['agent', 'manager', 'admin', 'owner'];
@@ -36,28 +37,43 @@ let cleanup = null;
 
 function nav(path) {
   const links = [
-    ['#/', 'Dashboard'],
-    ['#/quick', 'Quick start', (a) => a.manage],
-    ['#/campaigns', 'Campaigns'],
-    ['#/leads', 'Leads'],
-    ['#/calls', 'Calls'],
-    ['#/console', 'Agent console', (a) => a.agent],
-    ['#/dnc', 'Do-not-call'],
-    ['#/settings', 'Settings'],
+    ['#/', key('Dashboard')],
+    ['#/quick', key('Quick start'), (a) => a.manage],
+    ['#/campaigns', key('Campaigns')],
+    ['#/leads', key('Leads')],
+    ['#/calls', key('Calls')],
+    ['#/console', key('Agent console'), (a) => a.agent],
+    ['#/dnc', key('Do-not-call')],
+    ['#/settings', key('Settings')],
   ];
   const a = abilities(session);
-  const side = h('nav', { class: 'side', 'aria-label': 'Main' });
-  const toggle = h('button', { class: 'menu-toggle small', 'aria-expanded': 'false', onclick: () => { const open = side.classList.toggle('open'); toggle.setAttribute('aria-expanded', String(open)); } }, 'Menu');
+  const side = h('nav', { class: 'side', 'aria-label': t('Main') });
+  const toggle = h('button', { class: 'menu-toggle small', 'aria-expanded': 'false', onclick: () => { const open = side.classList.toggle('open'); toggle.setAttribute('aria-expanded', String(open)); } }, t('Menu'));
   const current = '#' + path;
   mount(side,
     h('a', { class: 'brand', href: '#/' }, 'Outdial'), toggle,
     h('div', { class: 'links' }, links.filter(([, , can]) => !can || can(a)).map(([href, text]) => {
       const here = href === '#/' ? current === '#/' : current.startsWith(href);
-      return h('a', { class: 'nav', href, 'aria-current': here ? 'page' : null }, text);
+      return h('a', { class: 'nav', href, 'aria-current': here ? 'page' : null }, t(text));
     })),
-    h('div', { class: 'who' }, h('div', {}, session.user.name), h('div', { class: 'muted' }, `${session.tenant.name} · ${session.role}`),
-      h('button', { class: 'small', onclick: signOut }, 'Sign out')));
+    h('div', { class: 'who' }, h('div', {}, session.user.name), h('div', { class: 'muted' }, `${session.tenant.name} · ${word(session.role)}`),
+      languagePicker(),
+      h('button', { class: 'small', onclick: signOut }, t('Sign out'))));
   return side;
+}
+
+/** English or German, kept with the user (and followed on every device they sign in on). */
+function languagePicker() {
+  const pick = h('select', { 'aria-label': t('Language'), class: 'language' },
+    [['en', 'English'], ['de', 'Deutsch']].map(([code, name]) => h('option', { value: code, lang: code, selected: code === language() ? true : null }, name)));
+  pick.addEventListener('change', async () => {
+    try {
+      session.user = await api('PUT', '/api/v1/me/locale', { locale: pick.value });
+      await setLanguage(pick.value);
+      route();
+    } catch (e) { alert(e.message); }
+  });
+  return pick;
 }
 
 async function signOut() {
@@ -75,6 +91,8 @@ async function loadSession() {
   } catch {
     session = null;
   }
+  // The user's own choice, else the browser's language.
+  await setLanguage(session && session.user ? session.user.locale : null);
 }
 
 async function route() {
@@ -87,14 +105,15 @@ async function route() {
     const page = await import('./pages/login.js');
     const main = h('main', { id: 'main', class: 'login' });
     mount(app, main);
-    page.render(main, { onSignedIn: async (s) => { session = s; setCsrf(s.csrf); location.hash = s.agent && s.role === 'agent' ? '#/console' : '#/'; route(); } });
+    page.render(main, { onSignedIn: async (s) => { session = s; setCsrf(s.csrf); await setLanguage(s.user ? s.user.locale : null); location.hash = s.agent && s.role === 'agent' ? '#/console' : '#/'; route(); } });
     return;
   }
   const match = routes.map(([re, mod, title]) => [path.match(re), mod, title]).find(([m]) => m);
   const main = h('main', { id: 'main', tabindex: '-1' });
   mount(app, h('div', { class: 'layout' }, nav(path), main));
-  if (!match) { mount(main, h('h1', {}, 'Not found'), h('p', {}, 'There is no page at this address. '), h('a', { href: '#/' }, 'Go to the dashboard')); return; }
-  const [m, mod, title] = match;
+  if (!match) { mount(main, h('h1', {}, t('Not found')), h('p', {}, t('There is no page at this address.'), ' '), h('a', { href: '#/' }, t('Go to the dashboard'))); return; }
+  const [m, mod, english] = match;
+  const title = t(english);
   document.title = `${title} · Outdial`;
   const page = await import(`./pages/${mod}.js`);
   try {

@@ -1,6 +1,7 @@
 // Bar charts drawn as SVG: no library, readable by screen readers through a summary table.
 
 import { h } from './dom.js';
+import { t, word } from './i18n.js';
 
 const NS = 'http://www.w3.org/2000/svg';
 function s(tag, attrs, text) {
@@ -32,14 +33,14 @@ export function bars(title, values, labels, { format = String, max } = {}) {
 }
 
 /** Horizontal bars for named counts, largest first. */
-export function breakdown(title, counts, empty = 'Nothing yet.') {
+export function breakdown(title, counts, empty = t('Nothing yet.')) {
   const entries = Object.entries(counts).sort((a, b) => b[1] - a[1]);
   const total = entries.reduce((n, [, v]) => n + v, 0) || 1;
   if (!entries.length) return h('figure', { class: 'chart' }, h('figcaption', { class: 'muted' }, title), h('p', { class: 'muted' }, empty));
   return h('figure', { class: 'chart' }, h('figcaption', { class: 'muted' }, title),
     h('table', {}, h('tbody', {}, entries.map(([k, v]) => {
       const pct = Math.round((v * 100) / total);
-      const meter = h('meter', { min: 0, max: 100, value: pct, 'aria-label': `${k} ${pct}%` });
-      return h('tr', {}, h('th', { scope: 'row' }, k.replace(/_/g, ' ')), h('td', {}, meter), h('td', {}, `${v} (${pct}%)`));
+      const meter = h('meter', { min: 0, max: 100, value: pct, 'aria-label': `${word(k)} ${pct} %` });
+      return h('tr', {}, h('th', { scope: 'row' }, word(k)), h('td', {}, meter), h('td', {}, `${v} (${pct} %)`));
     }))));
 }

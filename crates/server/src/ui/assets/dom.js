@@ -1,5 +1,7 @@
-// Small helpers to build the page: elements, formatting, tables with paging, form fields with
-// their error messages, and notices.
+// Small helpers to build the page: elements, formatting (in the reader's locale), tables with
+// paging, form fields with their error messages, and notices.
+
+import { t, tn, word, intlLocale } from './i18n.js';
 
 /** Makes an element: h('a', {href: '#/x', onclick: fn}, 'text', child, …). */
 export function h(tag, attrs = {}, ...children) {
@@ -26,7 +28,7 @@ export function mount(el, ...children) { el.replaceChildren(...children.flat(Inf
 export function when(t) {
   if (t === null || t === undefined || t === '') return '—';
   const d = new Date(t);
-  return isNaN(d) ? '—' : d.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+  return isNaN(d) ? '—' : d.toLocaleString(intlLocale(), { dateStyle: 'medium', timeStyle: 'short' });
 }
 
 /** A date and time with its zone ("Nov 17, 2026, 8:00 AM PST"): for times a reader may take
@@ -34,7 +36,7 @@ export function when(t) {
 export function whenZoned(t) {
   const text = when(t);
   if (text === '—') return text;
-  const zone = new Intl.DateTimeFormat(undefined, { timeZoneName: 'short' }).formatToParts(new Date(t)).find((p) => p.type === 'timeZoneName');
+  const zone = new Intl.DateTimeFormat(intlLocale(), { timeZoneName: 'short' }).formatToParts(new Date(t)).find((p) => p.type === 'timeZoneName');
   return zone ? `${text} ${zone.value}` : text;
 }
 
@@ -42,7 +44,7 @@ export function whenZoned(t) {
  * negative for a charge; pass the spend (positive). */
 export function money(amount, currency) {
   if (amount === null || amount === undefined || !currency) return '—';
-  try { return new Intl.NumberFormat(undefined, { style: 'currency', currency, maximumFractionDigits: 4 }).format(amount); } catch { return `${amount} ${currency}`; }
+  try { return new Intl.NumberFormat(intlLocale(), { style: 'currency', currency, maximumFractionDigits: 4 }).format(amount); } catch { return `${amount} ${currency}`; }
 }
 
 /** Seconds as 1h 02m, 3m 05s or 12s. */
@@ -55,21 +57,20 @@ export function duration(s) {
   return `${ss}s`;
 }
 
-/** A status word as a coloured badge. */
+/** A status word as a coloured badge, in the reader's language. */
 export function badge(text) {
   if (text === null || text === undefined || text === '') return h('span', { class: 'muted' }, '—');
-  return h('span', { class: 'badge ' + String(text).replace(/[^a-z_-]/gi, '') }, String(text).replace(/_/g, ' '));
+  return h('span', { class: 'badge ' + String(text).replace(/[^a-z_-]/gi, '') }, word(text));
 }
+
+/** A number in the reader's locale (1,234.5 or 1.234,5). */
+export const num = (n) => (n === null || n === undefined ? '—' : Number(n).toLocaleString(intlLocale()));
 
 /** A person's name from a lead. */
 export const leadName = (l) => [l.first_name, l.last_name].filter(Boolean).join(' ') || l.phone;
 
-/** A count with its noun: plural(1, 'agent') → "1 agent", plural(2, 'agent') → "2 agents";
- * irregular plurals are given (plural(2, 'entry', 'entries')). */
-export const plural = (n, one, many = one + 's') => `${Number(n).toLocaleString()} ${Number(n) === 1 ? one : many}`;
-
 /** A link to a call, named for who was called (the lead's name, else the number). */
-export const callLink = (c) => h('a', { href: `#/calls/${c.id}`, title: `Call #${c.id}` }, c.lead_name || c.to);
+export const callLink = (c) => h('a', { href: `#/calls/${c.id}`, title: t('Call #{id}', { id: c.id }) }, c.lead_name || c.to);
 
 /** A table: columns are [heading, row → cell, {optional: true}]; an empty list shows `empty`. */
 export function table(columns, rows, empty) {
@@ -91,9 +92,9 @@ export function pager(load, render) {
   let cursor = null;
   async function show(c) {
     const page = await load(c);
-    const prev = h('button', { class: 'small', disabled: !stack.length, onclick: () => { cursor = stack.pop(); show(cursor); } }, '← Previous');
-    const next = h('button', { class: 'small', disabled: page.next_cursor === null || page.next_cursor === undefined, onclick: () => { stack.push(cursor); cursor = page.next_cursor; show(cursor); } }, 'Next →');
-    mount(box, render(page.items, page), h('div', { class: 'pager' }, h('span', { class: 'muted' }, `${page.total ?? page.items.length} in all`), prev, next));
+    const prev = h('button', { class: 'small', disabled: !stack.length, onclick: () => { cursor = stack.pop(); show(cursor); } }, t('← Previous'));
+    const next = h('button', { class: 'small', disabled: page.next_cursor === null || page.next_cursor === undefined, onclick: () => { stack.push(cursor); cursor = page.next_cursor; show(cursor); } }, t('Next →'));
+    mount(box, render(page.items, page), h('div', { class: 'pager' }, h('span', { class: 'muted' }, tn('{n} in all', page.total ?? page.items.length)), prev, next));
   }
   box.reload = () => show(cursor);
   show(null).catch((e) => mount(box, notice('error', e.message)));
@@ -125,7 +126,7 @@ export function showErrors(form, error, top) {
     const f = [...form.querySelectorAll('.field')].find((f) => { const k = f.dataset.field; return k && (k === name || name.startsWith(k + '[') || name.startsWith(k + '.')); });
     if (f) { f.classList.add('invalid'); f.querySelector('.error').textContent = d.message; f.querySelector('input,select,textarea')?.setAttribute('aria-invalid', 'true'); placed++; }
   }
-  if (top) mount(top, notice('error', placed ? `Please fix the ${placed === 1 ? 'field' : placed + ' fields'} marked below. ${error.message}` : error.message));
+  if (top) mount(top, notice('error', placed ? `${tn('Please fix the {n} fields marked below.', placed)} ${error.message}` : error.message));
   form.querySelector('.invalid input, .invalid select, .invalid textarea')?.focus();
 }
 
@@ -135,7 +136,7 @@ export function action(button, out, fn) {
     ev.preventDefault();
     button.disabled = true;
     try { await fn(); } catch (e) {
-      const text = e.nextAllowedAt ? `${e.message} — next allowed: ${when(e.nextAllowedAt)}` : e.message;
+      const text = e.nextAllowedAt ? `${e.message} — ${t('next allowed: {when}', { when: whenZoned(e.nextAllowedAt) })}` : e.message;
       if (out) mount(out, notice('error', text)); else alert(text);
     } finally { button.disabled = false; }
   });

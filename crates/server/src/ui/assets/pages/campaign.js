@@ -2,16 +2,17 @@
 // waits when it waits; its leads and recent calls.
 
 import { get, put, qs } from '../api.js';
-import { h, mount, badge, table, when, notice, action, duration, money, callLink, plural, whenZoned } from '../dom.js';
+import { h, mount, badge, table, when, notice, action, duration, money, callLink, whenZoned, num } from '../dom.js';
+import { t, tn, word } from '../i18n.js';
 import { breakdown } from '../chart.js';
 import { subscribe } from '../live.js';
 
 /** The status changes a campaign in `status` offers. */
 function controls(status) {
   switch (status) {
-    case 'draft': case 'scheduled': return [['running', 'Start', 'primary']];
-    case 'running': return [['paused', 'Pause', ''], ['stopped', 'Stop', 'danger']];
-    case 'paused': return [['running', 'Resume', 'primary'], ['stopped', 'Stop', 'danger']];
+    case 'draft': case 'scheduled': return [['running', t('Start'), 'primary', t('Campaign started.')]];
+    case 'running': return [['paused', t('Pause'), '', t('Campaign paused.')], ['stopped', t('Stop'), 'danger', t('Campaign stopped.')]];
+    case 'paused': return [['running', t('Resume'), 'primary', t('Campaign resumed.')], ['stopped', t('Stop'), 'danger', t('Campaign stopped.')]];
     default: return [];
   }
 }
@@ -24,52 +25,52 @@ export async function render(main, { args, can }) {
   const calls = h('div');
   async function refresh() {
     const [c, p] = await Promise.all([get(`/api/v1/campaigns/${id}`), get(`/api/v1/campaigns/${id}/progress`)]);
-    const buttons = can.manage ? controls(c.status).map(([to, label, kind]) => action(h('button', { class: kind, 'data-action': to }, label), out, async () => {
-      if (to === 'stopped' && !confirm('Stop this campaign? Calls in progress finish; no new calls are placed. A stopped campaign cannot be restarted.')) return;
+    const buttons = can.manage ? controls(c.status).map(([to, label, kind, done]) => action(h('button', { class: kind, 'data-action': to }, label), out, async () => {
+      if (to === 'stopped' && !confirm(t('Stop this campaign? Calls in progress finish; no new calls are placed. A stopped campaign cannot be restarted.'))) return;
       await put(`/api/v1/campaigns/${id}/status`, { status: to });
-      mount(out, notice('ok', `Campaign ${label === 'Start' ? 'started' : label.toLowerCase() + (label.endsWith('e') ? 'd' : 'ped')}.`));
+      mount(out, notice('ok', done));
       await refresh();
     })) : [];
     document.title = `${c.name} · Outdial`;
     mount(head,
       h('div', { class: 'bar' }, h('h1', {}, c.name), badge(c.status), buttons,
-        can.manage ? h('a', { class: 'button', href: `#/campaigns/${id}/edit` }, 'Edit') : null,
-        can.manage ? h('a', { class: 'button', href: `#/leads/upload?campaign=${id}` }, 'Upload leads') : null),
+        can.manage ? h('a', { class: 'button', href: `#/campaigns/${id}/edit` }, t('Edit')) : null,
+        can.manage ? h('a', { class: 'button', href: `#/leads/upload?campaign=${id}` }, t('Upload leads')) : null),
       p.status_reason ? notice('info', p.status_reason) : null,
-      p.is_running && p.waiting_reason ? h('div', { class: 'alert info', id: 'waiting' }, `Waiting: ${p.waiting_reason}` + (p.next_call_at ? ` — next call expected ${whenZoned(p.next_call_at)}` : '')) : null);
-    const t = p.transfers;
+      p.is_running && p.waiting_reason ? h('div', { class: 'alert info', id: 'waiting' }, t('Waiting: {reason}', { reason: word(p.waiting_reason) }) + (p.next_call_at ? ` — ${t('next call expected {when}', { when: whenZoned(p.next_call_at) })}` : '')) : null);
+    const tr = p.transfers;
     mount(figures,
       h('div', { class: 'grid', id: 'progress' },
-        stat('Leads', p.total_leads), stat('Still to call', p.remaining), stat('Calls made', p.calls_made, 'calls-made'), stat('In progress', p.in_flight),
-        stat('Do-not-call', p.do_not_call)),
+        stat(t('Leads'), p.total_leads), stat(t('Still to call'), p.remaining), stat(t('Calls made'), p.calls_made, 'calls-made'), stat(t('In progress'), p.in_flight),
+        stat(t('Do-not-call'), p.do_not_call)),
       h('div', { class: 'grid two' },
-        h('div', { class: 'panel' }, breakdown('Outcomes', p.outcomes, 'No finished calls yet.')),
-        h('div', { class: 'panel' }, breakdown('Leads by status', p.leads, 'No leads yet.')),
-        h('div', { class: 'panel' }, h('h2', {}, 'Handed to agents (30 days)'), h('dl', { class: 'facts' },
-          h('dt', {}, 'Handed'), h('dd', {}, t.handed), h('dt', {}, 'Connected'), h('dd', {}, t.connected),
+        h('div', { class: 'panel' }, breakdown(t('Outcomes'), p.outcomes, t('No finished calls yet.'))),
+        h('div', { class: 'panel' }, breakdown(t('Leads by status'), p.leads, t('No leads yet.'))),
+        h('div', { class: 'panel' }, h('h2', {}, t('Handed to agents (30 days)')), h('dl', { class: 'facts' },
+          h('dt', {}, t('Handed')), h('dd', {}, tr.handed), h('dt', {}, t('Connected')), h('dd', {}, tr.connected),
           // Abandonment belongs with the hand-overs it is counted over (US rule: at most 3%).
-          h('dt', {}, 'Abandoned'), h('dd', { 'data-stat': 'abandoned' }, `${t.abandoned} (${p.abandon_percent}% of people handed to agents)`),
-          h('dt', {}, 'Told to expect a call back'), h('dd', {}, t.fallback),
-          h('dt', {}, 'Hung up while waiting'), h('dd', {}, t.caller_hung_up))),
-        h('div', { class: 'panel', id: 'cost' }, h('h2', {}, 'Cost'), h('dl', { class: 'facts' },
-          h('dt', {}, 'Total'), h('dd', {}, money(p.cost.total, p.cost.currency || 'USD')),
-          h('dt', {}, 'Per call'), h('dd', {}, money(p.cost.per_call, p.cost.currency)),
-          h('dt', {}, 'Per person reached'), h('dd', {}, money(p.cost.per_person_reached, p.cost.currency)),
-          h('dt', {}, 'Per appointment'), h('dd', {}, money(p.cost.per_appointment, p.cost.currency)),
-          p.cost.awaiting_price ? [h('dt', {}, 'Still to come'), h('dd', {}, `${plural(p.cost.awaiting_price, 'call')}: the carrier gives a call's price a few minutes after it ends`)] : null)),
-        h('div', { class: 'panel' }, h('h2', {}, 'Settings'), h('dl', { class: 'facts' },
-          h('dt', {}, 'Pacing'), h('dd', {}, c.settings.pacing.mode.replace(/_/g, ' ')),
-          h('dt', {}, 'Hours'), h('dd', {}, `${c.settings.calling_window.start}–${c.settings.calling_window.end} ${c.settings.calling_window.days.join(' ')}`),
-          h('dt', {}, 'Caller IDs'), h('dd', {}, c.settings.caller_ids.join(', ') || '—'),
-          h('dt', {}, 'Calls at once'), h('dd', {}, c.settings.max_concurrent_calls),
-          h('dt', {}, 'Daily limit'), h('dd', {}, c.settings.daily_call_limit ?? 'none')))));
+          h('dt', {}, t('Abandoned')), h('dd', { 'data-stat': 'abandoned' }, t('{count} ({percent} % of people handed to agents)', { count: tr.abandoned, percent: num(p.abandon_percent) })),
+          h('dt', {}, t('Told to expect a call back')), h('dd', {}, tr.fallback),
+          h('dt', {}, t('Hung up while waiting')), h('dd', {}, tr.caller_hung_up))),
+        h('div', { class: 'panel', id: 'cost' }, h('h2', {}, t('Cost')), h('dl', { class: 'facts' },
+          h('dt', {}, t('Total')), h('dd', {}, money(p.cost.total, p.cost.currency || 'USD')),
+          h('dt', {}, t('Per call')), h('dd', {}, money(p.cost.per_call, p.cost.currency)),
+          h('dt', {}, t('Per person reached')), h('dd', {}, money(p.cost.per_person_reached, p.cost.currency)),
+          h('dt', {}, t('Per appointment')), h('dd', {}, money(p.cost.per_appointment, p.cost.currency)),
+          p.cost.awaiting_price ? [h('dt', {}, t('Still to come')), h('dd', {}, tn("{n} calls: the carrier gives a call's price a few minutes after it ends", p.cost.awaiting_price))] : null)),
+        h('div', { class: 'panel' }, h('h2', {}, t('Settings')), h('dl', { class: 'facts' },
+          h('dt', {}, t('Pacing')), h('dd', {}, word(c.settings.pacing.mode)),
+          h('dt', {}, t('Hours')), h('dd', {}, `${c.settings.calling_window.start}–${c.settings.calling_window.end} ${c.settings.calling_window.days.map(word).join(' ')}`),
+          h('dt', {}, t('Caller IDs')), h('dd', {}, c.settings.caller_ids.join(', ') || '—'),
+          h('dt', {}, t('Calls at once')), h('dd', {}, c.settings.max_concurrent_calls),
+          h('dt', {}, t('Daily limit')), h('dd', {}, c.settings.daily_call_limit ?? t('none'))))));
     const recent = await get('/api/v1/calls' + qs({ campaign_id: id, limit: 10 }));
-    mount(calls, h('div', { class: 'bar' }, h('h2', {}, 'Recent calls'), h('a', { href: `#/calls?campaign_id=${id}` }, 'All calls'), h('a', { href: `#/leads?campaign_id=${id}` }, 'Leads')),
+    mount(calls, h('div', { class: 'bar' }, h('h2', {}, t('Recent calls')), h('a', { href: `#/calls?campaign_id=${id}` }, t('All calls')), h('a', { href: `#/leads?campaign_id=${id}` }, t('Leads'))),
       table([
-        ['Who', (x) => callLink(x)],
-        ['To', (x) => x.to], ['Status', (x) => badge(x.status)], ['Outcome', (x) => badge(x.outcome)],
-        ['Talk', (x) => duration(x.talk_seconds), { optional: true }], ['Placed', (x) => when(x.created_at), { optional: true }],
-      ], recent.items, h('p', { class: 'muted' }, p.total_leads ? 'No calls yet: start the campaign to call its leads.' : 'No leads yet: upload a list first.')));
+        [t('Who'), (x) => callLink(x)],
+        [t('To'), (x) => x.to], [t('Status'), (x) => badge(x.status)], [t('Outcome'), (x) => badge(x.outcome)],
+        [t('Talk'), (x) => duration(x.talk_seconds), { optional: true }], [t('Placed'), (x) => when(x.created_at), { optional: true }],
+      ], recent.items, h('p', { class: 'muted' }, p.total_leads ? t('No calls yet: start the campaign to call its leads.') : t('No leads yet: upload a list first.'))));
   }
   mount(main, head, out, figures, calls);
   await refresh();
@@ -85,6 +86,6 @@ export async function render(main, { args, can }) {
 }
 
 function stat(label, value, key) {
-  return h('div', { class: 'stat', 'data-stat': key || null }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, value));
+  return h('div', { class: 'stat', 'data-stat': key || null }, h('div', { class: 'label' }, label), h('div', { class: 'value' }, typeof value === 'number' ? num(value) : value));
 }
 

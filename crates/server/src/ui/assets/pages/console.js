@@ -6,6 +6,7 @@
 
 import { get } from '../api.js';
 import { h, mount, badge, notice, field, leadName, when } from '../dom.js';
+import { t, word } from '../i18n.js';
 
 /** The close code the server uses when the agent's login has ended. */
 const SIGNED_OUT = 4401;
@@ -13,15 +14,15 @@ const DISPOSITIONS = ['interested', 'not_interested', 'call_back', 'appointment_
 
 export async function render(main, { session }) {
   if (!session.agent) {
-    mount(main, h('h1', {}, 'Agent console'), notice('info', 'You are not registered as an agent. An administrator registers agents (with the phone Outdial calls them on) under Settings → Users.'));
+    mount(main, h('h1', {}, t('Agent console')), notice('info', t('You are not registered as an agent. An administrator registers agents (with the phone Outdial calls them on) under Settings → Users.')));
     return;
   }
-  const link = h('span', { class: 'badge', id: 'link' }, 'connecting…');
+  const link = h('span', { class: 'badge', id: 'link' }, t('connecting…'));
   const out = h('div');
   const statusBox = h('div', { class: 'panel', id: 'status' });
   const offerBox = h('div', { id: 'offer' });
   const callBox = h('div', { id: 'call' });
-  mount(main, h('div', { class: 'bar' }, h('h1', {}, 'Agent console'), link), out, statusBox, offerBox, callBox);
+  mount(main, h('div', { class: 'bar' }, h('h1', {}, t('Agent console')), link), out, statusBox, offerBox, callBox);
 
   const leads = new Map();
   const lead = async (id) => { if (!id) return null; if (!leads.has(id)) leads.set(id, await get(`/api/v1/leads/${id}`).catch(() => null)); return leads.get(id); };
@@ -33,74 +34,74 @@ export async function render(main, { session }) {
   let dispositionForm = null;
   let drawing = Promise.resolve();
 
-  const send = (msg) => { if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg)); else mount(out, notice('error', 'Not connected to Outdial; reconnecting…')); };
+  const send = (msg) => { if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(msg)); else mount(out, notice('error', t('Not connected to Outdial; reconnecting…'))); };
 
   function leadFacts(l, campaign) {
-    if (!l) return h('p', { class: 'muted' }, 'Lead details unavailable.');
+    if (!l) return h('p', { class: 'muted' }, t('Lead details unavailable.'));
     return h('dl', { class: 'facts' },
-      h('dt', {}, 'Name'), h('dd', { class: 'lead-name' }, leadName(l)), h('dt', {}, 'Phone'), h('dd', {}, l.phone),
-      l.company ? [h('dt', {}, 'Company'), h('dd', {}, l.company)] : null, l.email ? [h('dt', {}, 'Email'), h('dd', {}, l.email)] : null,
-      campaign ? [h('dt', {}, 'Campaign'), h('dd', {}, campaign)] : null,
-      h('dt', {}, 'Attempts'), h('dd', {}, l.attempts), l.notes ? [h('dt', {}, 'Notes'), h('dd', {}, l.notes)] : null,
+      h('dt', {}, t('Name')), h('dd', { class: 'lead-name' }, leadName(l)), h('dt', {}, t('Phone')), h('dd', {}, l.phone),
+      l.company ? [h('dt', {}, t('Company')), h('dd', {}, l.company)] : null, l.email ? [h('dt', {}, t('Email')), h('dd', {}, l.email)] : null,
+      campaign ? [h('dt', {}, t('Campaign')), h('dd', {}, campaign)] : null,
+      h('dt', {}, t('Attempts')), h('dd', {}, l.attempts), l.notes ? [h('dt', {}, t('Notes')), h('dd', {}, l.notes)] : null,
       Object.entries(l.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]));
   }
 
   async function draw(s) {
-    const key = JSON.stringify([s.agent, s.offer, s.call]);
-    if (key === drawn) return;
-    drawn = key;
+    const state = JSON.stringify([s.agent, s.offer, s.call]);
+    if (state === drawn) return;
+    drawn = state;
     const a = s.agent;
     const choose = (status, label) => h('button', { class: a.status === status ? 'primary' : '', 'aria-pressed': String(a.status === status), 'data-status': status, onclick: () => send({ type: 'status', status }) }, label);
-    mount(statusBox, h('div', { class: 'bar' }, h('strong', {}, 'Your status: '), badge(a.status), h('span', { class: 'muted' }, `since ${when(a.status_since)}`)),
-      h('div', { class: 'bar', role: 'group', 'aria-label': 'Change status' }, choose('available', a.status === 'wrap_up' ? 'Ready for the next call' : 'Available'), choose('paused', 'Pause'), choose('offline', 'Log out')),
-      a.status === 'wrap_up' && a.wrap_up_until ? h('p', { class: 'muted' }, `Wrap-up ends ${when(a.wrap_up_until)}.`) : null);
+    mount(statusBox, h('div', { class: 'bar' }, h('strong', {}, t('Your status: ')), badge(a.status), h('span', { class: 'muted' }, t('since {when}', { when: when(a.status_since) }))),
+      h('div', { class: 'bar', role: 'group', 'aria-label': t('Change status') }, choose('available', a.status === 'wrap_up' ? t('Ready for the next call') : t('Available')), choose('paused', t('Pause')), choose('offline', t('Log out'))),
+      a.status === 'wrap_up' && a.wrap_up_until ? h('p', { class: 'muted' }, t('Wrap-up ends {when}.', { when: when(a.wrap_up_until) })) : null);
     if (s.offer) {
-      const t = s.offer.transfer;
-      const l = await lead(t.lead_id);
+      const tr = s.offer.transfer;
+      const l = await lead(tr.lead_id);
       // The call is accepted once the agent's phone is answered and they hear who is waiting.
       const ringing = s.offer.leg.status === 'ringing';
       mount(offerBox, h('div', { class: 'panel offer', role: 'alert' },
-        h('h2', {}, 'Incoming call'), leadFacts(l),
-        h('p', { class: 'muted' }, ringing ? 'Your phone is ringing: answer it, then accept here or by pressing a key.' : 'On your phone now: accept here or press a key.'),
+        h('h2', {}, t('Incoming call')), leadFacts(l),
+        h('p', { class: 'muted' }, ringing ? t('Your phone is ringing: answer it, then accept here or by pressing a key.') : t('On your phone now: accept here or press a key.')),
         h('div', { class: 'bar' },
-          h('button', { class: 'primary', id: 'accept', disabled: ringing, onclick: () => send({ type: 'accept' }) }, 'Accept'),
-          h('button', { id: 'decline', onclick: () => send({ type: 'decline' }) }, 'Decline'))));
+          h('button', { class: 'primary', id: 'accept', disabled: ringing, onclick: () => send({ type: 'accept' }) }, t('Accept')),
+          h('button', { id: 'decline', onclick: () => send({ type: 'decline' }) }, t('Decline')))));
       document.getElementById('accept')?.focus();
     } else mount(offerBox);
     if (s.call) {
-      const t = s.call;
-      const l = await lead(t.lead_id);
-      const talking = t.status === 'connected';
+      const tr = s.call;
+      const l = await lead(tr.lead_id);
+      const talking = tr.status === 'connected';
       // The form outlives redraws of the same call (the agent's status changes as the call
       // ends), so nothing chosen or typed is lost.
-      if (!dispositionForm || dispositionForm.callId !== t.call_id) dispositionForm = { callId: t.call_id, form: dispositionFormFor(t, l) };
+      if (!dispositionForm || dispositionForm.callId !== tr.call_id) dispositionForm = { callId: tr.call_id, form: dispositionFormFor(tr, l) };
       mount(callBox, h('div', { class: 'panel' },
-        h('h2', {}, talking ? 'On a call' : 'Call ended — record how it went'), leadFacts(l),
-        h('p', {}, h('a', { href: `#/calls/${t.call_id}` }, `Call #${t.call_id}`)), dispositionForm.form));
+        h('h2', {}, talking ? t('On a call') : t('Call ended — record how it went')), leadFacts(l),
+        h('p', {}, h('a', { href: `#/calls/${tr.call_id}` }, t('Call #{id}', { id: tr.call_id }))), dispositionForm.form));
     } else {
       dispositionForm = null;
-      mount(callBox, s.offer ? null : h('p', { class: 'muted panel' }, a.status === 'available' ? 'Waiting for a call… Calls are offered here and on your phone.' : 'Set yourself Available to take calls.'));
+      mount(callBox, s.offer ? null : h('p', { class: 'muted panel' }, a.status === 'available' ? t('Waiting for a call… Calls are offered here and on your phone.') : t('Set yourself Available to take calls.')));
     }
   }
 
   /** The disposition form of the call `t` with the lead `l`. */
-  function dispositionFormFor(t, l) {
-    const disposition = h('select', { name: 'disposition' }, DISPOSITIONS.map((d) => h('option', { value: d }, d.replace(/_/g, ' '))));
+  function dispositionFormFor(tr, l) {
+    const disposition = h('select', { name: 'disposition' }, DISPOSITIONS.map((d) => h('option', { value: d }, word(d))));
     const notes = h('textarea', { name: 'notes', rows: 3, maxlength: 4000 });
     const callback = h('input', { type: 'datetime-local', name: 'callback_at' });
-    const callbackField = field('Call back at', callback, 'Your local time; the lead is called then, by you if you are free.');
+    const callbackField = field(t('Call back at'), callback, t('Your local time; the lead is called then, by you if you are free.'));
     callbackField.hidden = true;
     disposition.addEventListener('change', () => { callbackField.hidden = disposition.value !== 'call_back'; });
-    const save = h('button', { class: 'primary', type: 'submit' }, 'Save disposition');
-    const form = h('form', { class: 'stack', id: 'disposition' }, field('Outcome', disposition), field('Notes', notes), callbackField, save);
+    const save = h('button', { class: 'primary', type: 'submit' }, t('Save disposition'));
+    const form = h('form', { class: 'stack', id: 'disposition' }, field(t('Outcome'), disposition), field(t('Notes'), notes), callbackField, save);
     form.addEventListener('submit', (ev) => {
       ev.preventDefault();
-      const msg = { type: 'disposition', call_id: t.call_id, disposition: disposition.value, notes: notes.value };
+      const msg = { type: 'disposition', call_id: tr.call_id, disposition: disposition.value, notes: notes.value };
       if (disposition.value === 'call_back') {
-        if (!callback.value) { mount(out, notice('error', 'Choose when to call back.')); callback.focus(); return; }
+        if (!callback.value) { mount(out, notice('error', t('Choose when to call back.'))); callback.focus(); return; }
         msg.callback_at = new Date(callback.value).toISOString();
       }
-      pendingDisposition = leadName(l || { phone: 'the lead' });
+      pendingDisposition = leadName(l || { phone: t('the lead') });
       send(msg);
     });
     return form;
@@ -109,7 +110,7 @@ export async function render(main, { session }) {
   function connect() {
     const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
     socket = new WebSocket(`${proto}//${location.host}/api/v1/agents/me/console`);
-    socket.addEventListener('open', () => { retry = 500; link.textContent = 'live'; link.className = 'badge connected'; });
+    socket.addEventListener('open', () => { retry = 500; link.textContent = t('live'); link.className = 'badge connected'; });
     socket.addEventListener('message', (ev) => {
       let m;
       try { m = JSON.parse(ev.data); } catch { return; }
@@ -119,15 +120,15 @@ export async function render(main, { session }) {
       else if (m.type === 'event') send({ type: 'snapshot' });
       else if (m.type === 'error') mount(out, notice('error', m.message));
       else if (m.type === 'ok') {
-        if (m.request === 'disposition') { mount(out, notice('ok', `Disposition saved for ${pendingDisposition || 'the call'}.`)); pendingDisposition = null; }
-        else if (m.request === 'accept') mount(out, notice('ok', 'Accepted: you are being connected.'));
+        if (m.request === 'disposition') { mount(out, notice('ok', t('Disposition saved for {who}.', { who: pendingDisposition || t('the call') }))); pendingDisposition = null; }
+        else if (m.request === 'accept') mount(out, notice('ok', t('Accepted: you are being connected.')));
         else mount(out);
         send({ type: 'snapshot' });
       }
     });
     socket.addEventListener('close', (ev) => {
       if (closed) return;
-      link.textContent = 'reconnecting…'; link.className = 'badge paused';
+      link.textContent = t('reconnecting…'); link.className = 'badge paused';
       // Before reconnecting, ask whether the login still holds (the server closes with 4401
       // when it ended; a refused reconnect gives no reason): a 401 shows the sign-in page.
       const wait = ev.code === SIGNED_OUT ? 0 : retry;
