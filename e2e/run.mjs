@@ -203,6 +203,25 @@ try {
     assert.ok(await callerField.evaluate((f) => f.classList.contains('invalid')));
     await page.locator('.alert.error').waitFor();
     await shot(page, '04-campaign-form-error');
+    // Every drop-down is wide enough for each of its choices: none is cut off.
+    const cut = await page.locator('form select').evaluateAll((selects) => {
+      const ctx = document.createElement('canvas').getContext('2d');
+      return selects.flatMap((s) => {
+        const style = getComputedStyle(s);
+        ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
+        return [...s.options].filter((o) => ctx.measureText(o.text).width > room).map((o) => `${s.name}: ${o.text}`);
+      });
+    });
+    assert.deepEqual(cut.filter((c) => !c.startsWith('settings.timezone')), [], 'choices cut off');
+    // Language, voice and time zone are chosen from lists.
+    assert.equal(await page.getByLabel('Spoken language', { exact: true }).evaluate((e) => e.tagName), 'SELECT');
+    assert.equal(await page.getByLabel('Voice', { exact: true }).evaluate((e) => e.tagName), 'SELECT');
+    assert.equal(await page.getByLabel('Campaign time zone', { exact: true }).evaluate((e) => e.tagName), 'SELECT');
+    await page.getByLabel('Spoken language', { exact: true }).selectOption('de-DE');
+    assert.equal(await page.getByLabel('Voice', { exact: true }).inputValue(), 'Polly.Marlene', 'a German voice for German');
+    await page.getByLabel('Spoken language', { exact: true }).selectOption('en-US');
+    assert.equal(await page.getByLabel('Voice', { exact: true }).inputValue(), 'Polly.Joanna');
     await page.getByLabel('Message', { exact: true }).fill('Hi {first_name}, this is Lane Motors about your spring service. Press 1 to talk to us, or 2 to stop these calls.');
     await page.getByLabel('Voicemail message', { exact: true }).fill('Hi, this is Lane Motors about your spring service. Please call us back.');
     // The message names the keys itself: no prompt after it.
@@ -296,10 +315,23 @@ try {
   await check('the leads table filters by campaign and a lead shows its calls as a timeline', async () => {
     await page.goto(`${base}/#/leads?campaign_id=${campaignId}`);
     await page.getByRole('heading', { name: 'Leads' }).waitFor();
-    await page.getByRole('link', { name: 'Ava Stone' }).waitFor();
-    assert.equal(await page.locator('tbody tr').count(), 7);
+    const list = page.locator('#lead-list');
+    await list.getByRole('link', { name: 'Ava Stone' }).waitFor();
+    assert.equal(await list.locator('tbody tr').count(), 7);
+    // Newest first, each with its campaign when every campaign is shown.
+    const names = await list.locator('tbody tr td:first-child').allInnerTexts();
+    assert.equal(names[names.length - 1], 'Ava Stone', `the first lead of the file is listed last: ${names}`);
+    // People who pressed 1 while nobody could take them are on top, to call back (the
+    // campaign has no agents and no transfer number).
+    const pressed = (await api('GET', '/api/v1/call-backs')).filter((b) => b.campaign_id === campaignId);
+    assert.ok(pressed.length > 0, 'somebody pressed 1');
+    const callBacks = page.getByRole('region', { name: 'Call back' });
+    await callBacks.getByRole('link', { name: pressed[0].lead_name }).waitFor();
     await shot(page, '07-leads');
-    await page.getByRole('link', { name: 'Ava Stone' }).click();
+    await page.goto(`${base}/#/leads`);
+    await page.locator('#lead-list thead th', { hasText: 'Campaign' }).waitFor();
+    await page.goto(`${base}/#/leads?campaign_id=${campaignId}`);
+    await list.getByRole('link', { name: 'Ava Stone' }).click();
     await page.getByRole('heading', { name: 'Ava Stone' }).waitFor();
     leadId = Number(page.url().match(/leads\/(\d+)/)[1]);
     await page.locator('.timeline li', { hasText: 'Call #' }).first().waitFor();
@@ -572,6 +604,71 @@ try {
     await p.keyboard.press('Enter');
     await p.getByRole('heading', { name: 'Campaigns' }).waitFor();
     await phone.close();
+  });
+
+  await check('in German: sign-in, quick start, the call log and a call, in German words, dates and numbers; the language is kept per user', async () => {
+    // The studio's staff are German: a manager whose browser speaks German, in Berlin.
+    await api('POST', '/api/v1/users', { name: 'Greta Berg', email: 'greta@demo.outdial.local', role: 'manager', password: 'ein sicheres Passwort' });
+    const deCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/Berlin', locale: 'de-DE' });
+    const de = await deCtx.newPage();
+    watch(de, 'german');
+    await de.goto(base + '/');
+    await de.getByRole('heading', { name: 'Bei Outdial anmelden' }).waitFor();
+    await de.getByLabel('E-Mail', { exact: true }).fill('greta@demo.outdial.local');
+    await de.getByLabel('Passwort', { exact: true }).fill('ein sicheres Passwort');
+    await de.getByRole('button', { name: 'Anmelden' }).click();
+    await de.getByRole('heading', { name: 'Übersicht' }).waitFor();
+    await de.locator('[data-stat="spend"]').waitFor();
+    const dash = await de.locator('main').innerText();
+    for (const w of ['Anrufe heute', 'Erreichte Personen', 'Erreichbarkeitsquote', 'Kosten heute']) assert.ok(dash.includes(w), `the dashboard says ${w}`);
+    for (const w of ['Calls made today', 'People reached', 'Spend today', 'Live calls']) assert.ok(!dash.includes(w), `no English left: ${w}`);
+    // Money in German form: a comma before the cents.
+    assert.match(await tile(de, 'spend'), /^\d+,\d+\s?\$$/);
+    await shot(de, '30-de-dashboard');
+
+    // Quick start, in German, with a bad number reported in German.
+    await de.getByRole('link', { name: 'Schnellstart' }).click();
+    await de.getByLabel('Die Kontakte anrufen von', { exact: true }).selectOption('new');
+    await de.getByLabel('Name der Kampagne', { exact: true }).fill('E2E Frühjahr');
+    await de.getByLabel('Absendernummer', { exact: true }).fill('+18134893200');
+    await de.getByLabel('Ansage', { exact: true }).fill('Hallo {first_name}, hier ist das Autohaus Lane wegen Ihrer Inspektion.');
+    await de.getByLabel('Nummern hinzufügen (optional)', { exact: true }).fill('Jonas, +1 415 231 2542\n+1 415 231 2543\nkeine Nummer');
+    await de.getByRole('button', { name: 'Anrufe starten' }).click();
+    await de.getByText('2 Nummern hinzugefügt, 1 abgelehnt').waitFor();
+    await de.locator('#watch .badge.running', { hasText: 'läuft' }).waitFor();
+    const quick = (await api('GET', '/api/v1/campaigns')).find((c) => c.name === 'E2E Frühjahr');
+    assert.equal(quick.leads.total, 2);
+    await shot(de, '31-de-quick-start');
+    // A finished call of the spring list (the quick start's own wait for their hours).
+    const done = (await api('GET', `/api/v1/calls?campaign_id=${campaignId}`)).items.find((c) => c.ended_at && c.lead_name);
+    await de.getByRole('button', { name: 'Anrufe beenden' }).click();
+    await de.locator('#watch .badge.paused', { hasText: 'pausiert' }).waitFor();
+
+    // The call log and one call: German headings, plain German timeline, German dates.
+    await de.getByRole('link', { name: 'Anrufe', exact: true }).click();
+    await de.getByRole('heading', { name: 'Anrufe' }).waitFor();
+    await de.goto(`${base}/#/calls/${done.id}`);
+    await de.getByRole('heading', { name: /^Anruf an / }).waitFor();
+    await de.locator('#timeline li', { hasText: 'Anruf beendet' }).first().waitFor();
+    const call = await de.locator('main').innerText();
+    for (const w of ['Verlauf', 'Gesprächsverlauf', 'Gestartet', 'Wählt']) assert.ok(call.includes(w), `the call page says ${w}`);
+    // 17.11.2026, a German date (the suite's clock: the night of 16 to 17 November in Berlin).
+    assert.match(call, /1[67]\.11\.2026/);
+    await shot(de, '32-de-call');
+
+    // The language is the user's: switched in the menu, kept by the server, brought to another browser.
+    await de.getByLabel('Sprache', { exact: true }).selectOption('en');
+    await de.getByRole('heading', { name: /^Call to / }).waitFor();
+    assert.equal((await (await de.evaluate(() => fetch('/api/v1/me').then((r) => r.json())))).user.locale, 'en');
+    await de.getByLabel('Language', { exact: true }).selectOption('de');
+    await de.getByRole('heading', { name: /^Anruf an / }).waitFor();
+    const enCtx = await browser.newContext({ viewport: { width: 1280, height: 900 }, timezoneId: TZ, locale: 'en-US' });
+    const elsewhere = await enCtx.newPage();
+    watch(elsewhere, 'german-elsewhere');
+    await signIn(elsewhere, base, 'greta@demo.outdial.local', 'ein sicheres Passwort');
+    await elsewhere.getByRole('heading', { name: 'Übersicht' }).waitFor();
+    await enCtx.close();
+    await deCtx.close();
   });
 
   await check('signing out ends the session, and the live dashboard open in another tab', async () => {

@@ -27,7 +27,7 @@ export function describe(e) {
     case 'amd': return status === 'human' ? t('A person answered') : status.startsWith('machine') || status === 'fax' ? t('An answering machine answered') : t('Could not tell who answered');
     case 'gather': return e.detail && e.detail.Digits ? t('Pressed {digits}: {what}', { digits: e.detail.Digits, what: word(status) }) : t('Pressed nothing: {what}', { what: word(status) });
     case 'recording': return status === 'completed' ? t('Recording saved') : t('Recording {status}', { status: word(status) });
-    case 'carrier': return status === 'failed' ? t('The carrier refused the call') : t('The carrier did not confirm the call');
+    case 'carrier': return status === 'failed' ? t('The carrier refused the call') : status === 'unknown' ? t('The carrier did not confirm the call') : t('The carrier accepted the call');
     case 'transfer': return TRANSFER_WORDS[status] ? t(TRANSFER_WORDS[status]) : t('Hand-over: {status}', { status: word(status) });
     case 'said': return t('Outdial spoke');
     case 'control': return t('Ended by hand');

@@ -15,7 +15,7 @@ const PACING = {
   power: key('Power — a fixed number of calls per free agent'),
   predictive: key('Predictive — adapts to the answer rate, holds abandonment under a target'),
 };
-const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('hear the message again'), goodbye: key('end the call') };
+const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('repeat the message'), goodbye: key('end the call') };
 const MENU_KEYS = ['1', '2', '3', '9', '0', '*', '#'];
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 // The languages Twilio speaks and hears, and its voices for each (Amazon Polly's standard
@@ -189,7 +189,7 @@ export async function render(main, { args, can }) {
         return h('details', { class: 'call-type' }, h('summary', {}, t('Own words for “{label}”', { label })),
           f(t('{label}: message', { label }), m, t("Empty: the campaign's message")), f(t('{label}: voicemail message', { label }), v, t("Empty: the campaign's voicemail")));
       }),
-      h('div', { class: 'row' }, f(t('Transfer number'), transferNumber, t('Where "press 1" goes when no agent is logged in')), f(t('Language'), language), f(t('Voice'), voice))),
+      h('div', { class: 'row' }, f(t('Transfer number'), transferNumber, t('Where "press 1" goes when no agent is logged in')), f(t('Spoken language'), language), f(t('Voice'), voice))),
     h('fieldset', {}, h('legend', {}, t('Key menu after the message')),
       h('div', { class: 'checks' }, h('label', {}, menuOn, t('Offer keys after the message')), h('label', {}, menuSaysItself, t('The message says the keys itself (no prompt)'))),
       h('div', { class: 'row keys', 'data-field': 'settings.menu.keys' }, keySelects.map(([k, sel]) => field(t('Key {key}', { key: k }), sel))),
@@ -207,11 +207,11 @@ export async function render(main, { args, can }) {
       Object.entries(retry).map(([k, [delay, max]]) => h('div', { class: 'row' }, f(t('After “{outcome}”: wait (minutes)', { outcome: word(k) }), delay), f(t('…up to attempts in all'), max)))),
     h('fieldset', {}, h('legend', {}, t('Answering machines and recording')),
       h('div', { class: 'checks' }, h('label', {}, amd, t('Detect answering machines')), h('label', {}, recording, t('Record calls'))),
-      h('div', { class: 'row' }, f(t('Detection'), amdMode, t('Waiting lets a message be left after the beep')), f(t('Detection timeout (s)'), amdTimeout), f(t('When a machine answers'), vmAction))),
+      h('div', { class: 'row wide' }, f(t('Detection'), amdMode, t('Waiting lets a message be left after the beep')), f(t('Detection timeout (s)'), amdTimeout), f(t('When a machine answers'), vmAction))),
     h('fieldset', {}, h('legend', {}, t('Agents (progressive, power, predictive, press 1)')),
       h('div', { class: 'field', 'data-field': 'group_ids' }, h('strong', {}, t('Agent groups that take these calls')), groupBoxes, h('div', { class: 'error' })),
       h('div', { class: 'row' }, f(t("Ring an agent's phone (s)"), agentRing), f(t('Time to accept (s)'), accept), f(t('Longest wait on hold (s)'), maxWait)),
-      h('div', { class: 'row' }, f(t('When no agent takes the call'), fallback), f(t('Call back after (minutes)'), cbDelay), f(t('Seller name'), seller, t('Said in the safe-harbour message'))),
+      h('div', { class: 'row wide' }, f(t('When no agent takes the call'), fallback), f(t('Call back after (minutes)'), cbDelay), f(t('Seller name'), seller, t('Said in the safe-harbour message'))),
       f(t('Safe-harbour message'), harbour, t('Played when nobody is free within 2 seconds. {seller} and {callback_number} are filled in.', { seller: '{seller}', callback_number: '{callback_number}' })),
       f(t('Wrap-up after each call (s)'), wrap)),
     h('div', { class: 'bar' }, save, h('a', { class: 'button', href: id ? `#/campaigns/${id}` : '#/campaigns' }, t('Cancel'))));

@@ -44,7 +44,6 @@ export async function render(main, { params, can }) {
     [t('Phone'), (l) => l.phone],
     // Every campaign's leads: which campaign each is in (one campaign's: the filter says it).
     f.campaign_id ? null : [t('Campaign'), (l) => h('a', { href: `#/campaigns/${l.campaign_id}` }, campaignName.get(l.campaign_id) || '—'), { optional: true }],
-    [t('Added'), (l) => when(l.created_at), { optional: true }],
     [t('Status'), (l) => [badge(l.status), l.do_not_call ? [' ', badge('do_not_call')] : null]],
     [t('Attempts'), (l) => l.attempts, { optional: true }],
     [t('Next attempt'), (l) => (l.status === 'retry' || l.status === 'new' ? when(l.next_attempt_at) : '—'), { optional: true }],
@@ -53,6 +52,7 @@ export async function render(main, { params, can }) {
       can.manage && !l.do_not_call ? action(h('button', { class: 'small' }, t('Book appointment')), out, () => callLead(l, 'appointment_booking')) : null,
       h('a', { class: 'button small', href: `#/leads/${l.id}` }, t('Details')))],
   ].filter(Boolean), items, none));
+  rows.id = 'lead-list';
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, t('Leads')), can.manage ? h('a', { class: 'button primary', href: '#/leads/upload' + qs({ campaign: f.campaign_id }) }, t('Upload CSV')) : null),
     callBackBox, h('div', { class: 'bar' }, campaign, status, dnc, searchForm), out, rows);
