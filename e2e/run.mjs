@@ -181,6 +181,10 @@ try {
     const session = cookies.find((c) => c.name === 'outdial_session');
     assert.ok(session && session.httpOnly && session.sameSite === 'Strict', 'the session cookie is HttpOnly and SameSite=Strict');
     await page.getByRole('heading', { name: 'Dashboard' }).waitFor();
+    // Nothing called yet: the dashboard says what to do first instead of a page of zeros.
+    const firstRun = page.locator('#first-run');
+    await firstRun.getByText('No calls yet').waitFor();
+    await firstRun.getByRole('link', { name: /^Start / }).waitFor();
     await shot(page, '02-dashboard-empty-day');
   });
 
@@ -291,6 +295,9 @@ try {
     assert.equal(await page.evaluate(() => window.__sameDocument), true, 'the page updated in place');
     const progress = await api('GET', `/api/v1/campaigns/${campaignId}/progress`);
     assert.equal(progress.calls_made, 6);
+    // Abandonment sits with the hand-overs it is counted over, not as a tile of its own.
+    assert.ok(!(await page.locator('#progress').innerText()).includes('Abandoned'), 'no orphaned Abandoned tile');
+    await page.locator('[data-stat="abandoned"]').waitFor();
     await shot(page, '06-campaign-live');
     // 02:00 in Berlin: the German number is outside its hours (08:00–21:00 built in) and waits;
     // its page says why.
@@ -432,6 +439,10 @@ try {
     await page.getByRole('button', { name: 'Add to the list' }).click();
     await page.getByText('+18134893399 is on the do-not-call list').waitFor();
     await page.locator('tbody tr', { hasText: '+18134893399' }).waitFor();
+    // The upload button is a button's size, not stretched to the panel beside it.
+    const upload = await page.getByRole('button', { name: 'Upload the list' }).boundingBox();
+    const add = await page.getByRole('button', { name: 'Add to the list' }).boundingBox();
+    assert.ok(Math.abs(upload.height - add.height) < 2, `buttons of one size: ${upload.height} and ${add.height}`);
     await shot(page, '11-dnc');
   });
 
@@ -657,6 +668,17 @@ try {
     await shot(de, '32-de-call');
 
     // The language is the user's: switched in the menu, kept by the server, brought to another browser.
+    // Every main page in German: its heading, and none of the English words of the menu or forms.
+    for (const [path, heading] of [['#/leads', 'Kontakte'], ['#/campaigns', 'Kampagnen'], [`#/campaigns/${campaignId}`, 'E2E spring list'], ['#/dnc', 'Sperrliste'], ['#/settings', 'Einstellungen'], ['#/calls', 'Anrufe']]) {
+      await de.goto(`${base}/${path}`);
+      await de.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await de.locator('main table, main .panel, main form').first().waitFor();
+      const text = await de.locator('main').innerText();
+      const english = text.match(/\b(Campaigns?|Leads|Calls|Settings|Search|Upload|Save|Remove|Still to call|Recent calls|Every status)\b/);
+      assert.equal(english, null, `${path} is all German: found ${english && english[0]}`);
+    }
+    await de.goto(`${base}/#/calls/${done.id}`);
+    await de.getByRole('heading', { name: /^Anruf an / }).waitFor();
     await de.getByLabel('Sprache', { exact: true }).selectOption('en');
     await de.getByRole('heading', { name: /^Call to / }).waitFor();
     assert.equal((await (await de.evaluate(() => fetch('/api/v1/me').then((r) => r.json())))).user.locale, 'en');

@@ -326,6 +326,8 @@ impl Sim {
                 logged_in: self.agents,
                 available,
                 busy: self.agents - available,
+                // The simulation hands a caller to a free agent at once: nobody is left ringing.
+                offered: 0,
             },
             last_call_at: None,
             placed_today: 0,

@@ -68,6 +68,10 @@ async fn a_person_who_pressed_1_when_nobody_was_free_is_a_task_until_it_is_done(
     // Nobody to connect to: the person is told they will be called back, and a task opens.
     let call = call_and_wait(&app, t, lead_id).await;
     assert_eq!(call["disposition"], "transfer_unavailable", "{call}");
+    // Calls carry who was called, by name, for the pages that list them.
+    assert_eq!(call["lead_name"], "Eve Rivera");
+    let (_, log) = app.get("/api/v1/calls", t).await;
+    assert_eq!(log["items"][0]["lead_name"], "Eve Rivera");
     let tasks = open_tasks(&app, t).await;
     assert_eq!(tasks.len(), 1, "{tasks:?}");
     let task = &tasks[0];

@@ -48,7 +48,7 @@ function fill(text, vars) {
   return String(text).replace(/\{(\w+)\}/g, (m, k) => (vars && vars[k] !== undefined && vars[k] !== null ? String(vars[k]) : m));
 }
 
-/** `key` in the language spoken, its {placeholders} filled from `vars`. */
+/** `key` in the language spoken, with its {placeholders} filled in with the values in `vars`. */
 export function t(key, vars) {
   const w = words[key] ?? english[key] ?? key;
   return fill(typeof w === 'string' ? w : w.other, vars);
