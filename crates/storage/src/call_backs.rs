@@ -56,19 +56,15 @@ const SELECT: &str = "SELECT b.id, b.call_id, b.lead_id, b.campaign_id, b.to_num
 fn from_row(row: &sqlx::any::AnyRow) -> Result<CallBack> {
     let first: Option<String> = get(row, "first_name")?;
     let last: Option<String> = get(row, "last_name")?;
-    let name = format!(
-        "{} {}",
-        first.unwrap_or_default().trim(),
-        last.unwrap_or_default().trim()
-    )
-    .trim()
-    .to_string();
     let done_at: Option<i64> = get(row, "done_at")?;
     Ok(CallBack {
         id: get(row, "id")?,
         call_id: CallId(get(row, "call_id")?),
         lead_id: get::<Option<i64>>(row, "lead_id")?.map(LeadId),
-        lead_name: Some(name).filter(|n| !n.is_empty()),
+        lead_name: crate::leads::full_name(
+            first.as_deref().unwrap_or(""),
+            last.as_deref().unwrap_or(""),
+        ),
         campaign_id: get::<Option<i64>>(row, "campaign_id")?.map(CampaignId),
         campaign_name: get(row, "campaign_name")?,
         to: get(row, "to_number")?,

@@ -3,26 +3,14 @@
 
 use crate::helpers::*;
 use outdial_domain::Role;
-use outdial_simulator::{OutcomeWeights, SimConfig};
+use outdial_simulator::SimConfig;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use std::time::Duration;
 
 /// Every call answered by a person who presses 1, 100 times faster than life.
 fn presses_1() -> SimConfig {
-    SimConfig {
-        speed: 100.0,
-        calls_per_second: 200.0,
-        outcomes: OutcomeWeights {
-            human: 1,
-            machine: 0,
-            busy: 0,
-            no_answer: 0,
-            failed: 0,
-        },
-        keypress: [1, 0, 0],
-        ..SimConfig::default()
-    }
+    crate::calls::fast(crate::calls::only("human"), [1, 0, 0])
 }
 
 /// Calls lead `id` by hand and waits for the call to complete.

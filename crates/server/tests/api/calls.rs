@@ -12,7 +12,7 @@ use std::time::Duration;
 const ACCOUNT: &str = SIM_ACCOUNT;
 const TOKEN: &str = SIM_TOKEN;
 
-fn only(outcome: &str) -> OutcomeWeights {
+pub(crate) fn only(outcome: &str) -> OutcomeWeights {
     let mut w = OutcomeWeights {
         human: 0,
         machine: 0,
@@ -37,7 +37,7 @@ async fn app_with_sim(sim: SimConfig) -> (TestApp, Simulator) {
 /// Calls played 100 times faster than life. Faster, a loaded machine's few milliseconds of
 /// webhook handling become simulated seconds, and a redirect to voicemail can land after the
 /// machine's greeting is over.
-fn fast(outcomes: OutcomeWeights, keypress: [u32; 3]) -> SimConfig {
+pub(crate) fn fast(outcomes: OutcomeWeights, keypress: [u32; 3]) -> SimConfig {
     SimConfig {
         speed: 100.0,
         calls_per_second: 200.0,

@@ -510,13 +510,17 @@ pub async fn names(
             .fetch_all(&mut *conn)
             .await?;
         for row in &rows {
-            let first: String = get(row, "first_name")?;
-            let last: String = get(row, "last_name")?;
-            let name = format!("{} {}", first.trim(), last.trim()).trim().to_string();
-            if !name.is_empty() {
+            if let Some(name) = full_name(&get::<String>(row, "first_name")?, &get::<String>(row, "last_name")?) {
                 out.insert(LeadId(get(row, "id")?), name);
             }
         }
     }
     Ok(out)
+}
+
+/// A person's name from their first and last names, as a person reads it; `None` when both
+/// are blank.
+pub fn full_name(first: &str, last: &str) -> Option<String> {
+    let name = format!("{} {}", first.trim(), last.trim()).trim().to_string();
+    (!name.is_empty()).then_some(name)
 }
