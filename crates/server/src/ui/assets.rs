@@ -23,6 +23,7 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("chart.js", include_str!("assets/chart.js"), JS),
     ("live.js", include_str!("assets/live.js"), JS),
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
+    ("call_lead.js", include_str!("assets/call_lead.js"), JS),
     ("i18n.js", include_str!("assets/i18n.js"), JS),
     ("locales/en.json", include_str!("assets/locales/en.json"), JSON),
     ("locales/de.json", include_str!("assets/locales/de.json"), JSON),

@@ -3,7 +3,7 @@
 
 import { post } from './api.js';
 import { h, when, table, action } from './dom.js';
-import { callLead } from './pages/leads.js';
+import { callLead } from './call_lead.js';
 import { t, tn } from './i18n.js';
 
 /** The list of open call-backs; `changed` runs after one is marked done. */

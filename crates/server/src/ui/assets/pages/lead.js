@@ -3,7 +3,7 @@
 
 import { get, post, patch, del, qs } from '../api.js';
 import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
-import { callLead } from './leads.js';
+import { callLead } from '../call_lead.js';
 import { t, tn, word } from '../i18n.js';
 
 export async function render(main, { args, can }) {

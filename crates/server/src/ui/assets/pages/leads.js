@@ -2,18 +2,14 @@
 // campaign, status, do-not-call and text; page through; call one now, place a call to book an
 // appointment, or open its details.
 
-import { get, post, qs } from '../api.js';
+import { get, qs } from '../api.js';
 import { h, mount, badge, table, pager, leadName, when, notice, action, emptyState } from '../dom.js';
 import { callBacks } from '../call_backs.js';
+import { callLead } from '../call_lead.js';
 import { t, tn, word } from '../i18n.js';
 
 const STATUSES = ['', 'new', 'dialing', 'retry', 'completed', 'exhausted', 'invalid'];
 
-/** Places a call to a lead now ("Call now", or "Book appointment") and opens the call. */
-export async function callLead(lead, callType) {
-  const call = await post(`/api/v1/leads/${lead.id}/call`, { call_type: callType });
-  location.hash = `#/calls/${call.id}`;
-}
 
 export async function render(main, { params, can }) {
   const campaigns = await get('/api/v1/campaigns');
