@@ -24,8 +24,8 @@ pub mod transfer;
 pub mod transition;
 
 pub use country::Country;
-pub use locale::Locale;
 pub use ids::{ApiKeyId, CallId, CampaignId, ImportId, LeadId, TenantId, UserId};
+pub use locale::Locale;
 pub use phone::{PhoneError, PhoneNumber};
 pub use role::{Permission, Role};
 pub use transition::Transition;

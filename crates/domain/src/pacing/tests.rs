@@ -124,16 +124,28 @@ fn an_agent_paced_campaign_says_which_agents_it_waits_for() {
         ..snapshot()
     };
     let why = |s: &Snapshot| decide(&Pacing::Progressive, &limits(), s).wait.unwrap().0;
-    assert_eq!(why(&with(0, 0, 0, 0, 0)), Wait::Agents(AgentWait::NoneSignedIn));
+    assert_eq!(
+        why(&with(0, 0, 0, 0, 0)),
+        Wait::Agents(AgentWait::NoneSignedIn)
+    );
     // The only agent is being offered a caller: not "no agent free", but who and why.
-    assert_eq!(why(&with(1, 0, 1, 1, 0)), Wait::Agents(AgentWait::BeingOffered));
+    assert_eq!(
+        why(&with(1, 0, 1, 1, 0)),
+        Wait::Agents(AgentWait::BeingOffered)
+    );
     assert_eq!(
         why(&with(1, 0, 1, 1, 0)).describe(),
         "an agent is being offered a call"
     );
     assert_eq!(why(&with(2, 0, 2, 0, 0)), Wait::Agents(AgentWait::AllBusy));
-    assert_eq!(why(&with(2, 0, 0, 0, 0)), Wait::Agents(AgentWait::AllPaused));
-    assert_eq!(why(&with(2, 1, 0, 0, 1)), Wait::Agents(AgentWait::CallsRinging));
+    assert_eq!(
+        why(&with(2, 0, 0, 0, 0)),
+        Wait::Agents(AgentWait::AllPaused)
+    );
+    assert_eq!(
+        why(&with(2, 1, 0, 0, 1)),
+        Wait::Agents(AgentWait::CallsRinging)
+    );
     assert_eq!(
         Wait::Agents(AgentWait::NoneSignedIn).describe(),
         "no agent signed in"

@@ -237,11 +237,7 @@ fn advance(call: &mut Call, event: &CallEvent, now: i64) {
 
 /// Records the ended calls' attempts on their leads: each lead's next status, attempts and
 /// retry time by its campaign's rules.
-async fn finish_leads(
-    conn: &mut Conn,
-    ended: &[Call],
-    now: i64,
-) -> Result<(), EngineError> {
+async fn finish_leads(conn: &mut Conn, ended: &[Call], now: i64) -> Result<(), EngineError> {
     let ids: Vec<LeadId> = ended.iter().filter_map(|c| c.lead_id).collect();
     if ids.is_empty() {
         return Ok(());

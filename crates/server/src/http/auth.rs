@@ -301,9 +301,9 @@ async fn change_locale(
     auth: Auth,
     ApiJson(body): ApiJson<LocaleChange>,
 ) -> Result<Json<User>, AppError> {
-    let user = auth
-        .user()
-        .ok_or_else(|| AppError::BadRequest("API keys have no language; sign in as a user".into()))?;
+    let user = auth.user().ok_or_else(|| {
+        AppError::BadRequest("API keys have no language; sign in as a user".into())
+    })?;
     let locale = match body.locale.as_deref() {
         None => None,
         Some(code) => Some(outdial_domain::Locale::parse(code).ok_or_else(|| {

@@ -106,7 +106,10 @@ async fn done(
         .map(str::trim)
         .filter(|n| !n.is_empty());
     if note.is_some_and(|n| n.chars().count() > 1000) {
-        return Err(AppError::invalid("note", "must be at most 1,000 characters"));
+        return Err(AppError::invalid(
+            "note",
+            "must be at most 1,000 characters",
+        ));
     }
     let task = call_backs::done(
         &mut *state.store.conn().await?,

@@ -25,8 +25,16 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
     ("call_lead.js", include_str!("assets/call_lead.js"), JS),
     ("i18n.js", include_str!("assets/i18n.js"), JS),
-    ("locales/en.json", include_str!("assets/locales/en.json"), JSON),
-    ("locales/de.json", include_str!("assets/locales/de.json"), JSON),
+    (
+        "locales/en.json",
+        include_str!("assets/locales/en.json"),
+        JSON,
+    ),
+    (
+        "locales/de.json",
+        include_str!("assets/locales/de.json"),
+        JSON,
+    ),
     ("pages/login.js", include_str!("assets/pages/login.js"), JS),
     (
         "pages/dashboard.js",

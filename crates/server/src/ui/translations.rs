@@ -63,7 +63,11 @@ fn placeholders(text: &str) -> BTreeSet<String> {
     while let Some(open) = rest.find('{') {
         let after = &rest[open + 1..];
         match after.find('}') {
-            Some(close) if after[..close].chars().all(|c| c.is_ascii_alphanumeric() || c == '_') => {
+            Some(close)
+                if after[..close]
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_') =>
+            {
                 found.insert(after[..close].to_string());
                 rest = &after[close + 1..];
             }
@@ -78,14 +82,21 @@ fn forms<'a>(file: &str, key: &str, value: &'a Value) -> Vec<(&'a str, &'a str)>
     match value {
         Value::String(s) => vec![("other", s.as_str())],
         Value::Object(m) => {
-            assert!(m.contains_key("other"), "{file}: '{key}' has no 'other' form");
+            assert!(
+                m.contains_key("other"),
+                "{file}: '{key}' has no 'other' form"
+            );
             m.iter()
                 .map(|(form, v)| {
                     assert!(
                         ["zero", "one", "two", "few", "many", "other"].contains(&form.as_str()),
                         "{file}: '{key}' has a form '{form}' that Intl.PluralRules never picks"
                     );
-                    (form.as_str(), v.as_str().unwrap_or_else(|| panic!("{file}: '{key}'.{form} is not text")))
+                    (
+                        form.as_str(),
+                        v.as_str()
+                            .unwrap_or_else(|| panic!("{file}: '{key}'.{form} is not text")),
+                    )
                 })
                 .collect()
         }
@@ -96,7 +107,11 @@ fn forms<'a>(file: &str, key: &str, value: &'a Value) -> Vec<(&'a str, &'a str)>
 #[test]
 fn every_text_of_the_pages_is_translated_with_its_placeholders() {
     let used = used_keys();
-    assert!(used.len() > 300, "the scan found the pages' texts: {}", used.len());
+    assert!(
+        used.len() > 300,
+        "the scan found the pages' texts: {}",
+        used.len()
+    );
     for code in ["en", "de"] {
         let file = format!("locales/{code}.json");
         let words = locale(code);
@@ -104,9 +119,16 @@ fn every_text_of_the_pages_is_translated_with_its_placeholders() {
         assert!(missing.is_empty(), "{file} lacks {missing:#?}");
         let stale: Vec<_> = words
             .keys()
-            .filter(|k| !used.contains(*k) && !(code != "en" && k.starts_with('=')))
+            .filter(|k| {
+                // `=value` keys are the server's values: only other languages need them.
+                let server_value = code != "en" && k.starts_with('=');
+                !used.contains(*k) && !server_value
+            })
             .collect();
-        assert!(stale.is_empty(), "{file} holds texts no page uses: {stale:#?}");
+        assert!(
+            stale.is_empty(),
+            "{file} holds texts no page uses: {stale:#?}"
+        );
         for (key, value) in &words {
             let wanted = placeholders(key.trim_start_matches('='));
             for (form, text) in forms(&file, key, value) {
@@ -120,7 +142,10 @@ fn every_text_of_the_pages_is_translated_with_its_placeholders() {
                 if form == "one" {
                     want.insert("n".into());
                 }
-                assert_eq!(got, want, "{file}: '{key}' ({form}) changes the placeholders: '{text}'");
+                assert_eq!(
+                    got, want,
+                    "{file}: '{key}' ({form}) changes the placeholders: '{text}'"
+                );
             }
         }
     }
@@ -131,5 +156,8 @@ fn the_scan_reads_quoted_texts_and_skips_other_calls() {
     assert_eq!(literal("it\\'s here') + x", '\''), Some("it's here".into()));
     assert_eq!(literal("a \"b\"", '"'), Some("a ".into()));
     assert_eq!(literal("never closed", '\''), None);
-    assert_eq!(placeholders("{n} of {total} {not a name}"), BTreeSet::from(["n".into(), "total".into()]));
+    assert_eq!(
+        placeholders("{n} of {total} {not a name}"),
+        BTreeSet::from(["n".into(), "total".into()])
+    );
 }

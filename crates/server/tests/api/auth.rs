@@ -201,7 +201,11 @@ async fn a_user_chooses_the_web_apps_language_and_keeps_it_on_every_login() {
     let app = spawn_app().await;
     let m = app.member("Studio", Role::Agent).await;
     let (_, me) = app.get("/api/v1/me", &m.token).await;
-    assert_eq!(me["user"]["locale"], Value::Null, "the browser's language until chosen");
+    assert_eq!(
+        me["user"]["locale"],
+        Value::Null,
+        "the browser's language until chosen"
+    );
     let (status, user) = app
         .put("/api/v1/me/locale", &m.token, json!({ "locale": "de" }))
         .await;
@@ -216,7 +220,10 @@ async fn a_user_chooses_the_web_apps_language_and_keeps_it_on_every_login() {
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["error"]["details"][0]["field"], "locale");
-    assert_eq!(app.get("/api/v1/me", &m.token).await.1["user"]["locale"], "de");
+    assert_eq!(
+        app.get("/api/v1/me", &m.token).await.1["user"]["locale"],
+        "de"
+    );
     // Back to the browser's.
     let (_, user) = app
         .put("/api/v1/me/locale", &m.token, json!({ "locale": null }))
@@ -225,10 +232,18 @@ async fn a_user_chooses_the_web_apps_language_and_keeps_it_on_every_login() {
     // An API key has no language.
     let admin = app.member("Keys", Role::Admin).await;
     let (_, key) = app
-        .post("/api/v1/api-keys", &admin.token, json!({ "name": "zap", "role": "manager" }))
+        .post(
+            "/api/v1/api-keys",
+            &admin.token,
+            json!({ "name": "zap", "role": "manager" }),
+        )
         .await;
     let (status, _) = app
-        .put("/api/v1/me/locale", key["key"].as_str().unwrap(), json!({ "locale": "de" }))
+        .put(
+            "/api/v1/me/locale",
+            key["key"].as_str().unwrap(),
+            json!({ "locale": "de" }),
+        )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }

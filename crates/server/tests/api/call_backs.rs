@@ -76,7 +76,10 @@ async fn a_person_who_pressed_1_when_nobody_was_free_is_a_task_until_it_is_done(
     assert_eq!(dash["call_backs"]["open"], 1, "{dash}");
     assert_eq!(dash["call_backs"]["oldest"][0]["id"], id);
     let (_, other_campaign) = app
-        .get(&format!("/api/v1/dashboard?campaign_id={}", campaign + 1000), t)
+        .get(
+            &format!("/api/v1/dashboard?campaign_id={}", campaign + 1000),
+            t,
+        )
         .await;
     assert_eq!(other_campaign["call_backs"]["open"], 0);
 

@@ -402,9 +402,8 @@ pub async fn list(
         where_sql.push_str(&format!(" AND id {past} {}", p.push(Arg::Int(after.0))));
     }
     let limit = p.push(Arg::Int(filter.limit));
-    let sql = format!(
-        "SELECT {COLUMNS} FROM leads WHERE {where_sql} ORDER BY id {order} LIMIT {limit}"
-    );
+    let sql =
+        format!("SELECT {COLUMNS} FROM leads WHERE {where_sql} ORDER BY id {order} LIMIT {limit}");
     let rows = bind_all(sqlx::query(sqlx::AssertSqlSafe(sql)), p.args)
         .fetch_all(conn)
         .await?;
@@ -510,7 +509,10 @@ pub async fn names(
             .fetch_all(&mut *conn)
             .await?;
         for row in &rows {
-            if let Some(name) = full_name(&get::<String>(row, "first_name")?, &get::<String>(row, "last_name")?) {
+            if let Some(name) = full_name(
+                &get::<String>(row, "first_name")?,
+                &get::<String>(row, "last_name")?,
+            ) {
                 out.insert(LeadId(get(row, "id")?), name);
             }
         }
@@ -521,6 +523,8 @@ pub async fn names(
 /// A person's name from their first and last names, as a person reads it; `None` when both
 /// are blank.
 pub fn full_name(first: &str, last: &str) -> Option<String> {
-    let name = format!("{} {}", first.trim(), last.trim()).trim().to_string();
+    let name = format!("{} {}", first.trim(), last.trim())
+        .trim()
+        .to_string();
     (!name.is_empty()).then_some(name)
 }
