@@ -677,6 +677,15 @@ try {
       const english = text.match(/\b(Campaigns?|Leads|Calls|Settings|Search|Upload|Save|Remove|Still to call|Recent calls|Every status)\b/);
       assert.equal(english, null, `${path} is all German: found ${english && english[0]}`);
     }
+    // "Try it" in settings: what Outdial understands of a German sentence (the suite's clock is
+    // Tuesday 17 November, 02:00 in Berlin: "übermorgen" is Thursday the 19th).
+    await de.goto(`${base}/#/settings`);
+    await de.getByLabel('Satz', { exact: true }).fill('ja, übermorgen um halb vier');
+    await de.getByLabel('Sprache des Satzes', { exact: true }).selectOption('de');
+    await de.getByRole('button', { name: 'Verstehen' }).click();
+    await de.locator('[data-understood="when"]', { hasText: '2026-11-19 15:30' }).waitFor();
+    assert.equal(await de.locator('[data-understood="intent"]').innerText(), 'ja');
+    await shot(de, '33-de-try-understanding');
     await de.goto(`${base}/#/calls/${done.id}`);
     await de.getByRole('heading', { name: /^Anruf an / }).waitFor();
     await de.getByLabel('Sprache', { exact: true }).selectOption('en');

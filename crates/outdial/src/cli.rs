@@ -42,6 +42,24 @@ pub enum Command {
     Config(ConfigCommand),
     /// Run the Twilio simulator alone, for any Outdial to point its Twilio API URL at.
     TwilioSim(SimArgs),
+    /// Show what Outdial understands of a sentence: the intent, and the day and time it names.
+    Understand(UnderstandArgs),
+}
+
+/// Options of `understand`.
+#[derive(Args, Debug)]
+pub struct UnderstandArgs {
+    /// What the person said.
+    pub text: String,
+    /// Its language: de or en (en-US, de-DE… work too).
+    #[arg(long, default_value = "en")]
+    pub lang: String,
+    /// The person's time zone (an IANA name such as Europe/Berlin or Etc/GMT+2).
+    #[arg(long, default_value = "UTC")]
+    pub tz: String,
+    /// When it was said, RFC 3339 with any offset (default: now).
+    #[arg(long)]
+    pub now: Option<String>,
 }
 
 /// Options of `twilio-sim`. Its behaviour comes from the `[simulator]` configuration.

@@ -373,3 +373,47 @@ async fn the_simulator_runs_alone_and_checks_credentials() {
     child.kill().unwrap();
     child.wait().unwrap();
 }
+
+#[test]
+fn understand_reads_the_intent_and_the_day_and_time_of_a_sentence() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ok, out, err) = run(outdial(dir.path()).args([
+        "understand",
+        "--lang",
+        "de",
+        "--tz",
+        "Europe/Berlin",
+        "--now",
+        "2026-03-10T09:00:00+01:00",
+        "übermorgen halb vier",
+    ]));
+    assert!(ok, "{err}");
+    let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(got["datetime"]["kind"], "instant");
+    assert_eq!(got["datetime"]["date"], "2026-03-12");
+    assert_eq!(got["datetime"]["time"], "15:30");
+    // English, another zone and offset: 10:00 in Chicago is 11:00 New York time.
+    let (ok, out, err) = run(outdial(dir.path()).args([
+        "understand",
+        "--lang",
+        "en",
+        "--tz",
+        "America/Chicago",
+        "--now",
+        "2026-03-10T11:00:00-04:00",
+        "tomorrow at 3 pm",
+    ]));
+    assert!(ok, "{err}");
+    let got: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(got["datetime"]["date"], "2026-03-11");
+    assert_eq!(got["datetime"]["time"], "15:00");
+    // A zone that does not exist is named, and nothing is printed as an answer.
+    let (ok, out, err) =
+        run(outdial(dir.path()).args(["understand", "--tz", "Mars/Olympus", "ja"]));
+    assert!(!ok);
+    assert!(out.is_empty());
+    assert!(
+        err.contains("tz: 'Mars/Olympus' is not a time zone"),
+        "{err}"
+    );
+}

@@ -46,6 +46,17 @@ pub async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::User(cmd) => admin::user(&config, cmd).await,
         Command::Dnc(cmd) => import::dnc(&config, cmd).await,
         Command::TwilioSim(args) => simulator::run(&config, args).await,
+        Command::Understand(args) => {
+            let understood = outdial_understand::understand_request(
+                &args.text,
+                &args.lang,
+                &args.tz,
+                args.now.as_deref(),
+                jiff::Timestamp::now(),
+            )?;
+            println!("{}", serde_json::to_string_pretty(&understood)?);
+            Ok(())
+        }
         Command::Config(ConfigCommand::Example) => {
             print!("{}", outdial_server::config::EXAMPLE_TOML);
             Ok(())

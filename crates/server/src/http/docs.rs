@@ -23,7 +23,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::leads::list, super::leads::read, super::leads::create, super::leads::update, super::leads::remove,
         super::imports::upload, super::imports::list, super::imports::read, super::imports::rejections, super::imports::rejections_csv, super::imports::template,
         super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,
-        super::calls::list, super::calls::read, super::calls::export, super::calls::create, super::calls::call_lead, super::calls::hang_up, super::calls::list_scheduled, super::calls::cancel_scheduled, super::call_backs::list, super::call_backs::done, super::recordings::recording, super::dashboard::dashboard,
+        super::calls::list, super::calls::read, super::calls::export, super::calls::create, super::calls::call_lead, super::calls::hang_up, super::calls::list_scheduled, super::calls::cancel_scheduled, super::call_backs::list, super::call_backs::done, super::understand::understand, super::recordings::recording, super::dashboard::dashboard,
         super::audio::upload, super::audio::list, super::audio::read, super::audio::remove, super::audio::file, super::audio::media,
         super::carrier::read, super::carrier::update, super::carrier::remove, super::carrier::numbers,
         super::health::healthz, super::health::readyz, super::health::metrics_text,
@@ -45,6 +45,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "agents", description = "People who take the calls, their status and groups"),
         (name = "settings", description = "Your Twilio account"),
         (name = "twilio-webhooks", description = "What Twilio calls while a call runs. Not for clients: every request must carry Twilio's signature (X-Twilio-Signature) of its URL and form with the tenant's Auth Token; anything else is refused with 403."),
+        (name = "understanding", description = "What a sentence says: intent, day and time"),
         (name = "operations", description = "Health, readiness and metrics"),
     )
 )]

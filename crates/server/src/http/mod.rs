@@ -27,6 +27,7 @@ mod tenant;
 mod transcript;
 mod twilio;
 mod twilio_transfer;
+mod understand;
 mod upload;
 mod users;
 
@@ -66,6 +67,7 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(calls::router())
         .merge(call_backs::router())
+        .merge(understand::router())
         .merge(recordings::router())
         .merge(audio::router())
         .merge(dashboard::router())

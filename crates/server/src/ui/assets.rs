@@ -24,6 +24,11 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("live.js", include_str!("assets/live.js"), JS),
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
     ("call_lead.js", include_str!("assets/call_lead.js"), JS),
+    (
+        "try_understand.js",
+        include_str!("assets/try_understand.js"),
+        JS,
+    ),
     ("i18n.js", include_str!("assets/i18n.js"), JS),
     (
         "locales/en.json",

@@ -1509,7 +1509,19 @@ async fn a_person_erased_on_request_leaves_only_the_do_not_call_entry() {
             .post(&format!("/api/v1/leads/{l}/call"), &owner.token, json!({}))
             .await;
         let id = call["id"].as_i64().unwrap();
-        let done = wait_for(&app, &owner.token, id, |c| c["recording_sid"].is_string()).await;
+        // The recording's report may come before the call's last status: wait for both, and
+        // for the lead to leave "dialing" (a lead being called cannot be deleted).
+        let done = wait_for(&app, &owner.token, id, |c| {
+            c["recording_sid"].is_string() && c["ended_at"].is_i64()
+        })
+        .await;
+        for _ in 0..200 {
+            let (_, lead) = app.get(&format!("/api/v1/leads/{l}"), &owner.token).await;
+            if lead["status"] != "dialing" {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
         call_ids.push(id);
         recordings.push(done["recording_sid"].as_str().unwrap().to_string());
     }

@@ -18,4 +18,5 @@ mod operations;
 mod tenancy;
 mod transfers;
 mod ui;
+mod understand;
 mod users;

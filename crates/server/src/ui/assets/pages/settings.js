@@ -5,6 +5,7 @@
 import { get, post, put, patch, del } from '../api.js';
 import { h, mount, field, notice, table, showErrors, action, badge, when } from '../dom.js';
 import { t, tn, word } from '../i18n.js';
+import { tryUnderstanding } from '../try_understand.js';
 
 const ROLES = ['agent', 'manager', 'admin', 'owner'];
 
@@ -156,5 +157,6 @@ export async function render(main, { session, can }) {
     form.reset(); mount(top, notice('ok', t('Password changed. Sign in again with the new one.')));
     setTimeout(() => { location.hash = '#/login'; location.reload(); }, 1500);
   }));
+  blocks.push(tryUnderstanding());
   mount(main, h('h1', {}, t('Settings')), blocks);
 }
