@@ -13,7 +13,7 @@ use crate::leads::{self, Lead};
 use crate::row::get;
 use crate::{Conn, Result};
 use outdial_domain::call::CallSid;
-use outdial_domain::{CampaignId, LeadId, PhoneNumber, TenantId};
+use outdial_domain::{CallId, CampaignId, LeadId, PhoneNumber, TenantId};
 use std::collections::HashMap;
 
 /// Campaigns the dialer looks at: running ones, and scheduled ones whose start may have come.
@@ -320,20 +320,22 @@ pub async fn tenant_calls_since(conn: &mut Conn, tenant: TenantId, since: i64) -
     get(&row, "n")
 }
 
-/// Which of the carrier's call ids some call of ours already carries.
+/// Which of the carrier's call ids some call of ours other than `except` already carries.
 pub async fn known_sids(
     conn: &mut Conn,
     sids: &[&CallSid],
+    except: CallId,
 ) -> Result<std::collections::HashSet<CallSid>> {
     let batch = Batch::of(conn);
     let sql = format!(
-        "SELECT call_sid FROM calls WHERE call_sid IN (SELECT w.value FROM {})",
+        "SELECT call_sid FROM calls WHERE call_sid IN (SELECT w.value FROM {}) AND id <> $2",
         batch.texts("$1", "w")
     );
     let mut out = std::collections::HashSet::new();
     for chunk in sids.chunks(batch::MAX_ITEMS) {
         for row in sqlx::query(sqlx::AssertSqlSafe(sql.as_str()))
             .bind(batch::to_json(chunk)?)
+            .bind(except.0)
             .fetch_all(&mut *conn)
             .await?
         {

@@ -62,7 +62,9 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
                 .await
                 .map_err(EngineError::from)?;
             let sids: Vec<&CallSid> = listed.iter().map(|c| &c.sid).collect();
-            let known = dialing::known_sids(&mut *ctx.store.conn().await?, &sids).await?;
+            // Sids other calls carry; this call's own (recorded by a status report that came in
+            // after the sweep read it) is the answer, not another call's.
+            let known = dialing::known_sids(&mut *ctx.store.conn().await?, &sids, call.id).await?;
             listed.into_iter().find(|c| !known.contains(&c.sid))
         }
     };
@@ -111,7 +113,9 @@ pub async fn reconcile(ctx: &Context, call: &Call, now: i64) -> Result<(), Engin
 async fn never_placed(ctx: &Context, call: &Call, now: i64) -> Result<(), EngineError> {
     let mut tx = ctx.store.begin().await?;
     let mut current = calls::lock(&mut tx, call.tenant_id, call.id).await?;
-    if current.status.is_final() {
+    // The carrier's answer came in meanwhile (a status report): the call was placed after all,
+    // and calling its lead again would call the person twice.
+    if current.status.is_final() || current.call_sid.is_some() {
         return Ok(());
     }
     current.status = CallStatus::Failed;
