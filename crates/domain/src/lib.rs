@@ -4,6 +4,7 @@
 
 pub mod agent;
 pub mod audio;
+pub mod calendar;
 pub mod call;
 pub mod campaign;
 pub mod contact;

@@ -5,8 +5,10 @@
 pub mod agent_legs;
 pub mod agents;
 pub mod api_keys;
+pub mod appointments;
 pub mod audio;
 mod batch;
+pub mod calendars;
 pub mod call_backs;
 pub mod calls;
 pub mod campaigns;

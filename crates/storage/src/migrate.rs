@@ -71,6 +71,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0010_user_locale.sql"),
         postgres: include_str!("../migrations/postgres/0010_user_locale.sql"),
     },
+    Migration {
+        version: 11,
+        name: "calendars",
+        sqlite: include_str!("../migrations/sqlite/0011_calendars.sql"),
+        postgres: include_str!("../migrations/postgres/0011_calendars.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

@@ -68,6 +68,8 @@ pub struct Lead {
     pub hold_reason: Option<String>,
     /// The import that brought it, if any.
     pub import_id: Option<ImportId>,
+    /// The appointment a reminder campaign's lead reminds of.
+    pub appointment_id: Option<i64>,
     /// Created, epoch ms.
     pub created_at: i64,
     /// Last changed, epoch ms.
@@ -76,7 +78,7 @@ pub struct Lead {
 
 pub(crate) const COLUMNS: &str = "id, tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
     lead_type, priority, status, do_not_call, notes, custom_fields, attempts, last_attempt_at, next_attempt_at, \
-    hold_reason, import_id, created_at, updated_at, extension";
+    hold_reason, import_id, created_at, updated_at, extension, appointment_id";
 
 pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
     let status: String = get(row, "status")?;
@@ -109,6 +111,7 @@ pub(crate) fn from_row(row: &sqlx::any::AnyRow) -> Result<Lead> {
         next_attempt_at: get(row, "next_attempt_at")?,
         hold_reason: get(row, "hold_reason")?,
         import_id: get::<Option<i64>>(row, "import_id")?.map(ImportId),
+        appointment_id: get(row, "appointment_id")?,
         created_at: get(row, "created_at")?,
         updated_at: get(row, "updated_at")?,
     })

@@ -1,6 +1,7 @@
 //! Storage behaviour, run against SQLite by default and against PostgreSQL when
 //! `OUTDIAL_TEST_POSTGRES_URL` is set. Every test gets its own fresh database.
 
+mod appointments;
 mod calls;
 mod campaigns;
 mod dialing;
