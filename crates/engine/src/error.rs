@@ -26,6 +26,15 @@ pub enum EngineError {
         /// The next moment the call would pass, epoch ms.
         next_allowed_at: Option<i64>,
     },
+    /// Every place of the slot asked for is taken (by appointments or holds); `next_free` are
+    /// the next free slots of the calendar, to offer instead.
+    #[error("{message}")]
+    SlotTaken {
+        /// Which slot, in words.
+        message: String,
+        /// The next free slots.
+        next_free: Vec<crate::booking::FreeSlot>,
+    },
     /// A value the caller gave (or a campaign setting) cannot be used; `field` names it.
     #[error("{field}: {message}")]
     Invalid {

@@ -4,6 +4,7 @@
 //! warm transfers to agents ([`transfer`]). It speaks its own error ([`EngineError`]); the
 //! server turns it into answers.
 
+pub mod booking;
 pub mod clock;
 pub mod config;
 pub mod dialer;

@@ -244,6 +244,11 @@ impl From<outdial_engine::EngineError> for AppError {
                     .and_then(|t| jiff::Timestamp::from_millisecond(t).ok())
                     .map(|t| t.to_string()) }),
             },
+            E::SlotTaken { message, next_free } => AppError::Refused {
+                code: "slot_taken",
+                message,
+                details: json!({ "next_free": next_free }),
+            },
             E::Invalid { field, message } => AppError::invalid(field, message),
             E::Upstream(m) => AppError::Upstream(m),
             E::Storage(s) => s.into(),

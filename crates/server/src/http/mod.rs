@@ -2,8 +2,10 @@
 
 mod agents;
 mod api_keys;
+mod appointments;
 mod audio;
 pub mod auth;
+mod calendars;
 mod call_backs;
 mod calls;
 mod campaigns;
@@ -67,6 +69,8 @@ pub fn router(state: AppState) -> Router {
         )
         .merge(calls::router())
         .merge(call_backs::router())
+        .merge(calendars::router())
+        .merge(appointments::router())
         .merge(understand::router())
         .merge(recordings::router())
         .merge(audio::router())

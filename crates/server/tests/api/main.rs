@@ -4,6 +4,7 @@
 mod agents;
 mod audio;
 mod auth;
+mod calendars;
 mod call_backs;
 mod calls;
 mod campaigns;
