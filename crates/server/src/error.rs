@@ -76,6 +76,30 @@ impl AppError {
         }
     }
 
+    /// Two answers about one request as one: their 422 fields together; otherwise the first.
+    pub fn both(first: AppError, second: AppError) -> AppError {
+        match (first, second) {
+            (
+                AppError::Validation {
+                    message: m1,
+                    details: d1,
+                },
+                AppError::Validation {
+                    message: m2,
+                    details: d2,
+                },
+            ) => {
+                let mut items = d1.as_array().cloned().unwrap_or_default();
+                items.extend(d2.as_array().cloned().unwrap_or_default());
+                AppError::Validation {
+                    message: format!("{m1}; {m2}"),
+                    details: serde_json::Value::Array(items),
+                }
+            }
+            (first, _) => first,
+        }
+    }
+
     /// A 422 about a part of the body read on its own, its fields named from the whole body's
     /// root (`mode` under `settings` becomes `settings.mode`); other errors pass unchanged.
     pub fn under(self, prefix: &str) -> AppError {

@@ -71,6 +71,16 @@ pub async fn person(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> R
                 .await?;
         }
     }
+    // Their appointments go too (places and history with them), whether booked for one of
+    // their leads or by number alone.
+    sqlx::query(
+        "DELETE FROM appointments WHERE tenant_id = $1 AND (phone = $2 \
+         OR lead_id IN (SELECT l.id FROM leads l WHERE l.tenant_id = $1 AND l.phone = $2))",
+    )
+    .bind(tenant.0)
+    .bind(phone.as_str())
+    .execute(&mut *conn)
+    .await?;
     let leads = sqlx::query("DELETE FROM leads WHERE tenant_id = $1 AND phone = $2")
         .bind(tenant.0)
         .bind(phone.as_str())

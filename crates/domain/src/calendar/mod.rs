@@ -8,6 +8,7 @@ pub mod holidays;
 pub mod ical;
 mod settings;
 mod slots;
+pub mod spoken;
 
 pub use appointment::{AppointmentStatus, AppointmentStatusError};
 pub use settings::{CalendarSettings, ClosedDay, SettingsError, Span, Week};

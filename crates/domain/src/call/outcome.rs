@@ -144,13 +144,22 @@ pub enum Disposition {
     /// A person answered and no agent took the call within 2 s: the safe-harbour message
     /// played. Counted in the campaign's abandonment rate.
     Abandoned,
+    /// On a reminder call, the person confirmed their appointment.
+    AppointmentConfirmed,
+    /// On a reminder call, the person asked to move their appointment (a call-back task).
+    RescheduleRequested,
+    /// On a reminder call, the person cancelled their appointment.
+    AppointmentCancelled,
 }
 
 impl Disposition {
     /// The person asked for somebody (pressed 1) and nobody took them: the hottest of leads, so
     /// a user gets a task to call them back (whatever the dialer's own retry does).
     pub fn leaves_a_call_back_task(self) -> bool {
-        self == Disposition::TransferUnavailable
+        matches!(
+            self,
+            Disposition::TransferUnavailable | Disposition::RescheduleRequested
+        )
     }
 
     /// The person reached somebody: any call-back task of theirs is done.
@@ -159,7 +168,7 @@ impl Disposition {
     }
 
     /// Every disposition.
-    pub const ALL: [Disposition; 7] = [
+    pub const ALL: [Disposition; 10] = [
         Disposition::NoInput,
         Disposition::Transferred,
         Disposition::TransferUnavailable,
@@ -167,6 +176,9 @@ impl Disposition {
         Disposition::VoicemailLeft,
         Disposition::MachineHungUp,
         Disposition::Abandoned,
+        Disposition::AppointmentConfirmed,
+        Disposition::RescheduleRequested,
+        Disposition::AppointmentCancelled,
     ];
 
     /// The name used in the API and the database.

@@ -9,8 +9,8 @@ mod window;
 pub use kind::CampaignType;
 pub use settings::{
     AmdMode, Audio, CallTypeScript, CallTypeScripts, CampaignSettings, KeyAction, MachineDetection,
-    Menu, MenuKey, Pacing, RetryPolicy, RetryRule, Script, SettingsProblem, VoicemailAction,
-    VoicemailSettings, Words,
+    Menu, MenuKey, Pacing, Reminders, RetryPolicy, RetryRule, Script, SettingsProblem,
+    VoicemailAction, VoicemailSettings, Words,
 };
 pub use status::{CampaignStatus, StatusChangeError};
 pub use valid::{InvalidSettings, ValidSettings};

@@ -8,6 +8,7 @@
 
 pub mod history;
 pub mod reconcile;
+pub mod reminders;
 pub mod turn;
 
 use crate::clock::Clock;
@@ -151,6 +152,9 @@ pub async fn round(
                 }
             }
             continue;
+        }
+        if let Err(e) = reminders::enroll(&ctx.store, &campaign, now).await {
+            tracing::warn!(campaign_id = %id, error = %e, "making reminder leads failed; trying again next round");
         }
         let placed = match turn::take(&ctx.store, &ctx.rules, id, now).await {
             Ok(Some(p)) => p,

@@ -384,7 +384,12 @@ async fn idle(
     now_ms: i64,
 ) -> Result<(Outlook, bool), EngineError> {
     let id = campaign.id;
+    let reminders =
+        campaign.campaign_type == outdial_domain::campaign::CampaignType::AppointmentReminder;
     if !leads::campaign_has_leads(tx, id).await? {
+        if reminders {
+            return Ok((waiting_for_appointments(campaign), false));
+        }
         // Started before its list arrived: it waits for leads rather than completing.
         return Ok((
             Outlook {
@@ -395,6 +400,10 @@ async fn idle(
         ));
     }
     let next = dialing::next_due(tx, id).await?;
+    // A reminder campaign never runs out: tomorrow's appointments bring new leads.
+    if reminders && next.is_none() {
+        return Ok((waiting_for_appointments(campaign), false));
+    }
     if next.is_none() && !any_due && in_flight == 0 && !dialing::has_dialing(tx, id).await? {
         campaigns::set_status(
             tx,
@@ -410,6 +419,17 @@ async fn idle(
         return Ok((Outlook::CALLING, true));
     }
     Ok((outlook_of(campaign, rules, next)?, false))
+}
+
+/// What a reminder campaign with nobody to call waits for.
+fn waiting_for_appointments(campaign: &Campaign) -> Outlook {
+    Outlook {
+        waiting: Some(format!(
+            "waiting for appointments starting within {} hours",
+            campaign.settings.reminders.hours_before
+        )),
+        next_call_at: None,
+    }
 }
 
 /// Why a campaign with nothing to call now waits, and until when: the next due lead's time,

@@ -164,11 +164,97 @@ impl Answers<'_> {
             Some(KeyAction::Repeat) if heard < MAX_PLAYS => self.greeting(a, heard + 1).await?,
             Some(KeyAction::Repeat) => flows::goodbye(a.campaign),
             Some(KeyAction::Goodbye) => flows::goodbye(a.campaign),
+            Some(
+                action
+                @ (KeyAction::Confirm | KeyAction::Reschedule | KeyAction::CancelAppointment),
+            ) => self.reminded(a, action).await?,
             None => {
                 mark(Disposition::NoInput).await?;
                 flows::goodbye(a.campaign)
             }
         })
+    }
+
+    /// A key of a reminder call: confirms, cancels or asks to move the appointment the lead
+    /// names, records it as the call's disposition (asking to move opens a call-back task), and
+    /// says so. A call whose lead names no open appointment just says goodbye.
+    async fn reminded(&self, a: &Asked<'_>, action: KeyAction) -> Result<Response, EngineError> {
+        use outdial_domain::calendar::AppointmentStatus;
+        let (tenant, call) = (a.call.tenant_id, a.call.id);
+        let Some(appointment) = a.lead.and_then(|l| l.appointment_id) else {
+            return Ok(flows::goodbye(a.campaign));
+        };
+        let note = format!("pressed on reminder call {call}");
+        let (disposition, said) = match action {
+            KeyAction::Confirm | KeyAction::CancelAppointment => {
+                let (to, disposition, said) = if action == KeyAction::Confirm {
+                    (
+                        AppointmentStatus::Confirmed,
+                        Disposition::AppointmentConfirmed,
+                        flows::Reminded::Confirmed,
+                    )
+                } else {
+                    (
+                        AppointmentStatus::Cancelled,
+                        Disposition::AppointmentCancelled,
+                        flows::Reminded::Cancelled,
+                    )
+                };
+                match crate::booking::set_status(
+                    self.store,
+                    tenant,
+                    appointment,
+                    to,
+                    "call",
+                    &note,
+                    a.now,
+                )
+                .await
+                {
+                    Ok(_) => {}
+                    // Confirmed twice, or cancelled meanwhile by somebody else: what the
+                    // person wanted holds or cannot be had; the call still ends politely.
+                    Err(EngineError::Storage(outdial_storage::StorageError::Conflict(why))) => {
+                        tracing::info!(tenant_id = %tenant, call_id = %call, appointment_id = appointment, %why, "reminder answer not applied");
+                    }
+                    Err(EngineError::NotFound(_)) => return Ok(flows::goodbye(a.campaign)),
+                    Err(e) => return Err(e),
+                }
+                (disposition, said)
+            }
+            _ => {
+                let mut conn = self.store.conn().await?;
+                match outdial_storage::appointments::change::note(
+                    &mut conn,
+                    tenant,
+                    appointment,
+                    "reschedule_requested",
+                    "call",
+                    &note,
+                    a.now,
+                )
+                .await
+                {
+                    Ok(()) => {}
+                    Err(outdial_storage::StorageError::NotFound) => {
+                        return Ok(flows::goodbye(a.campaign));
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+                (Disposition::RescheduleRequested, flows::Reminded::MoveAsked)
+            }
+        };
+        events::set_disposition(
+            self.store,
+            tenant,
+            call,
+            disposition,
+            "gather",
+            a.form,
+            a.now,
+        )
+        .await?;
+        Ok(flows::reminded(a.campaign, said))
     }
 
     /// Puts the called number on the tenant's do-not-call list, which also marks its leads.

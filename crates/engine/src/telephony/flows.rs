@@ -10,6 +10,9 @@ use outdial_twilio::twiml::{Dial, DialTarget, Gather, Response, Say, Verb};
 
 /// Fixed phrases in one language.
 struct Phrases {
+    confirmed: &'static str,
+    cancelled: &'static str,
+    move_asked: &'static str,
     connecting: &'static str,
     nobody: &'static str,
     opted_out: &'static str,
@@ -17,6 +20,9 @@ struct Phrases {
 }
 
 const ENGLISH: Phrases = Phrases {
+    confirmed: "Thank you, your appointment is confirmed. We look forward to seeing you. Goodbye.",
+    cancelled: "Your appointment is cancelled. Thank you for letting us know. Goodbye.",
+    move_asked: "We will call you back to find a new time. Goodbye.",
     connecting: "Please hold while we connect you.",
     nobody: "Sorry, nobody is available to take your call right now. We will call you back. Goodbye.",
     opted_out: "You have been added to our do-not-call list and will not be called again. Goodbye.",
@@ -24,6 +30,9 @@ const ENGLISH: Phrases = Phrases {
 };
 
 const GERMAN: Phrases = Phrases {
+    confirmed: "Vielen Dank, Ihr Termin ist bestätigt. Wir freuen uns auf Sie. Auf Wiederhören.",
+    cancelled: "Ihr Termin ist abgesagt. Danke, dass Sie Bescheid gegeben haben. Auf Wiederhören.",
+    move_asked: "Wir rufen Sie zurück, um einen neuen Termin zu finden. Auf Wiederhören.",
     connecting: "Bitte bleiben Sie dran, wir verbinden Sie.",
     nobody: "Leider ist gerade niemand erreichbar. Wir rufen Sie zurück. Auf Wiederhören.",
     opted_out: "Wir haben Ihre Nummer gesperrt und rufen Sie nicht mehr an. Auf Wiederhören.",
@@ -38,14 +47,48 @@ fn phrases(language: &str) -> &'static Phrases {
     }
 }
 
-/// Fills `{first_name}`, `{last_name}`, `{company}` and `{campaign_name}`.
+/// Fills `{first_name}`, `{last_name}`, `{company}` and `{campaign_name}`, and on reminder
+/// calls `{appointment_day}`, `{appointment_time}` and `{calendar_name}` (kept with the lead
+/// when the appointment made it).
 pub fn render(template: &str, campaign: &Campaign, lead: Option<&Lead>) -> String {
     let field = |f: fn(&Lead) -> &str| lead.map(f).unwrap_or("").to_string();
+    let custom = |name: &str| {
+        lead.and_then(|l| l.custom_fields.get(name))
+            .and_then(|v| v.as_str())
+            .unwrap_or("")
+            .to_string()
+    };
     template
         .replace("{first_name}", &field(|l| &l.first_name))
         .replace("{last_name}", &field(|l| &l.last_name))
         .replace("{company}", &field(|l| &l.company))
         .replace("{campaign_name}", &campaign.name)
+        .replace("{appointment_day}", &custom("appointment_day"))
+        .replace("{appointment_time}", &custom("appointment_time"))
+        .replace("{calendar_name}", &custom("calendar_name"))
+}
+
+/// What a reminder call's key did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reminded {
+    /// The appointment is confirmed.
+    Confirmed,
+    /// The appointment is cancelled.
+    Cancelled,
+    /// The person asked to move it; somebody will call back.
+    MoveAsked,
+}
+
+/// Says what a reminder call's key did, and hangs up.
+pub fn reminded(campaign: &Campaign, what: Reminded) -> Response {
+    let script = &campaign.settings.script;
+    let p = phrases(&script.language);
+    let text = match what {
+        Reminded::Confirmed => p.confirmed,
+        Reminded::Cancelled => p.cancelled,
+        Reminded::MoveAsked => p.move_asked,
+    };
+    Response::new().push(say(script, text)).hangup()
 }
 
 fn say(script: &Script, text: impl Into<String>) -> Verb {

@@ -32,14 +32,28 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/campaigns/{id}/status", put(change_status))
 }
 
-/// The settings a new campaign gets for whatever it leaves out (forms start from these).
-#[utoipa::path(get, path = "/api/v1/campaigns/defaults", tag = "campaigns", security(("bearer" = [])),
-    responses((status = 200, body = outdial_domain::campaign::CampaignSettings)))]
+/// Which type's defaults.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct DefaultsQuery {
+    /// The campaign's type (default `general`).
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub campaign_type: Option<CampaignType>,
+}
+
+/// The settings a new campaign of a type gets for whatever it leaves out (forms start from
+/// these).
+#[utoipa::path(get, path = "/api/v1/campaigns/defaults", tag = "campaigns", security(("bearer" = [])), params(DefaultsQuery),
+    responses((status = 200, body = outdial_domain::campaign::CampaignSettings), (status = 400, description = "An unknown type")))]
 async fn defaults(
     auth: Auth,
+    ApiQuery(q): ApiQuery<DefaultsQuery>,
 ) -> Result<Json<outdial_domain::campaign::CampaignSettings>, AppError> {
     auth.require(Permission::Read)?;
-    Ok(Json(outdial_domain::campaign::CampaignSettings::default()))
+    Ok(Json(outdial_domain::campaign::CampaignSettings::for_type(
+        q.campaign_type.unwrap_or_default(),
+    )))
 }
 
 /// A new campaign (created as a draft).
@@ -51,25 +65,11 @@ pub struct CreateCampaign {
     /// What the calls are for (default `general`).
     #[serde(rename = "type", default)]
     pub campaign_type: CampaignType,
-    /// Settings; anything left out takes its default.
-    #[serde(default, deserialize_with = "settings_object")]
-    pub settings: CampaignSettings,
-}
-
-/// Campaign settings from a JSON object only: serde would also read a struct from a list
-/// (`"settings": []` gave every default).
-fn settings_object<'de, D: serde::Deserializer<'de>>(d: D) -> Result<CampaignSettings, D::Error> {
-    struct Settings;
-    impl<'de> serde::de::Visitor<'de> for Settings {
-        type Value = CampaignSettings;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("an object of settings")
-        }
-        fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-            CampaignSettings::deserialize(serde::de::value::MapAccessDeserializer::new(map))
-        }
-    }
-    d.deserialize_map(Settings)
+    /// Settings; anything left out takes the default of the campaign's type (a reminder
+    /// campaign's message and menu: confirm, move, cancel).
+    #[schema(value_type = Option<CampaignSettings>)]
+    #[allow(dead_code)] // Read apart, over the type's defaults (see `create`).
+    pub settings: Option<serde_json::Value>,
 }
 
 /// Changes to a campaign. `settings` is merged into the current settings (JSON merge patch:
@@ -175,11 +175,38 @@ async fn list(
 async fn create(
     State(state): State<AppState>,
     auth: Auth,
-    ApiJson(body): ApiJson<CreateCampaign>,
+    ApiJson(raw): ApiJson<serde_json::Value>,
 ) -> Result<(StatusCode, Json<CampaignResponse>), AppError> {
     auth.require(Permission::ManageCampaigns)?;
+    // The body and its settings are read apart (the settings over the defaults of the type
+    // asked for), and every wrong field of both is named in one answer.
+    let head = crate::http::fields::parse::<CreateCampaign>(raw.clone());
+    let kind = raw
+        .get("type")
+        .and_then(|t| serde_json::from_value::<CampaignType>(t.clone()).ok())
+        .unwrap_or_default();
+    let mut value = serde_json::to_value(CampaignSettings::for_type(kind))
+        .map_err(|e| AppError::Internal(e.into()))?;
+    let settings = match raw.get("settings") {
+        // serde would also read settings from a list (`"settings": []` gave every default).
+        Some(patch) if !patch.is_object() && !patch.is_null() => Err(AppError::invalid(
+            "settings",
+            "must be an object of settings",
+        )),
+        other => {
+            if let Some(patch) = other.filter(|p| p.is_object()) {
+                merge(&mut value, patch.clone());
+            }
+            crate::http::fields::parse::<CampaignSettings>(value).map_err(|e| e.under("settings"))
+        }
+    };
+    let (body, settings) = match (head, settings) {
+        (Ok(body), Ok(settings)) => (body, settings),
+        (Err(a), Err(b)) => return Err(AppError::both(a, b)),
+        (Err(e), _) | (_, Err(e)) => return Err(e),
+    };
     let name = required("name", &body.name, 200)?;
-    let settings = check_saved(&state, auth.tenant, body.settings).await?;
+    let settings = check_saved(&state, auth.tenant, settings).await?;
     let campaign = campaigns::create(
         &mut *state.store.conn().await?,
         auth.tenant,

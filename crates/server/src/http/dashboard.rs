@@ -88,6 +88,21 @@ pub struct Dashboard {
     pub answer_rate_by_hour: Vec<HourRate>,
     /// People who pressed 1 when nobody could take them, to call back.
     pub call_backs: CallBacks,
+    /// Appointments in the calendars (of the campaign's leads, with `campaign_id`).
+    pub appointments: Appointments,
+}
+
+/// Appointments by day and week, and how many calls end in one.
+#[derive(Serialize, ToSchema, Debug, Default, PartialEq)]
+pub struct Appointments {
+    /// Starting today (not cancelled).
+    pub today: i64,
+    /// Starting this week, Monday to Sunday (not cancelled).
+    pub this_week: i64,
+    /// Booked today (whenever they start).
+    pub booked_today: i64,
+    /// Booking rate: appointments booked today per person reached today, percent.
+    pub booking_rate: f64,
 }
 
 /// The call-back tasks still open (`GET /api/v1/call-backs` lists them all).
@@ -156,6 +171,23 @@ async fn dashboard(
         oldest: call_backs::list(&mut conn, auth.tenant, campaign, Which::Open, 5).await?,
     };
     let (today, calls_per_hour, outcomes) = summarise_day(&day, day_start, &tz);
+    let (week_start, week_end) = local_week(now, &tz)?;
+    let day_end = local_midnight(day_start + 36 * HOUR_MS, &tz)?;
+    let counted = outdial_storage::appointments::counts(
+        &mut conn,
+        auth.tenant,
+        campaign,
+        (day_start, day_end),
+        (week_start, week_end),
+        (day_start, day_end),
+    )
+    .await?;
+    let appointment_figures = Appointments {
+        today: counted.first,
+        this_week: counted.second,
+        booked_today: counted.booked,
+        booking_rate: percent(counted.booked, today.reached),
+    };
     Ok(Json(Dashboard {
         timezone: name,
         day_start,
@@ -170,7 +202,29 @@ async fn dashboard(
         outcomes,
         answer_rate_by_hour,
         call_backs,
+        appointments: appointment_figures,
     }))
+}
+
+/// The local Monday midnight that began the week holding `now`, and the next one.
+fn local_week(now: i64, tz: &jiff::tz::TimeZone) -> Result<(i64, i64), AppError> {
+    let fail = |e: jiff::Error| AppError::Internal(anyhow::anyhow!("while finding the week: {e}"));
+    let today = jiff::Timestamp::from_millisecond(now)
+        .map_err(fail)?
+        .to_zoned(tz.clone())
+        .date();
+    let monday = today
+        .checked_sub(jiff::Span::new().days(i64::from(today.weekday().to_monday_zero_offset())))
+        .map_err(fail)?;
+    let next = monday
+        .checked_add(jiff::Span::new().days(7))
+        .map_err(fail)?;
+    let at = |d: jiff::civil::Date| {
+        d.to_zoned(tz.clone())
+            .map(|z| z.timestamp().as_millisecond())
+            .map_err(fail)
+    };
+    Ok((at(monday)?, at(next)?))
 }
 
 /// The epoch ms of the local midnight that began the day holding `now`.

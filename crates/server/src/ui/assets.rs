@@ -24,6 +24,12 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("live.js", include_str!("assets/live.js"), JS),
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
     ("call_lead.js", include_str!("assets/call_lead.js"), JS),
+    ("book_dialog.js", include_str!("assets/book_dialog.js"), JS),
+    (
+        "calendar_time.js",
+        include_str!("assets/calendar_time.js"),
+        JS,
+    ),
     (
         "try_understand.js",
         include_str!("assets/try_understand.js"),
@@ -74,6 +80,21 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
         JS,
     ),
     ("pages/calls.js", include_str!("assets/pages/calls.js"), JS),
+    (
+        "pages/calendar.js",
+        include_str!("assets/pages/calendar.js"),
+        JS,
+    ),
+    (
+        "pages/calendar_form.js",
+        include_str!("assets/pages/calendar_form.js"),
+        JS,
+    ),
+    (
+        "pages/appointment.js",
+        include_str!("assets/pages/appointment.js"),
+        JS,
+    ),
     ("pages/call.js", include_str!("assets/pages/call.js"), JS),
     (
         "pages/console.js",

@@ -17,7 +17,14 @@ async fn a_campaign_is_created_read_changed_and_deleted() {
     assert_eq!(status, StatusCode::CREATED, "{created}");
     assert_eq!(created["name"], "Spring");
     assert_eq!(created["status"], "draft");
-    assert_eq!(created["settings"]["pacing"]["mode"], "fixed_interval");
+    // A reminder campaign starts from its type's defaults: unattended, its keys confirm, move
+    // and cancel the appointment.
+    assert_eq!(created["settings"]["pacing"]["mode"], "unattended");
+    assert_eq!(created["settings"]["menu"]["keys"][0]["action"], "confirm");
+    assert_eq!(
+        created["settings"]["menu"]["keys"][2]["action"],
+        "cancel_appointment"
+    );
     let id = created["id"].as_i64().unwrap();
 
     let (status, detail) = app.get(&format!("/api/v1/campaigns/{id}"), &m.token).await;

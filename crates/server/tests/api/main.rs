@@ -16,6 +16,7 @@ mod input;
 mod leads;
 mod live;
 mod operations;
+mod reminders;
 mod tenancy;
 mod transfers;
 mod ui;

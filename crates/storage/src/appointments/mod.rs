@@ -223,19 +223,20 @@ pub async fn for_feed(conn: &mut Conn, calendar: i64, since: i64) -> Result<Vec<
 /// Counts for the dashboard.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Counts {
-    /// Open or held appointments (not cancelled) starting in the first range.
+    /// Appointments (not cancelled) starting in the first range.
     pub first: i64,
     /// … in the second range.
     pub second: i64,
-    /// Appointments booked by a call in the third range (whatever became of them).
-    pub booked_by_calls: i64,
+    /// Appointments booked in the third range (whatever became of them since).
+    pub booked: i64,
 }
 
 /// Appointments (not cancelled) starting in `[a.0, a.1)` and in `[b.0, b.1)`, and those booked
-/// with a call between `booked.0` and `booked.1`.
+/// between `booked.0` and `booked.1`; of one campaign's leads when `campaign` is given.
 pub async fn counts(
     conn: &mut Conn,
     tenant: TenantId,
+    campaign: Option<outdial_domain::CampaignId>,
     a: (i64, i64),
     b: (i64, i64),
     booked: (i64, i64),
@@ -244,8 +245,10 @@ pub async fn counts(
         "SELECT \
            CAST(COALESCE(SUM(CASE WHEN status <> 'cancelled' AND starts_at >= $2 AND starts_at < $3 THEN 1 ELSE 0 END), 0) AS BIGINT) AS first, \
            CAST(COALESCE(SUM(CASE WHEN status <> 'cancelled' AND starts_at >= $4 AND starts_at < $5 THEN 1 ELSE 0 END), 0) AS BIGINT) AS second, \
-           CAST(COALESCE(SUM(CASE WHEN call_id IS NOT NULL AND created_at >= $6 AND created_at < $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS by_calls \
-         FROM appointments WHERE tenant_id = $1",
+           CAST(COALESCE(SUM(CASE WHEN created_at >= $6 AND created_at < $7 THEN 1 ELSE 0 END), 0) AS BIGINT) AS booked \
+         FROM appointments WHERE tenant_id = $1 \
+         AND ((starts_at >= $2 AND starts_at < $3) OR (starts_at >= $4 AND starts_at < $5) OR (created_at >= $6 AND created_at < $7)) \
+         AND (CAST($8 AS BIGINT) IS NULL OR lead_id IN (SELECT id FROM leads WHERE campaign_id = CAST($8 AS BIGINT)))",
     )
     .bind(tenant.0)
     .bind(a.0)
@@ -254,11 +257,12 @@ pub async fn counts(
     .bind(b.1)
     .bind(booked.0)
     .bind(booked.1)
+    .bind(campaign.map(|c| c.0))
     .fetch_one(conn)
     .await?;
     Ok(Counts {
         first: get(&row, "first")?,
         second: get(&row, "second")?,
-        booked_by_calls: get(&row, "by_calls")?,
+        booked: get(&row, "booked")?,
     })
 }

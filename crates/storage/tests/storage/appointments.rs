@@ -304,14 +304,24 @@ async fn a_reminder_campaign_gets_one_lead_per_upcoming_appointment() {
     booked(book(&w.db.store, w.a, &far, NOW).await);
     let mut conn = w.db.store.conn().await.unwrap();
     let window = (NOW, NOW + 2 * 86_400_000);
-    let made = reminders::enroll(&mut conn, w.a, reminders_campaign.id, None, window, NOW)
+    let due = reminders::due(&mut conn, w.a, reminders_campaign.id, None, window)
         .await
         .unwrap();
-    assert_eq!(made, 1);
-    let again = reminders::enroll(&mut conn, w.a, reminders_campaign.id, None, window, NOW)
+    assert_eq!(due.len(), 1);
+    assert_eq!(
+        (due[0].appointment, due[0].calendar_name.as_str()),
+        (tomorrow.id, "Studio")
+    );
+    let fields = r#"{"appointment_time":"9 AM"}"#;
+    assert!(
+        reminders::enroll(&mut conn, w.a, reminders_campaign.id, &due[0], fields, NOW)
+            .await
+            .unwrap()
+    );
+    let again = reminders::due(&mut conn, w.a, reminders_campaign.id, None, window)
         .await
         .unwrap();
-    assert_eq!(again, 0, "an appointment becomes a lead once");
+    assert!(again.is_empty(), "an appointment becomes a lead once");
     let filter = leads::LeadFilter {
         campaign: Some(reminders_campaign.id),
         status: None,
@@ -326,6 +336,7 @@ async fn a_reminder_campaign_gets_one_lead_per_upcoming_appointment() {
     let lead = &made[0];
     assert_eq!(lead.appointment_id, Some(tomorrow.id));
     assert_eq!(lead.first_name, "Tomorrow Person");
+    assert_eq!(lead.custom_fields["appointment_time"], "9 AM");
     // Cancelled appointments are not reminded of.
     change::set_status(
         &mut conn,
@@ -339,11 +350,11 @@ async fn a_reminder_campaign_gets_one_lead_per_upcoming_appointment() {
     .await
     .unwrap();
     let other = campaign(&w, w.a, "Other reminders").await;
-    assert_eq!(
-        reminders::enroll(&mut conn, w.a, other.id, None, window, NOW)
+    assert!(
+        reminders::due(&mut conn, w.a, other.id, None, window)
             .await
-            .unwrap(),
-        0
+            .unwrap()
+            .is_empty()
     );
 }
 

@@ -16,7 +16,15 @@ pub struct SettingsProblem {
 }
 
 /// Placeholders a script may use; anything else in braces is a typo.
-const SCRIPT_PLACEHOLDERS: [&str; 4] = ["first_name", "last_name", "company", "campaign_name"];
+const SCRIPT_PLACEHOLDERS: [&str; 7] = [
+    "first_name",
+    "last_name",
+    "company",
+    "campaign_name",
+    "appointment_day",
+    "appointment_time",
+    "calendar_name",
+];
 /// Twilio refuses inline TwiML longer than 4000 characters; keep each script well under it.
 const MAX_SCRIPT_CHARS: usize = 3000;
 
@@ -159,6 +167,12 @@ impl CampaignSettings {
                 }
                 _ => {}
             }
+        }
+        if !(1..=168).contains(&self.reminders.hours_before) {
+            bad(
+                "reminders.hours_before",
+                "must be from 1 to 168 hours (a week)".into(),
+            );
         }
         if !(3..=30).contains(&self.menu.timeout_seconds) {
             bad(

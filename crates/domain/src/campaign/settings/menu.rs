@@ -18,6 +18,13 @@ pub enum KeyAction {
     Repeat,
     /// Say goodbye and end the call.
     Goodbye,
+    /// Confirm the appointment the call reminds of (reminder campaigns).
+    Confirm,
+    /// Ask to move the appointment: noted in its history, and a call-back task opens so
+    /// somebody agrees a new time with the person.
+    Reschedule,
+    /// Cancel the appointment: its place is free again.
+    CancelAppointment,
 }
 
 /// One key of the menu.
@@ -64,6 +71,25 @@ impl Default for Menu {
                 },
             ],
             timeout_seconds: 6,
+        }
+    }
+}
+
+impl Menu {
+    /// The menu of a reminder call: 1 confirms, 2 asks to move, 3 cancels, 9 opts out.
+    pub fn reminder() -> Menu {
+        let key = |k: &str, action| MenuKey {
+            key: k.into(),
+            action,
+        };
+        Menu {
+            keys: vec![
+                key("1", KeyAction::Confirm),
+                key("2", KeyAction::Reschedule),
+                key("3", KeyAction::CancelAppointment),
+                key("9", KeyAction::OptOut),
+            ],
+            ..Menu::default()
         }
     }
 }
@@ -119,6 +145,9 @@ fn offer(key: &str, action: KeyAction, german: bool) -> String {
             KeyAction::OptOut => format!("{press}, wenn wir Sie nicht mehr anrufen sollen."),
             KeyAction::Repeat => format!("{press}, um die Nachricht noch einmal zu hören."),
             KeyAction::Goodbye => format!("{press}, um das Gespräch zu beenden."),
+            KeyAction::Confirm => format!("{press}, um Ihren Termin zu bestätigen."),
+            KeyAction::Reschedule => format!("{press}, wenn Sie den Termin verschieben möchten."),
+            KeyAction::CancelAppointment => format!("{press}, um den Termin abzusagen."),
         }
     } else {
         match action {
@@ -126,6 +155,9 @@ fn offer(key: &str, action: KeyAction, german: bool) -> String {
             KeyAction::OptOut => format!("Press {name} to be added to our do-not-call list."),
             KeyAction::Repeat => format!("Press {name} to hear this message again."),
             KeyAction::Goodbye => format!("Press {name} to end the call."),
+            KeyAction::Confirm => format!("Press {name} to confirm your appointment."),
+            KeyAction::Reschedule => format!("Press {name} to move it to another time."),
+            KeyAction::CancelAppointment => format!("Press {name} to cancel it."),
         }
     }
 }

@@ -63,6 +63,31 @@ pub struct CampaignSettings {
     /// When a scheduled campaign starts (RFC 3339), or `null`.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>, format = DateTime))]
     pub scheduled_start_at: Option<jiff::Timestamp>,
+    /// For `appointment_reminder` campaigns: which appointments become leads, and when.
+    pub reminders: Reminders,
+}
+
+/// Where a reminder campaign's leads come from: the open appointments of a calendar (or of
+/// every calendar) that start within `hours_before` hours. Each becomes a lead once, with
+/// `{appointment_day}`, `{appointment_time}` and `{calendar_name}` to say in the message.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(default, deny_unknown_fields)]
+pub struct Reminders {
+    /// The calendar whose appointments are reminded of; `null` for every calendar.
+    pub calendar_id: Option<i64>,
+    /// How many hours before an appointment its reminder call may be placed, 1 to 168
+    /// (default 24: a day before).
+    pub hours_before: u32,
+}
+
+impl Default for Reminders {
+    fn default() -> Self {
+        Reminders {
+            calendar_id: None,
+            hours_before: 24,
+        }
+    }
 }
 
 impl Default for CampaignSettings {
@@ -87,7 +112,28 @@ impl Default for CampaignSettings {
             wrap_up_seconds: 30,
             transfer: crate::transfer::TransferSettings::default(),
             scheduled_start_at: None,
+            reminders: Reminders::default(),
         }
+    }
+}
+
+impl CampaignSettings {
+    /// The settings a new campaign of `kind` starts from: a reminder campaign gets the
+    /// reminder's message and its menu (confirm, move, cancel, opt out); others the defaults.
+    pub fn for_type(kind: super::CampaignType) -> CampaignSettings {
+        let mut s = CampaignSettings::default();
+        if kind == super::CampaignType::AppointmentReminder {
+            s.menu = Menu::reminder();
+            s.script.message = "Hello {first_name}, this is a reminder of your appointment \
+                at {calendar_name} on {appointment_day} at {appointment_time}."
+                .into();
+            s.script.voicemail_message = "Hello {first_name}, this is a reminder of your \
+                appointment at {calendar_name} on {appointment_day} at {appointment_time}. \
+                If you need to change it, please call us back."
+                .into();
+            s.pacing = Pacing::Unattended;
+        }
+        s
     }
 }
 

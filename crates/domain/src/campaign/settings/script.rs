@@ -55,7 +55,8 @@ pub struct CallTypeScripts {
 #[serde(default, deny_unknown_fields)]
 pub struct Script {
     /// Spoken to a person who answers. May use `{first_name}`, `{last_name}`, `{company}`,
-    /// `{campaign_name}`.
+    /// `{campaign_name}`, and on reminder calls `{appointment_day}`, `{appointment_time}` and
+    /// `{calendar_name}`.
     pub message: String,
     /// Left on an answering machine.
     pub voicemail_message: String,

@@ -2,7 +2,7 @@
 // retries, answering machines and agents. The server checks everything; its messages appear
 // next to the field they concern.
 
-import { get, post, patch, put, api } from '../api.js';
+import { get, post, patch, put, api, qs } from '../api.js';
 import { h, mount, field, showErrors, notice } from '../dom.js';
 import { t, tn, key, word } from '../i18n.js';
 
@@ -15,7 +15,7 @@ const PACING = {
   power: key('Power — a fixed number of calls per free agent'),
   predictive: key('Predictive — adapts to the answer rate, holds abandonment under a target'),
 };
-const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('repeat the message'), goodbye: key('end the call') };
+const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('repeat the message'), goodbye: key('end the call'), confirm: key('confirm the appointment'), reschedule: key('ask to move the appointment'), cancel_appointment: key('cancel the appointment') };
 const MENU_KEYS = ['1', '2', '3', '9', '0', '*', '#'];
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 // The languages Twilio speaks and hears, and its voices for each (Amazon Polly's standard
@@ -174,13 +174,38 @@ export async function render(main, { args, can }) {
   const groupBoxes = h('div', { class: 'checks', role: 'group', 'aria-label': t('Agent groups') }, groups.length
     ? groups.map((g) => h('label', {}, h('input', { type: 'checkbox', name: 'group', value: g.id, checked: id && g.campaigns.includes(Number(id)) }), `${g.name} (${tn('{n} agents', g.members.length)})`))
     : h('span', { class: 'muted' }, t('No agent groups yet: create one under Settings → Agent groups.')));
+  // Reminder campaigns: which calendar's appointments, and how long before each its call.
+  const calendars = await get('/api/v1/calendars').catch(() => []);
+  const reminders = s.reminders || { calendar_id: null, hours_before: 24 };
+  const reminderCalendar = h('select', { name: 'settings.reminders.calendar_id' },
+    h('option', { value: '' }, t('Every calendar')),
+    calendars.map((cal) => h('option', { value: String(cal.id), selected: cal.id === reminders.calendar_id ? true : null }, cal.name)));
+  const hoursBefore = number('settings.reminders.hours_before', reminders.hours_before, { min: 1, max: 168 });
+  const reminderBox = h('fieldset', { id: 'reminders' }, h('legend', {}, t('Appointments to remind of')),
+    h('p', { class: 'muted' }, t('Each appointment with a phone number becomes a lead of this campaign when it is this close, and is called once. Keys can confirm, move or cancel it.')),
+    h('div', { class: 'row' }, f(t('Calendar'), reminderCalendar), f(t('Hours before the appointment'), hoursBefore, t('1 to 168 (a week); 24 calls a day before'))));
+  const showReminders = () => { reminderBox.hidden = type.value !== 'appointment_reminder'; };
+  showReminders();
+  // A new campaign takes its type's words, keys and pace (a reminder's confirm/move/cancel).
+  type.addEventListener('change', async () => {
+    showReminders();
+    if (id) return;
+    try {
+      const d = await get('/api/v1/campaigns/defaults' + qs({ type: type.value }));
+      message.value = d.script.message;
+      vmMessage.value = d.script.voicemail_message;
+      for (const [k, sel] of keySelects) { const own = d.menu.keys.find((x) => x.key === k); sel.value = own ? own.action : ''; }
+      mode.value = d.pacing.mode;
+      showPacing();
+    } catch (e) { mount(top, notice('error', e.message)); }
+  });
   const save = h('button', { class: 'primary', type: 'submit' }, id ? t('Save changes') : t('Create campaign'));
 
   const form = h('form', { class: 'stack', novalidate: true },
     top,
     h('fieldset', {}, h('legend', {}, t('Campaign')), h('div', { class: 'row' }, f(t('Name'), name), f(t('Type'), type))),
     h('fieldset', {}, h('legend', {}, t('What the called person hears')),
-      f(t('Message'), message, t('Placeholders: {list}. The key menu below follows it.', { list: '{first_name}, {last_name}, {company}, {campaign_name}' })),
+      f(t('Message'), message, t('Placeholders: {list}. The key menu below follows it.', { list: '{first_name}, {last_name}, {company}, {campaign_name}, {appointment_day}, {appointment_time}, {calendar_name}' })),
       h('div', { class: 'row' }, f(t('Message played'), messageAudio, t('MP3 or WAV, instead of speaking the text')), field(t("Upload the message's recording"), messageAudio.upload)),
       f(t('Voicemail message'), vmMessage, t('Left after the beep when a machine answers.')),
       h('div', { class: 'row' }, f(t('Voicemail played'), vmAudio), field(t("Upload the voicemail's recording"), vmAudio.upload)),
@@ -195,6 +220,7 @@ export async function render(main, { args, can }) {
       h('div', { class: 'row keys', 'data-field': 'settings.menu.keys' }, keySelects.map(([k, sel]) => field(t('Key {key}', { key: k }), sel))),
       f(t('Prompt'), menuPrompt, t('What is said after the message; empty builds it from the keys (German or English). Key “connect” is not offered while nobody could take the call.')),
       f(t('Wait for a key (s)'), menuTimeout, t('Then the person counts as “no input”'))),
+    reminderBox,
     h('fieldset', {}, h('legend', {}, t('When to call')),
       h('div', { class: 'row' }, f(t('Caller IDs'), callerIds, t('Your Twilio numbers, comma-separated')), f(t('Campaign time zone'), tzInput, t('Used for leads whose own zone is unknown')), f(t('Default country'), country, t('For numbers without +country code'))),
       accountNumbers,
@@ -241,6 +267,7 @@ export async function render(main, { args, can }) {
         keys: keySelects.filter(([, sel]) => sel.value).map(([k, sel]) => ({ key: k, action: sel.value })),
       },
       recording: recording.checked, ring_timeout_seconds: opt(ring.value), wrap_up_seconds: opt(wrap.value),
+      reminders: { calendar_id: reminderCalendar.value ? Number(reminderCalendar.value) : null, hours_before: opt(hoursBefore.value) },
       transfer: { agent_ring_seconds: opt(agentRing.value), accept_seconds: opt(accept.value), max_wait_seconds: opt(maxWait.value), fallback: fallback.value, callback_delay_minutes: opt(cbDelay.value), seller_name: seller.value, safe_harbour_message: harbour.value },
     };
     const body = { name: name.value.trim(), type: type.value, settings };

@@ -57,6 +57,12 @@ export async function render(main, { can }) {
         stat(t('Appointment rate'), `${num(day.appointment_rate)} %`, 'appointment_rate'),
         stat(t('Talk time'), duration(day.talk_seconds), 'talk_seconds'),
         stat(t('Spend today'), money(day.spend.total, day.spend.currency || 'USD'), 'spend')),
+      h('h2', {}, h('a', { href: '#/calendar' }, t('Appointments in the calendars'))),
+      h('div', { class: 'grid', id: 'appointments' },
+        stat(t('Today'), d.appointments.today, 'appointments_today'),
+        stat(t('This week'), d.appointments.this_week, 'appointments_week'),
+        stat(t('Booked today'), d.appointments.booked_today, 'booked_today'),
+        stat(t('Booking rate'), `${num(d.appointments.booking_rate)} %`, 'booking_rate')),
       h('h2', {}, t('Live calls ({count})', { count: d.live.length })),
       table([
         [t('Who'), (c) => callLink(c)],

@@ -4,6 +4,8 @@
 import { get, post, patch, del, qs } from '../api.js';
 import { h, mount, badge, when, leadName, notice, action, duration, field } from '../dom.js';
 import { callLead } from '../call_lead.js';
+import { openBooking } from '../book_dialog.js';
+import { longTime } from '../calendar_time.js';
 import { t, tn, word } from '../i18n.js';
 
 export async function render(main, { args, can }) {
@@ -15,6 +17,9 @@ export async function render(main, { args, can }) {
   const calls = await get('/api/v1/calls' + qs({ lead_id: id, limit: 100 }));
   const campaign = await get(`/api/v1/campaigns/${lead.campaign_id}`).catch(() => null);
   const upcoming = await get('/api/v1/scheduled-calls' + qs({ lead_id: id })).catch(() => []);
+  const appointments = await get('/api/v1/appointments' + qs({ lead_id: id })).catch(() => []);
+  const calendars = await get('/api/v1/calendars').catch(() => []);
+  const zoneOf = (a) => (calendars.find((c) => c.id === a.calendar_id) || { settings: { time_zone: 'UTC' } }).settings.time_zone;
   const transfers = await Promise.all(calls.items.filter((c) => c.outcome === 'answered')
     .map((c) => get(`/api/v1/calls/${c.id}/transfer`).then((x) => [c, x]).catch(() => null)));
   document.title = `${leadName(lead)} · Outdial`;
@@ -62,7 +67,11 @@ export async function render(main, { args, can }) {
   mount(main,
     h('div', { class: 'bar' }, h('h1', {}, leadName(lead)), badge(lead.status), lead.do_not_call ? badge('do_not_call') : null,
       can.manage && !lead.do_not_call ? action(h('button', { class: 'primary' }, t('Call now')), refusal, () => callLead(lead, 'cold_call')) : null,
-      can.manage && !lead.do_not_call ? action(h('button', {}, t('Book appointment')), refusal, () => callLead(lead, 'appointment_booking')) : null,
+      action(h('button', {}, t('Book appointment')), refusal, async () => {
+        const booked = await openBooking({ lead });
+        if (booked) location.hash = `#/appointments/${booked.id}`;
+      }),
+      can.manage && !lead.do_not_call ? action(h('button', { title: t('Places the automated call that offers an appointment') }, t('Call to book')), refusal, () => callLead(lead, 'appointment_booking')) : null,
       refusal),
     out,
     h('div', { class: 'grid two' },
@@ -75,6 +84,10 @@ export async function render(main, { args, can }) {
         lead.hold_reason ? [h('dt', {}, t('On hold')), h('dd', {}, word(lead.hold_reason))] : null,
         Object.entries(lead.custom_fields || {}).map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v))]))),
       h('div', { class: 'panel' }, field(t('Notes'), notes), h('div', { class: 'bar' }, can.manage ? saveNotes : null, can.manage && !lead.do_not_call ? markDnc : null, can.manage ? erase : null))),
+    h('h2', {}, t('Appointments')),
+    appointments.length
+      ? h('ul', { class: 'upcoming', id: 'lead-appointments' }, appointments.map((a) => h('li', {}, h('a', { href: `#/appointments/${a.id}` }, longTime(a.starts_at, zoneOf(a))), ' · ', a.calendar_name, ' ', badge(a.status))))
+      : h('p', { class: 'muted' }, t('No appointment.')),
     h('h2', {}, t('Upcoming calls')), upcomingList,
     can.manage && !lead.do_not_call ? h('div', { class: 'bar' }, field(t('Call at'), laterAt), scheduleIt, scheduleOut) : null,
     h('h2', {}, t('Timeline')),
