@@ -207,10 +207,10 @@ try {
     assert.ok(await callerField.evaluate((f) => f.classList.contains('invalid')));
     await page.locator('.alert.error').waitFor();
     await shot(page, '04-campaign-form-error');
-    // Every drop-down is wide enough for each of its choices: none is cut off.
+    // Every drop-down shown is wide enough for each of its choices: none is cut off.
     const cut = await page.locator('form select').evaluateAll((selects) => {
       const ctx = document.createElement('canvas').getContext('2d');
-      return selects.flatMap((s) => {
+      return selects.filter((s) => s.offsetParent !== null).flatMap((s) => {
         const style = getComputedStyle(s);
         ctx.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
         const room = s.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 20;
@@ -355,6 +355,66 @@ try {
     await shot(page, '08-lead');
     await page.locator('#upcoming li').getByRole('button', { name: 'Cancel' }).click();
     await page.getByText('No call scheduled.').waitFor();
+  });
+
+  let calendarId;
+  let appointmentId;
+  await check('a calendar closed on Berlin holidays is made; a lead is booked into a held slot by hand, seen on the calendar page and in calendar apps through the feed', async () => {
+    await page.goto(`${base}/#/calendar`);
+    await page.getByText('No calendars yet').waitFor();
+    await page.getByRole('link', { name: 'New calendar' }).click();
+    await page.getByRole('heading', { name: 'New calendar' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Studio');
+    await page.getByLabel('Time zone', { exact: true }).fill('Europe/Berlin');
+    await page.getByLabel('Public holidays', { exact: true }).selectOption('DE-BE');
+    // A mistake is named next to its field, and nothing is made.
+    await page.getByLabel('Monday', { exact: true }).fill('17:00-09:00');
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    await page.locator('[data-field="settings.hours.mon"].invalid').waitFor();
+    assert.equal((await api('GET', '/api/v1/calendars')).length, 0);
+    await page.getByLabel('Monday', { exact: true }).fill('09:00-12:00, 13:00-17:00');
+    await page.getByRole('button', { name: 'Create calendar' }).click();
+    const feedUrl = await page.locator('#feed-url').inputValue();
+    const feedPath = feedUrl.slice(feedUrl.indexOf('/api/v1/'));
+    const empty = await (await fetch(base + feedPath)).text();
+    assert.ok(empty.startsWith('BEGIN:VCALENDAR\r\n') && !empty.includes('BEGIN:VEVENT'), empty);
+    [{ id: calendarId }] = await api('GET', '/api/v1/calendars');
+
+    // "Book appointment" on the lead: the first free slot is held, then booked.
+    await page.goto(`${base}/#/leads/${leadId}`);
+    await page.getByRole('heading', { name: 'Ava Stone' }).waitFor();
+    await page.getByRole('button', { name: 'Book appointment' }).click();
+    const dialog = page.locator('dialog.booking');
+    await dialog.locator('button.slot').first().click();
+    await dialog.locator('#booking-held', { hasText: 'held for you' }).waitFor();
+    const holds = await api('GET', `/api/v1/calendars/${calendarId}/availability?from=2026-11-17T08:00:00Z&to=2026-11-17T08:30:00Z`);
+    assert.equal(holds.slots.length, 0, 'the held slot is taken for everybody else');
+    await shot(page, '08a-booking');
+    await dialog.getByRole('button', { name: 'Book', exact: true }).click();
+    await page.waitForURL(/#\/appointments\/\d+/);
+    appointmentId = Number(page.url().match(/appointments\/(\d+)/)[1]);
+    await page.getByRole('heading', { name: 'Ava Stone' }).waitFor();
+    const booked = await api('GET', `/api/v1/appointments/${appointmentId}`);
+    // 02:00 in Berlin with two hours' notice: Tuesday's first slot, 09:00 in Berlin.
+    assert.equal(new Date(booked.starts_at).toISOString(), '2026-11-17T08:00:00.000Z');
+    assert.equal(booked.lead_id, leadId);
+    await page.getByRole('button', { name: 'Confirm' }).click();
+    await page.locator('#appointment-history li', { hasText: 'confirmed' }).waitFor();
+    await shot(page, '08b-appointment');
+
+    // On the calendar page, in Berlin time; Christmas Day is closed.
+    await page.goto(`${base}/#/calendar?id=${calendarId}&view=week&date=2026-11-17`);
+    const day = page.locator('#calendar section[data-day="2026-11-17"]');
+    await day.locator('a.appointment', { hasText: 'Ava Stone' }).waitFor();
+    // 09:00 in Berlin, whatever the browser's own zone (Los Angeles here).
+    assert.match(await day.locator('li', { hasText: 'Ava Stone' }).locator('.time').innerText(), /^09:00( AM)?$/);
+    await shot(page, '08c-calendar');
+    await page.goto(`${base}/#/calendar?id=${calendarId}&view=day&date=2026-12-25`);
+    await page.getByText('Closed: 1. Weihnachtstag').waitFor();
+
+    // Calendar apps see it through the feed, with a higher SEQUENCE after the change.
+    const feed = await (await fetch(base + feedPath)).text();
+    assert.ok(feed.includes('SUMMARY:Ava Stone\r\n') && feed.includes('DTSTART:20261117T080000Z\r\n') && feed.includes('SEQUENCE:1\r\n'), feed);
   });
 
   await check('the call log and a call with its status timeline', async () => {
@@ -561,6 +621,10 @@ try {
     assert.equal(d.today.calls, calls.total, 'every call was placed today');
     assert.ok(d.today.calls >= 7, 'the campaign, the agent call and what quick start placed');
     assert.equal(d.today.appointments, 1);
+    // The calendar's appointment: this week, booked today.
+    assert.equal(d.appointments.this_week, 1);
+    assert.equal(d.appointments.booked_today, 1);
+    await until('the appointment tiles to match', async () => (await tile(page, 'appointments_week')) === '1' && (await tile(page, 'booked_today')) === '1', 10000);
     await until('the tiles to match', async () => {
       const shown = {
         calls: await tile(page, 'calls'), reached: await tile(page, 'reached'), voicemails: await tile(page, 'voicemails'),
@@ -588,7 +652,8 @@ try {
     await signIn(p, base, 'admin@demo.outdial.local', server.password);
     const phonePages = [['#/', '18-phone-dashboard'], [`#/campaigns/${campaignId}`, '19-phone-campaign'], ['#/calls', '20-phone-calls'],
       [`#/leads?campaign_id=${campaignId}`, '21-phone-leads'], ['#/campaigns', '22-phone-campaigns'], ['#/dnc', '23-phone-dnc'],
-      ['#/settings', '24-phone-settings'], ['#/quick', '25-phone-quick-start'], [`#/leads/${leadId}`, '26-phone-lead']];
+      ['#/settings', '24-phone-settings'], ['#/quick', '25-phone-quick-start'], [`#/leads/${leadId}`, '26-phone-lead'],
+      [`#/calendar?id=${calendarId}&date=2026-11-17`, '26a-phone-calendar'], [`#/appointments/${appointmentId}`, '26b-phone-appointment']];
     for (const [hash, name] of phonePages) {
       await p.goto(base + '/' + hash);
       await p.locator('main h1').waitFor();

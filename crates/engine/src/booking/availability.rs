@@ -105,9 +105,10 @@ pub async fn next_free(
     now: i64,
     n: usize,
 ) -> Result<Vec<FreeSlot>, EngineError> {
-    let (_, latest) = calendar.settings.bookable_window(at(now));
-    // A week at a time, so a busy calendar does not read its whole horizon for three slots.
-    let mut from = after + 1;
+    let (earliest, latest) = calendar.settings.bookable_window(at(now));
+    // A week at a time, so a busy calendar does not read its whole horizon for three slots;
+    // from what can be booked at all.
+    let mut from = (after + 1).max(ms(earliest));
     let mut found = Vec::new();
     while found.len() < n && from <= ms(latest) {
         let to = from + 7 * 86_400_000;
@@ -147,7 +148,8 @@ pub async fn nearest(
     // Before: back from the wish a week at a time, to what can still be booked.
     let (earliest, _) = calendar.settings.bookable_window(at(now));
     let mut before = Vec::new();
-    let mut end = from;
+    let (_, latest) = calendar.settings.bookable_window(at(now));
+    let mut end = from.min(ms(latest) + 1);
     while before.len() < n && end > ms(earliest) {
         let start = end - 7 * 86_400_000;
         let mut week = free_in(&mut conn, &calendar, (start, end), now).await?;

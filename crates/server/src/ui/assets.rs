@@ -25,6 +25,7 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
     ("call_backs.js", include_str!("assets/call_backs.js"), JS),
     ("call_lead.js", include_str!("assets/call_lead.js"), JS),
     ("book_dialog.js", include_str!("assets/book_dialog.js"), JS),
+    ("clock.js", include_str!("assets/clock.js"), JS),
     (
         "calendar_time.js",
         include_str!("assets/calendar_time.js"),

@@ -32,6 +32,9 @@ pub struct UiSession {
     pub tenant: Tenant,
     /// Their agent record, when they take calls.
     pub agent: Option<Agent>,
+    /// Outdial's clock (epoch ms): what "today" is on the calendar pages, which may differ
+    /// from the browser's (a test's clock, a machine whose clock drifts).
+    pub now: i64,
 }
 
 fn secure(state: &AppState) -> bool {
@@ -55,6 +58,7 @@ async fn describe(state: &AppState, user: User, token_hash: &str) -> Result<UiSe
         user,
         tenant,
         agent,
+        now: state.clock.now_ms(),
     })
 }
 

@@ -5,6 +5,7 @@
 import { api, setCsrf, signedOut } from './api.js';
 import { h, mount } from './dom.js';
 import * as live from './live.js';
+import { setServerNow } from './clock.js';
 import { t, key, word, language, setLanguage } from './i18n.js';
 
 const routes = [
@@ -93,6 +94,7 @@ async function loadSession() {
   try {
     session = await api('GET', '/ui/session');
     setCsrf(session.csrf);
+    setServerNow(session.now);
   } catch {
     session = null;
   }
@@ -110,7 +112,7 @@ async function route() {
     const page = await import('./pages/login.js');
     const main = h('main', { id: 'main', class: 'login' });
     mount(app, main);
-    page.render(main, { onSignedIn: async (s) => { session = s; setCsrf(s.csrf); await setLanguage(s.user ? s.user.locale : null); location.hash = s.agent && s.role === 'agent' ? '#/console' : '#/'; route(); } });
+    page.render(main, { onSignedIn: async (s) => { session = s; setCsrf(s.csrf); setServerNow(s.now); await setLanguage(s.user ? s.user.locale : null); location.hash = s.agent && s.role === 'agent' ? '#/console' : '#/'; route(); } });
     return;
   }
   const match = routes.map(([re, mod, title]) => [path.match(re), mod, title]).find(([m]) => m);

@@ -6,6 +6,7 @@
 import { get, post, del, qs } from './api.js';
 import { h, mount, notice, field } from './dom.js';
 import { t } from './i18n.js';
+import { now } from './clock.js';
 import { clock, dayName, dayOf, addDays, midnight, longTime } from './calendar_time.js';
 
 const DAYS_SHOWN = 7;
@@ -58,6 +59,11 @@ export function openBooking({ lead = null, moving = null, calendarId = null, sta
       const byDay = new Map();
       for (let i = 0; i < DAYS_SHOWN; i++) byDay.set(addDays(firstDay, i), []);
       for (const s of free.slots) byDay.get(dayOf(s.starts_at, tz))?.push(s);
+      // The slot held for this person is taken for everybody else: it stays shown, picked.
+      if (picked && picked.starts_at >= from && picked.starts_at < to && !free.slots.some((s) => s.starts_at === picked.starts_at)) {
+        const list = byDay.get(dayOf(picked.starts_at, tz));
+        if (list) { list.push(picked); list.sort((a, b) => a.starts_at - b.starts_at); }
+      }
       mount(slotsBox,
         h('div', { class: 'bar' },
           h('button', { type: 'button', class: 'small', onclick: () => { firstDay = addDays(firstDay, -DAYS_SHOWN); showSlots(); } }, t('← Earlier')),
@@ -98,7 +104,7 @@ export function openBooking({ lead = null, moving = null, calendarId = null, sta
       book.disabled = true;
       calendar = calendars.find((c) => c.id === id) || calendars[0];
       pick.value = String(calendar.id);
-      firstDay = dayOf(start || Date.now(), calendar.settings.time_zone);
+      firstDay = dayOf(start || now(), calendar.settings.time_zone);
       await showSlots();
       if (start && calendar.id === calendarId) await choose({ starts_at: start });
     }

@@ -6,6 +6,7 @@ import { get, qs } from '../api.js';
 import { h, mount, badge, emptyState, notice } from '../dom.js';
 import { t, tn } from '../i18n.js';
 import { openBooking } from '../book_dialog.js';
+import { now } from '../clock.js';
 import { clock, dayName, dayOf, addDays, monday, midnight } from '../calendar_time.js';
 
 export async function render(main, { can, params }) {
@@ -20,7 +21,7 @@ export async function render(main, { can, params }) {
   const calendar = calendars.find((c) => c.id === id) || calendars[0];
   const tz = calendar.settings.time_zone;
   const view = params.get('view') === 'day' ? 'day' : 'week';
-  const today = dayOf(Date.now(), tz);
+  const today = dayOf(now(), tz);
   const date = /^\d{4}-\d{2}-\d{2}$/.test(params.get('date') || '') ? params.get('date') : today;
   const first = view === 'week' ? monday(date) : date;
   const count = view === 'week' ? 7 : 1;

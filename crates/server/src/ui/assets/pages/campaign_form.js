@@ -15,7 +15,7 @@ const PACING = {
   power: key('Power — a fixed number of calls per free agent'),
   predictive: key('Predictive — adapts to the answer rate, holds abandonment under a target'),
 };
-const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('repeat the message'), goodbye: key('end the call'), confirm: key('confirm the appointment'), reschedule: key('ask to move the appointment'), cancel_appointment: key('cancel the appointment') };
+const KEY_ACTIONS = { '': key('nothing'), connect: key('connect to a person'), opt_out: key('never call again'), repeat: key('repeat the message'), goodbye: key('end the call'), confirm: key('confirm appointment'), reschedule: key('move appointment'), cancel_appointment: key('cancel appointment') };
 const MENU_KEYS = ['1', '2', '3', '9', '0', '*', '#'];
 const ZONES = typeof Intl.supportedValuesOf === 'function' ? Intl.supportedValuesOf('timeZone') : [];
 // The languages Twilio speaks and hears, and its voices for each (Amazon Polly's standard
