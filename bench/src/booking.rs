@@ -29,7 +29,7 @@ use std::time::Instant;
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// Monday 4 January 2027, 00:00 UTC: "now" for the whole run.
-const NOW: i64 = 1_798_934_400_000;
+const NOW: i64 = 1_799_020_800_000;
 const ATTEMPTS: usize = 200;
 const SLOTS: usize = 10;
 const CAPACITY: u32 = 3;
@@ -58,28 +58,57 @@ fn span(a: u16, b: u16) -> Span {
     }
 }
 
-async fn calendar(store: &Store, tenant: TenantId, name: &str, settings: &CalendarSettings) -> anyhow::Result<i64> {
+async fn calendar(
+    store: &Store,
+    tenant: TenantId,
+    name: &str,
+    settings: &CalendarSettings,
+) -> anyhow::Result<i64> {
     let mut conn = store.conn().await?;
-    Ok(calendars::create(&mut conn, tenant, name, settings, &format!("bench-{name}"), NOW).await?.id)
+    Ok(calendars::create(
+        &mut conn,
+        tenant,
+        name,
+        settings,
+        &format!("bench-{name}"),
+        NOW,
+    )
+    .await?
+    .id)
 }
 
 async fn contention(label: &str, url: &str, instances: usize) -> anyhow::Result<()> {
-    let (first, tenant, _) = outdial_bench::store_with_campaign(label, url, "Booking", "None", NOW).await?;
+    let (first, tenant, _) =
+        outdial_bench::store_with_campaign(label, url, "Booking", "None", NOW).await?;
     let mut stores = vec![first];
     while stores.len() < instances {
-        stores.push(Store::connect(url, 16).await.context("while opening a second instance")?);
+        stores.push(
+            Store::connect(url, 16)
+                .await
+                .context("while opening a second instance")?,
+        );
     }
     let settings = CalendarSettings {
         time_zone: "Europe/Berlin".into(),
         capacity: CAPACITY,
         notice_minutes: 0,
         horizon_days: 365,
-        hours: Week { mon: vec![span(9, 17)], tue: vec![span(9, 17)], wed: vec![span(9, 17)], thu: vec![span(9, 17)], fri: vec![span(9, 17)], ..Week::default() },
+        hours: Week {
+            mon: vec![span(9, 17)],
+            tue: vec![span(9, 17)],
+            wed: vec![span(9, 17)],
+            thu: vec![span(9, 17)],
+            fri: vec![span(9, 17)],
+            ..Week::default()
+        },
         ..CalendarSettings::default()
     };
     let cal = calendar(&stores[0], tenant, "Contention", &settings).await?;
     // The calendar's first slots: Monday 4 January 2027 from 09:00 in Berlin.
-    let slots = settings.slots(jiff::Timestamp::from_millisecond(NOW)?, jiff::Timestamp::from_millisecond(NOW + DAY)?);
+    let slots = settings.slots(
+        jiff::Timestamp::from_millisecond(NOW)?,
+        jiff::Timestamp::from_millisecond(NOW + DAY)?,
+    );
     println!(
         "{label}: {ATTEMPTS} attempts at once at each of {SLOTS} slots of {CAPACITY} places, from {instances} instance(s)"
     );
@@ -127,7 +156,9 @@ async fn contention(label: &str, url: &str, instances: usize) -> anyhow::Result<
         .fetch_one(&mut *conn)
         .await?;
         if slot_won != CAPACITY as usize || stored != i64::from(CAPACITY) {
-            bail!("DOUBLE BOOKING: {slot_won} attempts succeeded and {stored} appointments stored for {CAPACITY} places");
+            bail!(
+                "DOUBLE BOOKING: {slot_won} attempts succeeded and {stored} appointments stored for {CAPACITY} places"
+            );
         }
         won += slot_won;
     }
@@ -164,11 +195,21 @@ async fn availability(label: &str, url: &str) -> anyhow::Result<()> {
         notice_minutes: 0,
         horizon_days: 366,
         holidays: Some("DE-BY".into()),
-        hours: Week { mon: day.clone(), tue: day.clone(), wed: day.clone(), thu: day.clone(), fri: day, ..Week::default() },
+        hours: Week {
+            mon: day.clone(),
+            tue: day.clone(),
+            wed: day.clone(),
+            thu: day.clone(),
+            fri: day,
+            ..Week::default()
+        },
         ..CalendarSettings::default()
     };
     let cal = calendar(&store, tenant, "Busy year", &settings).await?;
-    let year = settings.slots(jiff::Timestamp::from_millisecond(NOW)?, jiff::Timestamp::from_millisecond(NOW + 365 * DAY)?);
+    let year = settings.slots(
+        jiff::Timestamp::from_millisecond(NOW)?,
+        jiff::Timestamp::from_millisecond(NOW + 365 * DAY)?,
+    );
     // Fill about 70 % of the places, straight into the tables (the contention part times booking).
     let mut rng = rand::rngs::StdRng::seed_from_u64(19);
     let load = Instant::now();
@@ -207,7 +248,9 @@ async fn availability(label: &str, url: &str) -> anyhow::Result<()> {
     }
     tx.commit().await?;
     if store.backend() == Backend::Postgres {
-        sqlx::query("VACUUM ANALYZE calendar_places").execute(store.pool()).await?;
+        sqlx::query("VACUUM ANALYZE calendar_places")
+            .execute(store.pool())
+            .await?;
     }
     println!(
         "{label}: a busy year: {} slots of 2 places, {taken} taken ({:.0} %), loaded in {:.1} s",
@@ -215,14 +258,19 @@ async fn availability(label: &str, url: &str) -> anyhow::Result<()> {
         100.0 * taken as f64 / (2 * year.len()) as f64,
         load.elapsed().as_secs_f64()
     );
-    let runs = [("one week", 7 * DAY, 300usize), ("the whole year", 365 * DAY, 50)];
+    let runs = [
+        ("one week", 7 * DAY, 300usize),
+        ("the whole year", 365 * DAY, 50),
+    ];
     for (what, length, queries) in runs {
         let mut times = Vec::with_capacity(queries);
         let mut found = 0usize;
         for _ in 0..queries {
             let from = NOW + rng.random_range(0..(366 * DAY - length).max(1));
             let t = Instant::now();
-            let (_, free) = booking::free_slots(&store, tenant, cal, (from, from + length), NOW, 100_000).await?;
+            let (_, free) =
+                booking::free_slots(&store, tenant, cal, (from, from + length), NOW, 100_000)
+                    .await?;
             times.push(t.elapsed().as_secs_f64() * 1000.0);
             found += free.len();
         }

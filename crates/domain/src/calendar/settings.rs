@@ -220,20 +220,20 @@ impl CalendarSettings {
                 }
             }
         }
-        if let Some(region) = &self.holidays {
-            if !holidays::REGIONS.iter().any(|(code, _)| code == region) {
-                errors.push(bad(
-                    "holidays",
-                    format!(
-                        "'{region}' has no holidays built in; use one of {}, or null",
-                        holidays::REGIONS
-                            .iter()
-                            .map(|(c, _)| *c)
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
+        if let Some(region) = &self.holidays
+            && !holidays::REGIONS.iter().any(|(code, _)| code == region)
+        {
+            errors.push(bad(
+                "holidays",
+                format!(
+                    "'{region}' has no holidays built in; use one of {}, or null",
+                    holidays::REGIONS
+                        .iter()
+                        .map(|(c, _)| *c)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
         }
         for (i, day) in self.closed_days.iter().enumerate() {
             if day.name.chars().count() > 100 {

@@ -300,7 +300,7 @@ fn uid_host(state: &AppState) -> String {
     let base = state.telephony.public_base_url();
     base.split("://")
         .nth(1)
-        .unwrap_or(&base)
+        .unwrap_or(base)
         .split(['/', ':'])
         .next()
         .unwrap_or("outdial")
