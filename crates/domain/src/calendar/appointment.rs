@@ -1,5 +1,6 @@
 //! The statuses an appointment moves through, and which changes are allowed.
 
+use crate::transition::Transition;
 use serde::{Deserialize, Serialize};
 
 /// Where an appointment is.
@@ -62,6 +63,13 @@ impl AppointmentStatus {
         )
     }
 
+    /// A move to another slot: an open appointment is booked again (the person has not
+    /// confirmed the new time).
+    pub const MOVE: Transition<AppointmentStatus> = Transition::fixed(
+        &[AppointmentStatus::Booked, AppointmentStatus::Confirmed],
+        AppointmentStatus::Booked,
+    );
+
     /// Checks a change: open appointments may be confirmed, cancelled, marked no-show or
     /// completed; closed ones stay as they are (a mistake is corrected by booking anew).
     pub fn change_to(self, to: AppointmentStatus) -> Result<(), AppointmentStatusError> {
@@ -108,5 +116,8 @@ mod tests {
             "an appointment that is completed cannot be cancelled"
         );
         assert!(Booked.change_to(Booked).is_err());
+        for from in super::AppointmentStatus::MOVE.from() {
+            assert!(from.is_open());
+        }
     }
 }

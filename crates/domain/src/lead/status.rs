@@ -140,6 +140,18 @@ impl LeadStatus {
     pub const RELEASE: Transition<LeadStatus> =
         Transition::fixed(&[LeadStatus::Dialing], LeadStatus::Retry);
 
+    /// A reminder campaign's lead named for its number's next appointment: called afresh,
+    /// unless its call is in progress or its number proved invalid.
+    pub const RENEW: Transition<LeadStatus> = Transition::fixed(
+        &[
+            LeadStatus::New,
+            LeadStatus::Retry,
+            LeadStatus::Completed,
+            LeadStatus::Exhausted,
+        ],
+        LeadStatus::New,
+    );
+
     /// The end of a lead's call: from `dialing` to what the call's outcome decided.
     pub fn ended(to: LeadStatus) -> Result<Transition<LeadStatus>, LeadStatusError> {
         LeadStatus::Dialing.change_to(to, Actor::Dialer)?;
@@ -221,6 +233,12 @@ mod tests {
 
     #[test]
     fn every_move_storage_can_make_is_allowed_by_the_rules() {
+        for from in LeadStatus::RENEW.from() {
+            assert!(
+                from.change_to(LeadStatus::New, Actor::User).is_ok(),
+                "{from} renewed"
+            );
+        }
         let dialer = [LeadStatus::CLAIM, LeadStatus::EXHAUST, LeadStatus::RELEASE];
         for t in &dialer {
             for from in t.from() {

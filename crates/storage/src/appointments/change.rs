@@ -5,6 +5,7 @@
 use super::places::{self, Taker};
 use super::{Appointment, HistoryEntry, get_one, record};
 use crate::row::get;
+use crate::transition::status_in;
 use crate::{Conn, Result, StorageError};
 use outdial_domain::calendar::AppointmentStatus;
 use outdial_domain::{CallId, LeadId, TenantId};
@@ -79,7 +80,7 @@ pub async fn book(
     let row = sqlx::query(
         "INSERT INTO appointments (tenant_id, calendar_id, lead_id, call_id, starts_at, ends_at, status, name, phone, note, \
          sequence, created_by, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 'booked', $7, $8, $9, 0, $10, $11, $11) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $12, $7, $8, $9, 0, $10, $11, $11) RETURNING id",
     )
     .bind(tenant.0)
     .bind(new.calendar)
@@ -92,6 +93,7 @@ pub async fn book(
     .bind(new.note)
     .bind(new.by)
     .bind(now)
+    .bind(AppointmentStatus::Booked.as_str())
     .fetch_one(&mut *conn)
     .await?;
     let id: i64 = get(&row, "id")?;
@@ -152,17 +154,26 @@ pub async fn reschedule(
     };
     places::free(&mut *conn, id).await?;
     places::settle(&mut *conn, place, id).await?;
-    sqlx::query(
-        "UPDATE appointments SET starts_at = $3, ends_at = $4, status = 'booked', sequence = sequence + 1, \
-         updated_at = $5 WHERE tenant_id = $1 AND id = $2",
-    )
-    .bind(tenant.0)
-    .bind(id)
-    .bind(to.0)
-    .bind(to.1)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
+    let moved = AppointmentStatus::MOVE;
+    let sql = format!(
+        "UPDATE appointments SET starts_at = $3, ends_at = $4, status = $6, sequence = sequence + 1, \
+         updated_at = $5 WHERE tenant_id = $1 AND id = $2 AND {}",
+        status_in("status", &moved)
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(id)
+        .bind(to.0)
+        .bind(to.1)
+        .bind(now)
+        .bind(moved.to_name())
+        .execute(&mut *conn)
+        .await?;
+    if done.rows_affected() == 0 {
+        return Err(StorageError::Conflict(
+            "the appointment changed meanwhile: load it again".into(),
+        ));
+    }
     record(
         &mut *conn,
         id,

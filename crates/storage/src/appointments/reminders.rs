@@ -1,11 +1,13 @@
 //! Reminder campaigns take their leads from upcoming appointments: each open appointment with
 //! a number, starting within the campaign's lead time, becomes a lead of the campaign that
 //! names the appointment (once: a lead that already names it is not made again). A number the
-//! campaign already has is reused for its next appointment, unless it is being called.
+//! campaign already has is reused for its next appointment, unless it is being called or its
+//! number proved invalid.
 
 use crate::row::get;
+use crate::transition::status_in;
 use crate::{Conn, Result};
-use outdial_domain::lead::Priority;
+use outdial_domain::lead::{LeadStatus, Priority};
 use outdial_domain::{CampaignId, PhoneNumber, TenantId};
 
 /// An appointment due a reminder, with what its lead is made from.
@@ -119,32 +121,36 @@ pub async fn enroll(
         timezone: None,
         extension: None,
     });
-    let done = sqlx::query(
+    let renew = LeadStatus::RENEW;
+    let sql = format!(
         "INSERT INTO leads (tenant_id, campaign_id, phone, country, first_name, last_name, email, company, timezone, \
          lead_type, priority, status, do_not_call, notes, custom_fields, attempts, next_attempt_at, created_at, updated_at, \
          extension, appointment_id) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'appointment', $10, 'new', 0, '', $11, 0, $12, $12, $12, $13, $14) \
-         ON CONFLICT (campaign_id, phone) DO UPDATE SET appointment_id = excluded.appointment_id, status = 'new', \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'appointment', $10, $15, 0, '', $11, 0, $12, $12, $12, $13, $14) \
+         ON CONFLICT (campaign_id, phone) DO UPDATE SET appointment_id = excluded.appointment_id, status = excluded.status, \
            attempts = 0, last_attempt_at = NULL, next_attempt_at = excluded.next_attempt_at, hold_reason = NULL, \
            first_name = excluded.first_name, last_name = excluded.last_name, custom_fields = excluded.custom_fields, \
            updated_at = excluded.updated_at \
-         WHERE leads.status <> 'dialing'",
-    )
-    .bind(tenant.0)
-    .bind(campaign.0)
-    .bind(due.phone.as_str())
-    .bind(source.country)
-    .bind(source.first_name)
-    .bind(source.last_name)
-    .bind(source.email)
-    .bind(source.company)
-    .bind(source.timezone)
-    .bind(Priority::High.rank())
-    .bind(custom_fields)
-    .bind(now)
-    .bind(source.extension)
-    .bind(due.appointment)
-    .execute(conn)
-    .await?;
+         WHERE {}",
+        status_in("leads.status", &renew)
+    );
+    let done = sqlx::query(sqlx::AssertSqlSafe(sql))
+        .bind(tenant.0)
+        .bind(campaign.0)
+        .bind(due.phone.as_str())
+        .bind(source.country)
+        .bind(source.first_name)
+        .bind(source.last_name)
+        .bind(source.email)
+        .bind(source.company)
+        .bind(source.timezone)
+        .bind(Priority::High.rank())
+        .bind(custom_fields)
+        .bind(now)
+        .bind(source.extension)
+        .bind(due.appointment)
+        .bind(renew.to_name())
+        .execute(conn)
+        .await?;
     Ok(done.rows_affected() > 0)
 }
