@@ -313,6 +313,20 @@ fn line_of(text: &str, id: &str) -> usize {
     1
 }
 
+/// The line of the first key `key` in `text` (1 when it cannot be found).
+fn key_line(text: &str, key: &str) -> usize {
+    let needle = format!("\"{key}\"");
+    let mut from = 0;
+    while let Some(at) = text[from..].find(&needle) {
+        let pos = from + at;
+        if text[pos + needle.len()..].trim_start().starts_with(':') {
+            return text[..pos].matches('\n').count() + 1;
+        }
+        from = pos + needle.len();
+    }
+    1
+}
+
 /// Reads and checks a flow: every mistake, each with its line.
 pub fn parse(text: &str) -> Result<Flow, Vec<FlowError>> {
     let flow: Flow = serde_json::from_str(text).map_err(|e| {
@@ -341,18 +355,27 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
     let mut bad = |line: usize, message: String| errors.push(FlowError { line, message });
     if !matches!(flow.language.as_str(), "de" | "en") {
         bad(
-            line_of(text, "language").max(1),
+            key_line(text, "language"),
             format!("language '{}' is not de or en", flow.language),
         );
     }
     if flow.reprompts > 3 {
-        bad(1, "reprompts must be from 0 to 3".into());
+        bad(
+            key_line(text, "reprompts"),
+            "reprompts must be from 0 to 3".into(),
+        );
     }
     if !(1..=50).contains(&flow.max_turns) {
-        bad(1, "max_turns must be from 1 to 50".into());
+        bad(
+            key_line(text, "max_turns"),
+            "max_turns must be from 1 to 50".into(),
+        );
     }
     if flow.steps.is_empty() {
-        bad(1, "a flow needs at least one step".into());
+        bad(
+            key_line(text, "steps"),
+            "a flow needs at least one step".into(),
+        );
         return errors;
     }
     let mut ids = BTreeSet::new();
@@ -415,7 +438,7 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
     let known = |id: &str| flow.steps.iter().any(|s| s.id == id);
     if !known(&flow.start) {
         bad(
-            line_of(text, "start").max(1),
+            key_line(text, "start"),
             format!(
                 "start names the step '{}', which does not exist",
                 flow.start
@@ -425,7 +448,7 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
     for (intent, target) in &flow.always {
         if !INTENTS.contains(&intent.as_str()) {
             bad(
-                1,
+                key_line(text, intent),
                 format!(
                     "always: '{intent}' is not an intent; use one of {}",
                     INTENTS.join(", ")
@@ -434,7 +457,7 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
         }
         if !known(target) {
             bad(
-                1,
+                key_line(text, intent),
                 format!("always: {intent} goes to '{target}', which does not exist"),
             );
         }

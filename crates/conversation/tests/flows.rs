@@ -69,6 +69,13 @@ fn mistakes_are_named_with_their_line() {
     let unknown = "{\n  \"language\": \"de\", \"start\": \"a\",\n  \"steps\": [{\"id\": \"a\", \"end\": \"interested\", \"colour\": 1}]\n}";
     let e = parse(unknown).unwrap_err();
     assert!(e[0].line == 3 && e[0].message.contains("colour"), "{e:?}");
+    let no_start = "{\n  \"language\": \"en\",\n  \"start\": \"x\",\n  \"steps\": [{\"id\": \"a\", \"end\": \"interested\"}]\n}";
+    assert!(
+        parse(no_start)
+            .unwrap_err()
+            .iter()
+            .any(|e| e.line == 3 && e.message.contains("'x'"))
+    );
     let circle = r#"{"language": "en", "start": "a", "steps": [{"id": "a", "goto": "b"}, {"id": "b", "goto": "a"}]}"#;
     assert!(
         parse(circle)

@@ -7,6 +7,7 @@
 pub mod booking;
 pub mod clock;
 pub mod config;
+pub mod conversation;
 pub mod dialer;
 pub mod erase;
 pub mod error;

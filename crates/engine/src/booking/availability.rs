@@ -169,6 +169,43 @@ pub async fn nearest(
     ))
 }
 
+/// The stretch of time `when` names in `zone`: an instant is one slot long, a part of the day
+/// its span (open ends: the day's start or end), a day the whole day.
+pub fn stretch(
+    when: &outdial_understand::When,
+    zone: &jiff::tz::TimeZone,
+    slot_minutes: u32,
+) -> Option<(i64, i64)> {
+    use outdial_understand::Kind;
+    let date: jiff::civil::Date = when.date.parse().ok()?;
+    let at = |hhmm: &str| -> Option<i64> {
+        let t: jiff::civil::Time = format!("{hhmm}:00").parse().ok()?;
+        Some(
+            date.to_datetime(t)
+                .to_zoned(zone.clone())
+                .ok()?
+                .timestamp()
+                .as_millisecond(),
+        )
+    };
+    let start_of = |d: jiff::civil::Date| -> Option<i64> {
+        Some(d.to_zoned(zone.clone()).ok()?.timestamp().as_millisecond())
+    };
+    let day_start = start_of(date)?;
+    let day_end = start_of(date.tomorrow().ok()?)?;
+    match when.kind {
+        Kind::Instant => {
+            let t = at(when.time.as_deref()?)?;
+            Some((t, t + i64::from(slot_minutes) * 60_000))
+        }
+        Kind::PartOfDay => Some((
+            when.from.as_deref().and_then(at).unwrap_or(day_start),
+            when.to.as_deref().and_then(at).unwrap_or(day_end),
+        )),
+        Kind::Day => Some((day_start, day_end)),
+    }
+}
+
 pub(super) fn not_found(e: outdial_storage::StorageError) -> EngineError {
     match e {
         outdial_storage::StorageError::NotFound => EngineError::NotFound("calendar"),

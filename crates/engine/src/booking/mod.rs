@@ -6,5 +6,5 @@
 mod availability;
 mod book;
 
-pub use availability::{FreeSlot, Nearest, free_slots, nearest, next_free};
+pub use availability::{FreeSlot, Nearest, free_slots, nearest, next_free, stretch};
 pub use book::{Booking, Hold, book, hold, release, reschedule, set_status};

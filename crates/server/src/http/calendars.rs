@@ -354,43 +354,6 @@ pub struct NearestAnswer {
     pub slots: Nearest,
 }
 
-/// The stretch of time `when` names in `zone`: an instant is one slot long, a part of the day
-/// its span (open ends: the day's start or end), a day the whole day.
-fn stretch(
-    when: &outdial_understand::When,
-    zone: &jiff::tz::TimeZone,
-    slot_minutes: u32,
-) -> Option<(i64, i64)> {
-    use outdial_understand::Kind;
-    let date: jiff::civil::Date = when.date.parse().ok()?;
-    let at = |hhmm: &str| -> Option<i64> {
-        let t: jiff::civil::Time = format!("{hhmm}:00").parse().ok()?;
-        Some(
-            date.to_datetime(t)
-                .to_zoned(zone.clone())
-                .ok()?
-                .timestamp()
-                .as_millisecond(),
-        )
-    };
-    let start_of = |d: jiff::civil::Date| -> Option<i64> {
-        Some(d.to_zoned(zone.clone()).ok()?.timestamp().as_millisecond())
-    };
-    let day_start = start_of(date)?;
-    let day_end = start_of(date.tomorrow().ok()?)?;
-    match when.kind {
-        Kind::Instant => {
-            let t = at(when.time.as_deref()?)?;
-            Some((t, t + i64::from(slot_minutes) * 60_000))
-        }
-        Kind::PartOfDay => Some((
-            when.from.as_deref().and_then(at).unwrap_or(day_start),
-            when.to.as_deref().and_then(at).unwrap_or(day_end),
-        )),
-        Kind::Day => Some((day_start, day_end)),
-    }
-}
-
 /// The free slots in what a person asked for — a stretch of time, or words such as "Thursday
 /// afternoon" — and when none is free there, the nearest before and after it.
 #[utoipa::path(post, path = "/api/v1/calendars/{id}/nearest", tag = "calendars", security(("bearer" = [])), params(("id" = i64, Path)), request_body = NearestRequest,
@@ -429,7 +392,7 @@ async fn nearest(
             understood
                 .datetime
                 .as_ref()
-                .and_then(|w| stretch(w, &zone, calendar.settings.slot_minutes))
+                .and_then(|w| booking::stretch(w, &zone, calendar.settings.slot_minutes))
                 .ok_or_else(|| {
                     AppError::invalid(
                         "text",

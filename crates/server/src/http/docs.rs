@@ -25,7 +25,7 @@ use utoipa_swagger_ui::SwaggerUi;
         super::dnc::list, super::dnc::add, super::dnc::check, super::dnc::remove, super::dnc::import,
         super::calls::list, super::calls::read, super::calls::export, super::calls::create, super::calls::call_lead, super::calls::hang_up, super::calls::list_scheduled, super::calls::cancel_scheduled, super::call_backs::list, super::call_backs::done,
         super::calendars::list, super::calendars::create, super::calendars::read, super::calendars::update, super::calendars::remove, super::calendars::new_feed, super::calendars::availability, super::calendars::nearest, super::calendars::calendar_holidays, super::calendars::regions, super::calendars::hold, super::calendars::release,
-        super::appointments::list, super::appointments::create, super::appointments::read, super::appointments::reschedule, super::appointments::change_status, super::appointments::ics, super::appointments::feed, super::understand::understand, super::recordings::recording, super::dashboard::dashboard,
+        super::appointments::list, super::appointments::create, super::appointments::read, super::appointments::reschedule, super::appointments::change_status, super::appointments::ics, super::appointments::feed, super::understand::understand, super::conversations::list_templates, super::conversations::check, super::conversations::chat, super::recordings::recording, super::dashboard::dashboard,
         super::audio::upload, super::audio::list, super::audio::read, super::audio::remove, super::audio::file, super::audio::media,
         super::carrier::read, super::carrier::update, super::carrier::remove, super::carrier::numbers,
         super::health::healthz, super::health::readyz, super::health::metrics_text,
@@ -49,6 +49,7 @@ use utoipa_swagger_ui::SwaggerUi;
         (name = "twilio-webhooks", description = "What Twilio calls while a call runs. Not for clients: every request must carry Twilio's signature (X-Twilio-Signature) of its URL and form with the tenant's Auth Token; anything else is refused with 403."),
         (name = "calendars", description = "Calendars that take appointments: rules, free slots, holds, holidays, feeds"),
         (name = "appointments", description = "Booking, moving, confirming and cancelling appointments"),
+        (name = "conversations", description = "Conversation flows: templates, checks, and a text chat against the real engine"),
         (name = "understanding", description = "What a sentence says: intent, day and time"),
         (name = "operations", description = "Health, readiness and metrics"),
     )

@@ -11,6 +11,7 @@ mod calls;
 mod campaigns;
 mod carrier;
 mod console;
+mod conversations;
 mod csv_export;
 pub mod dashboard;
 mod dispositions;
@@ -72,6 +73,7 @@ pub fn router(state: AppState) -> Router {
         .merge(calendars::router())
         .merge(appointments::router())
         .merge(understand::router())
+        .merge(conversations::router())
         .merge(recordings::router())
         .merge(audio::router())
         .merge(dashboard::router())

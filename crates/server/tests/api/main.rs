@@ -8,6 +8,7 @@ mod calendars;
 mod call_backs;
 mod calls;
 mod campaigns;
+mod conversations;
 mod dialer;
 mod dnc;
 mod helpers;

@@ -1,0 +1,129 @@
+//! The conversation's dealings with the calendar: the free slot nearest to what the person
+//! named, held while they decide and said in their language; and the moment a named call-back
+//! time stands for.
+
+use super::Context;
+use crate::EngineError;
+use outdial_conversation::Offered;
+use outdial_domain::calendar::{Wanted, spoken};
+use outdial_storage::calendars;
+use outdial_understand::When;
+
+/// How long an offered slot is held for the person.
+const HOLD_MINUTES: u32 = 5;
+
+fn at(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}
+
+/// "Donnerstag, den 19. November um 15 Uhr" / "Thursday, November 19 at 3 PM".
+fn say(ms: i64, zone: &jiff::tz::TimeZone, language: &str) -> String {
+    let (day, time) = spoken::day_and_time(at(ms), zone, language);
+    if language.to_ascii_lowercase().starts_with("de") {
+        format!("{day} um {time}")
+    } else {
+        format!("{day} at {time}")
+    }
+}
+
+/// Finds the free slot of `calendar` nearest to `wanted` (the next free one without a wish),
+/// not one of `skip`, and holds it.
+pub(super) async fn find_and_hold(
+    ctx: &Context<'_>,
+    calendar: i64,
+    wanted: Option<&When>,
+    skip: &[i64],
+) -> Result<Option<Offered>, EngineError> {
+    let cal = {
+        let mut conn = ctx.store.conn().await?;
+        match calendars::get_one(&mut conn, ctx.tenant, calendar).await {
+            Ok(c) => c,
+            Err(outdial_storage::StorageError::NotFound) => {
+                return Err(EngineError::NotFound("calendar"));
+            }
+            Err(e) => return Err(e.into()),
+        }
+    };
+    let zone = cal.settings.zone();
+    let candidates: Vec<i64> = match wanted
+        .and_then(|w| crate::booking::stretch(w, &zone, cal.settings.slot_minutes))
+    {
+        Some((from, to)) => {
+            let wish = Wanted {
+                from: at(from),
+                to: at(to),
+            };
+            let (_, near) =
+                crate::booking::nearest(ctx.store, ctx.tenant, calendar, wish, ctx.now, 4).await?;
+            // What was asked for first; else the nearest after, then before.
+            near.wanted
+                .iter()
+                .chain(near.after.iter())
+                .chain(near.before.iter())
+                .map(|s| s.starts_at)
+                .collect()
+        }
+        None => {
+            let mut conn = ctx.store.conn().await?;
+            crate::booking::next_free(&mut conn, &cal, ctx.now, ctx.now, 4)
+                .await?
+                .iter()
+                .map(|s| s.starts_at)
+                .collect()
+        }
+    };
+    for start in candidates.into_iter().filter(|s| !skip.contains(s)) {
+        match crate::booking::hold(
+            ctx.store,
+            ctx.tenant,
+            calendar,
+            start,
+            None,
+            HOLD_MINUTES,
+            ctx.by,
+            ctx.now,
+        )
+        .await
+        {
+            Ok(hold) => {
+                return Ok(Some(Offered {
+                    calendar_id: calendar,
+                    starts_at: start,
+                    spoken: say(start, &zone, ctx.language),
+                    hold: hold.token,
+                }));
+            }
+            // Taken since it was listed: the next one.
+            Err(EngineError::SlotTaken { .. }) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(None)
+}
+
+/// The moment a call-back wish stands for, in the person's zone: a time said is
+/// that time, a part of the day its start, a day alone 10:00. With how it is said.
+pub(super) fn callback_time(ctx: &Context<'_>, when: &When) -> Option<(i64, String)> {
+    use outdial_understand::Kind;
+    let zone = ctx.zone.clone();
+    let date: jiff::civil::Date = when.date.parse().ok()?;
+    let hhmm = match when.kind {
+        Kind::Instant => when.time.clone()?,
+        Kind::PartOfDay => when.from.clone().unwrap_or_else(|| "09:00".into()),
+        Kind::Day => "10:00".into(),
+    };
+    let time: jiff::civil::Time = format!("{hhmm}:00").parse().ok()?;
+    let ms = date
+        .to_datetime(time)
+        .to_zoned(zone.clone())
+        .ok()?
+        .timestamp()
+        .as_millisecond();
+    let (day, t) = spoken::day_and_time(at(ms), &zone, ctx.language);
+    let spoken = if ctx.language.to_ascii_lowercase().starts_with("de") {
+        format!("am {day} um {t}")
+    } else {
+        format!("on {day} at {t}")
+    };
+    Some((ms, spoken))
+}
