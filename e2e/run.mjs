@@ -417,6 +417,40 @@ try {
     assert.ok(feed.includes('SUMMARY:Ava Stone\r\n') && feed.includes('DTSTART:20261117T080000Z\r\n') && feed.includes('SEQUENCE:1\r\n'), feed);
   });
 
+  await check('a conversation flow is checked with the line of its mistake and tried as a chat that offers a real slot', async () => {
+    await page.goto(`${base}/#/conversations`);
+    await page.getByRole('heading', { name: 'Conversations' }).waitFor();
+    await page.getByLabel('Template', { exact: true }).selectOption('appointment_booking');
+    await page.getByLabel('Language of the flow', { exact: true }).selectOption('de');
+    const definition = page.getByLabel('Definition', { exact: true });
+    assert.ok((await definition.inputValue()).includes('Wann hätten Sie denn Zeit?'));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.getByText('The flow is fine').waitFor();
+    // A mistake: the start names no step; the message names line 3 and jumps there.
+    const good = await definition.inputValue();
+    await definition.fill(good.replace('"start": "greet"', '"start": "hello"'));
+    await page.getByRole('button', { name: 'Check', exact: true }).click();
+    await page.locator('#flow-check').getByRole('button', { name: 'Line 3' }).click();
+    await definition.fill(good);
+    // The chat, in German, against the Studio calendar: Wednesday at 10 is offered and held.
+    await page.getByLabel('Calendar for the slots', { exact: true }).selectOption({ label: 'Studio' });
+    await page.getByRole('button', { name: 'Start the conversation' }).click();
+    const log = page.locator('#chat-log');
+    await log.getByText('Wann hätten Sie denn Zeit?').waitFor();
+    await page.getByLabel('What the person says', { exact: true }).fill('Mittwoch um 10 Uhr');
+    await page.getByRole('button', { name: 'Say', exact: true }).click();
+    await log.getByText('Mittwoch, den 18. November um 10 Uhr wäre frei. Passt Ihnen das?').waitFor();
+    const held = await api('GET', `/api/v1/calendars/${calendarId}/availability?from=2026-11-18T09:00:00Z&to=2026-11-18T09:30:00Z`);
+    assert.equal(held.slots.length, 0, 'the slot offered in the chat is held');
+    await page.getByLabel('What the person says', { exact: true }).fill('ja, das passt');
+    await page.getByRole('button', { name: 'Say', exact: true }).click();
+    await log.locator('li.action', { hasText: 'would book Mittwoch, den 18. November um 10 Uhr' }).waitFor();
+    await log.locator('li.action', { hasText: 'Call ends:' }).waitFor();
+    await shot(page, '08d-conversation');
+    const released = await api('GET', `/api/v1/calendars/${calendarId}/availability?from=2026-11-18T09:00:00Z&to=2026-11-18T09:30:00Z`);
+    assert.equal(released.slots.length, 1, 'a chat books nothing: the hold is released');
+  });
+
   await check('the call log and a call with its status timeline', async () => {
     await page.getByRole('link', { name: 'Calls', exact: true }).click();
     await page.getByRole('heading', { name: 'Calls' }).waitFor();
@@ -653,7 +687,8 @@ try {
     const phonePages = [['#/', '18-phone-dashboard'], [`#/campaigns/${campaignId}`, '19-phone-campaign'], ['#/calls', '20-phone-calls'],
       [`#/leads?campaign_id=${campaignId}`, '21-phone-leads'], ['#/campaigns', '22-phone-campaigns'], ['#/dnc', '23-phone-dnc'],
       ['#/settings', '24-phone-settings'], ['#/quick', '25-phone-quick-start'], [`#/leads/${leadId}`, '26-phone-lead'],
-      [`#/calendar?id=${calendarId}&date=2026-11-17`, '26a-phone-calendar'], [`#/appointments/${appointmentId}`, '26b-phone-appointment']];
+      [`#/calendar?id=${calendarId}&date=2026-11-17`, '26a-phone-calendar'], [`#/appointments/${appointmentId}`, '26b-phone-appointment'],
+      ['#/conversations', '26c-phone-conversations']];
     for (const [hash, name] of phonePages) {
       await p.goto(base + '/' + hash);
       await p.locator('main h1').waitFor();

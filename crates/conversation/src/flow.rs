@@ -475,7 +475,8 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
             }
         }
     }
-    // Every step can be reached, and no chain of steps that never listen goes round forever.
+    // Every step can be reached (said only when the start is known: otherwise every step would
+    // be named), and no chain of steps that never listen goes round forever.
     let mut reached = BTreeSet::new();
     let mut todo: Vec<&str> = vec![flow.start.as_str()];
     todo.extend(flow.always.values().map(String::as_str));
@@ -487,7 +488,7 @@ fn check(flow: &Flow, text: &str) -> Vec<FlowError> {
             todo.extend(s.targets());
         }
     }
-    for step in &flow.steps {
+    for step in flow.steps.iter().filter(|_| known(&flow.start)) {
         if !reached.contains(step.id.as_str()) {
             bad(
                 line_of(text, &step.id),

@@ -128,7 +128,8 @@ pub struct ChatRequest {
     pub language: Option<String>,
     /// The calendar slots are offered from.
     pub calendar_id: Option<i64>,
-    /// A lead whose fields fill `{first_name}` and the like.
+    /// A lead whose fields fill `{first_name}` and the like (without one: example values,
+    /// "Alex").
     pub lead_id: Option<i64>,
     /// The person's time zone (default: the calendar's, else UTC).
     pub tz: Option<String>,
@@ -250,6 +251,24 @@ async fn chat(
         (Some(_), _) => Some(Event::Silence),
     };
     let mut fields: Vec<(&str, String)> = Vec::new();
+    if lead.is_none() {
+        // Without a lead, example values, so the chat reads like a call.
+        let german = language.starts_with("de");
+        fields.push(("first_name", "Alex".into()));
+        fields.push((
+            "last_name",
+            if german { "Beispiel" } else { "Example" }.into(),
+        ));
+        fields.push((
+            "company",
+            if german {
+                "Beispiel GmbH"
+            } else {
+                "Example Ltd"
+            }
+            .into(),
+        ));
+    }
     if let Some(l) = &lead {
         fields.push(("first_name", l.first_name.clone()));
         fields.push(("last_name", l.last_name.clone()));

@@ -87,6 +87,11 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
         JS,
     ),
     (
+        "pages/conversations.js",
+        include_str!("assets/pages/conversations.js"),
+        JS,
+    ),
+    (
         "pages/calendar_form.js",
         include_str!("assets/pages/calendar_form.js"),
         JS,
