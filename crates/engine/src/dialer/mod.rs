@@ -94,6 +94,9 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
             if let Err(e) = crate::telephony::prices::sweep(&ctx.store, &ctx.telephony, now).await {
                 tracing::warn!(error = %e, "fetching call prices failed; trying again later");
             }
+            if let Err(e) = sweep_holds(&ctx.store, now).await {
+                tracing::warn!(error = %e, "clearing lapsed holds failed; trying again later");
+            }
         }
     }
     let left = sending.len();
@@ -105,6 +108,17 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
     }
     while sending.join_next().await.is_some() {}
     tracing::info!("dialer stopped: no new calls are placed");
+}
+
+/// Deletes slot holds that lapsed more than an hour ago. Nothing depends on it (a booking
+/// takes over a lapsed hold's place by itself); it keeps the places table to what is taken.
+async fn sweep_holds(store: &outdial_storage::Store, now: i64) -> Result<(), crate::EngineError> {
+    let mut conn = store.conn().await?;
+    let cleared = outdial_storage::appointments::places::sweep(&mut conn, now - 3_600_000).await?;
+    if cleared > 0 {
+        tracing::debug!(holds = cleared, "lapsed slot holds cleared");
+    }
+    Ok(())
 }
 
 /// One look at every active campaign.

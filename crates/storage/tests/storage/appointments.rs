@@ -165,6 +165,35 @@ async fn a_hold_counts_as_taken_until_it_is_used_released_or_expires() {
 }
 
 #[tokio::test]
+async fn lapsed_holds_are_swept_and_nothing_else() {
+    let w = world().await;
+    let cal = calendar(&w.db.store, w.a, "Sweep").await;
+    let mut conn = w.db.store.conn().await.unwrap();
+    let hold = places::Taker {
+        tenant: w.a,
+        calendar: cal,
+        start: SLOT,
+        capacity: 2,
+        lead: None,
+        by: "test",
+        hold: Some(("lapsing", NOW + 1_000)),
+    };
+    assert!(places::take(&mut conn, &hold, NOW).await.unwrap().is_some());
+    booked(book(&w.db.store, w.a, &new(cal, 2, SLOT, "Stays"), NOW).await);
+    assert_eq!(
+        places::sweep(&mut conn, NOW).await.unwrap(),
+        0,
+        "a live hold stays"
+    );
+    assert_eq!(places::sweep(&mut conn, NOW + 2_000).await.unwrap(), 1);
+    assert_eq!(
+        places::taken_at(&mut conn, cal, SLOT, NOW).await.unwrap(),
+        1,
+        "the appointment's place stays"
+    );
+}
+
+#[tokio::test]
 async fn a_move_takes_the_new_place_before_it_frees_the_old_and_every_change_is_kept() {
     let w = world().await;
     let cal = calendar(&w.db.store, w.a, "Desk").await;
