@@ -20,6 +20,8 @@ pub struct SimConfig {
     pub talk_seconds: [u32; 2],
     /// Relative weights of what a person does at a menu: press 1, press 2, press nothing.
     pub keypress: [u32; 3],
+    /// Relative weights of who a person is when asked in speech (conversation calls).
+    pub personas: PersonaWeights,
     /// Probability that a status callback is sent twice.
     pub duplicate_callbacks: f64,
     /// Probability that a status callback is held back so later ones overtake it.
@@ -103,6 +105,55 @@ pub struct OutcomeWeights {
     pub failed: u32,
 }
 
+/// Relative weights of the personas for calls a person answers.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PersonaWeights {
+    /// Wants it.
+    pub interested: u32,
+    /// No thanks.
+    pub not_interested: u32,
+    /// Call me another time.
+    pub another_time: u32,
+    /// A person, please.
+    pub asks_for_person: u32,
+    /// Never call again.
+    pub opts_out: u32,
+    /// Says nothing.
+    pub silent: u32,
+    /// Mumbles.
+    pub mumbles: u32,
+}
+
+impl Default for PersonaWeights {
+    fn default() -> Self {
+        PersonaWeights {
+            interested: 40,
+            not_interested: 20,
+            another_time: 15,
+            asks_for_person: 5,
+            opts_out: 5,
+            silent: 10,
+            mumbles: 5,
+        }
+    }
+}
+
+impl PersonaWeights {
+    /// The weights in the order of [`Persona::ALL`].
+    pub fn as_array(&self) -> [u32; 7] {
+        [
+            self.interested,
+            self.not_interested,
+            self.another_time,
+            self.asks_for_person,
+            self.opts_out,
+            self.silent,
+            self.mumbles,
+        ]
+    }
+}
+
 impl Default for OutcomeWeights {
     fn default() -> Self {
         OutcomeWeights {
@@ -125,6 +176,7 @@ impl Default for SimConfig {
             ring_seconds: [3, 12],
             talk_seconds: [20, 90],
             keypress: [30, 20, 50],
+            personas: PersonaWeights::default(),
             duplicate_callbacks: 0.0,
             reorder_callbacks: 0.0,
             hold_patience_seconds: [20, 90],
@@ -183,6 +235,9 @@ impl SimConfig {
         let o = self.outcomes;
         if o.human + o.machine + o.busy + o.no_answer + o.failed == 0 {
             out.push("simulator.outcomes: at least one weight must be above 0".into());
+        }
+        if self.personas.as_array().iter().sum::<u32>() == 0 {
+            out.push("simulator.personas: at least one weight must be above 0".into());
         }
         if self.keypress.iter().sum::<u32>() == 0 {
             out.push("simulator.keypress: at least one weight must be above 0".into());

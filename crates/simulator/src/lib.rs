@@ -14,7 +14,7 @@ mod rest;
 mod twiml;
 mod webhook;
 
-pub use config::{AgentAct, AgentSim, OutcomeWeights, SimConfig};
+pub use config::{AgentAct, AgentSim, OutcomeWeights, PersonaWeights, SimConfig};
 
 use outdial_twilio::Credentials;
 use std::collections::HashMap;

@@ -8,6 +8,7 @@
 use crate::config::AgentAct;
 use crate::twiml::{self, Node};
 
+mod persona;
 mod play;
 mod rooms;
 use crate::webhook::post;
@@ -63,6 +64,8 @@ struct Player {
     fate: Fate,
     /// For an agent's phone: what the agent does with the offer.
     agent: Option<AgentAct>,
+    /// Who the person is, for speech questions.
+    persona: persona::Persona,
 }
 
 async fn play(shared: Arc<Shared>, sid: String) {
@@ -111,6 +114,13 @@ async fn play(shared: Arc<Shared>, sid: String) {
             ][pick(&mut rng, &weights)]
         }
     };
+    // Drawn from a generator of its own, so the calls' other draws stay what they were.
+    let persona = {
+        let mut own = StdRng::seed_from_u64(
+            shared.config.seed.wrapping_mul(0xA076_1D64_78BD_642F) ^ index ^ 0x5EED,
+        );
+        persona::Persona::ALL[pick(&mut own, &shared.config.personas.as_array())]
+    };
     // Status events leave in order but without holding the call up, as on Twilio: a slow
     // webhook delays the next event, not the call.
     let (outbox, mut pending) = mpsc::unbounded_channel::<Outgoing>();
@@ -134,6 +144,7 @@ async fn play(shared: Arc<Shared>, sid: String) {
         talk: 0.0,
         fate,
         agent,
+        persona,
     };
     p.run().await;
 }
@@ -303,6 +314,48 @@ impl Player {
                         if let Some(x) = r {
                             return Some(x);
                         }
+                    }
+                    // A speech question: the person answers in words (or not at all).
+                    let listens = verb.attr("input").is_some_and(|i| i.contains("speech"));
+                    if listens && self.fate == Fate::Human && self.agent.is_none() {
+                        let asked: String = verb
+                            .children
+                            .iter()
+                            .filter(|c| c.name == "Say")
+                            .map(|c| c.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let language = verb.attr("language").unwrap_or("en-US");
+                        let action = verb.attr("action").map(str::to_string)?;
+                        match persona::answer(self.persona, &asked, language) {
+                            Some((words, confidence)) => {
+                                if let Some(x) =
+                                    self.wait((words.len() as f64 / 14.0).max(1.0)).await
+                                {
+                                    return Some(x);
+                                }
+                                let fields = [
+                                    ("SpeechResult".to_string(), words.to_string()),
+                                    ("Confidence".to_string(), format!("{confidence:.2}")),
+                                ];
+                                verbs = self.fetch_twiml(&action, &fields).await?;
+                            }
+                            None => {
+                                let t = verb
+                                    .attr("timeout")
+                                    .and_then(|t| t.parse().ok())
+                                    .unwrap_or(5.0);
+                                if let Some(x) = self.wait(t).await {
+                                    return Some(x);
+                                }
+                                if verb.attr("actionOnEmptyResult") != Some("true") {
+                                    continue;
+                                }
+                                verbs = self.fetch_twiml(&action, &[]).await?;
+                            }
+                        }
+                        i = 0;
+                        continue;
                     }
                     let digit = if self.fate == Fate::Human && self.agent.is_none() {
                         ["1", "2", ""][pick(&mut self.rng, &self.shared.config.keypress)]
