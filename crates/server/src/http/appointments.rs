@@ -4,8 +4,8 @@
 
 use crate::auth::{Auth, tokens};
 use crate::error::{AppError, StorageResultExt};
-use crate::http::calendars::time;
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::fields::rfc3339;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
@@ -82,8 +82,8 @@ async fn list(
     let filter = Filter {
         calendar: q.calendar_id,
         lead: q.lead_id.map(LeadId),
-        from: q.from.as_deref().map(|v| time("from", v)).transpose()?,
-        to: q.to.as_deref().map(|v| time("to", v)).transpose()?,
+        from: q.from.as_deref().map(|v| rfc3339("from", v)).transpose()?,
+        to: q.to.as_deref().map(|v| rfc3339("to", v)).transpose()?,
         statuses: statuses(q.status.as_deref())?,
     };
     Ok(Json(
@@ -160,7 +160,7 @@ async fn create(
         .transpose()?;
     let booking = Booking {
         calendar: body.calendar_id,
-        starts_at: time("starts_at", &body.starts_at)?,
+        starts_at: rfc3339("starts_at", &body.starts_at)?,
         lead: body.lead_id.map(LeadId),
         call: body.call_id.map(CallId),
         name: name.map(str::to_string),
@@ -244,7 +244,7 @@ async fn reschedule(
     ApiJson(body): ApiJson<RescheduleRequest>,
 ) -> Result<Json<Appointment>, AppError> {
     auth.require(Permission::Read)?;
-    let start = time("starts_at", &body.starts_at)?;
+    let start = rfc3339("starts_at", &body.starts_at)?;
     let note = note(body.note.as_deref())?;
     Ok(Json(
         booking::reschedule(

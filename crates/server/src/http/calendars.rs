@@ -4,6 +4,7 @@
 use crate::auth::{Auth, tokens};
 use crate::error::{AppError, StorageResultExt};
 use crate::http::extract::{ApiJson, ApiPath, ApiQuery};
+use crate::http::fields::rfc3339;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -266,19 +267,6 @@ pub struct Availability {
     pub slots: Vec<FreeSlot>,
 }
 
-pub(crate) fn time(field: &str, value: &str) -> Result<i64, AppError> {
-    value
-        .trim()
-        .parse::<jiff::Timestamp>()
-        .map(|t| t.as_millisecond())
-        .map_err(|_| {
-            AppError::invalid(
-                field,
-                format!("'{value}' is not an RFC 3339 time such as 2026-12-08T09:00:00+01:00"),
-            )
-        })
-}
-
 const DAY_MS: i64 = 86_400_000;
 
 /// The free slots of a calendar in a stretch of time: its slots (by its business hours,
@@ -296,12 +284,12 @@ async fn availability(
     let from = q
         .from
         .as_deref()
-        .map(|v| time("from", v))
+        .map(|v| rfc3339("from", v))
         .transpose()?
         .unwrap_or(now);
     let to =
         q.to.as_deref()
-            .map(|v| time("to", v))
+            .map(|v| rfc3339("to", v))
             .transpose()?
             .unwrap_or(from + 7 * DAY_MS);
     if to <= from {
@@ -374,7 +362,7 @@ async fn nearest(
         .await
         .or_404("calendar")?;
     let (from, to) = match (&body.from, &body.to, &body.text) {
-        (Some(f), Some(t), None) => (time("from", f)?, time("to", t)?),
+        (Some(f), Some(t), None) => (rfc3339("from", f)?, rfc3339("to", t)?),
         (None, None, Some(text)) => {
             let zone = calendar.settings.zone();
             let lang = outdial_understand::Lang::parse(body.lang.as_deref().unwrap_or("en"))
@@ -531,7 +519,7 @@ async fn hold(
     ApiJson(body): ApiJson<HoldRequest>,
 ) -> Result<(StatusCode, Json<Hold>), AppError> {
     auth.require(Permission::Read)?;
-    let start = time("starts_at", &body.starts_at)?;
+    let start = rfc3339("starts_at", &body.starts_at)?;
     let hold = booking::hold(
         &state.store,
         auth.tenant,

@@ -114,13 +114,7 @@ pub struct LeadCall {
 
 fn parse_time(field: &str, value: Option<&str>) -> Result<Option<i64>, AppError> {
     value
-        .map(|v| {
-            v.parse::<jiff::Timestamp>()
-                .map(|t| t.as_millisecond())
-                .map_err(|e| {
-                    AppError::invalid(field, format!("'{v}' is not an RFC 3339 time: {e}"))
-                })
-        })
+        .map(|v| crate::http::fields::rfc3339(field, v))
         .transpose()
 }
 

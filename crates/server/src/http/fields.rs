@@ -397,3 +397,20 @@ mod tests {
         );
     }
 }
+
+/// A moment the request gives as RFC 3339 (any offset), as epoch ms; 422 naming `field`
+/// otherwise.
+pub(crate) fn rfc3339(field: &str, value: &str) -> Result<i64, AppError> {
+    value
+        .trim()
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_millisecond())
+        .map_err(|e| {
+            AppError::invalid(
+                field,
+                format!(
+                    "'{value}' is not an RFC 3339 time such as 2026-12-08T09:00:00+01:00 ({e})"
+                ),
+            )
+        })
+}
