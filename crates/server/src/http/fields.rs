@@ -305,6 +305,23 @@ enum Step {
     Index(usize),
 }
 
+/// A moment the request gives as RFC 3339 (any offset), as epoch ms; 422 naming `field`
+/// otherwise.
+pub(crate) fn rfc3339(field: &str, value: &str) -> Result<i64, AppError> {
+    value
+        .trim()
+        .parse::<jiff::Timestamp>()
+        .map(|t| t.as_millisecond())
+        .map_err(|e| {
+            AppError::invalid(
+                field,
+                format!(
+                    "'{value}' is not an RFC 3339 time such as 2026-12-08T09:00:00+01:00 ({e})"
+                ),
+            )
+        })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -396,21 +413,4 @@ mod tests {
             "expected value"
         );
     }
-}
-
-/// A moment the request gives as RFC 3339 (any offset), as epoch ms; 422 naming `field`
-/// otherwise.
-pub(crate) fn rfc3339(field: &str, value: &str) -> Result<i64, AppError> {
-    value
-        .trim()
-        .parse::<jiff::Timestamp>()
-        .map(|t| t.as_millisecond())
-        .map_err(|e| {
-            AppError::invalid(
-                field,
-                format!(
-                    "'{value}' is not an RFC 3339 time such as 2026-12-08T09:00:00+01:00 ({e})"
-                ),
-            )
-        })
 }
