@@ -12,5 +12,5 @@ mod outcome;
 pub mod templates;
 
 pub use flow::{Ask, Flow, FlowError, Step, StepAction, parse};
-pub use machine::{Effect, Event, Heard, Offered, Scheduled, State, Turn, WhenState, start, step};
+pub use machine::{Effect, Event, Heard, Offered, Scheduled, State, Turn, start, step};
 pub use outcome::{Extracted, Outcome};

@@ -133,7 +133,7 @@ pub struct State {
     /// Answers given so far.
     pub turns: u32,
     /// The last day and time the person named.
-    pub wanted: Option<WhenState>,
+    pub wanted: Option<When>,
     /// The slot offered and held, if any.
     pub offered: Option<Offered>,
     /// The call-back scheduled, as spoken.
@@ -146,60 +146,14 @@ pub struct State {
     pub ended: Option<Outcome>,
 }
 
-/// A day and time named, kept between turns.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct WhenState {
-    /// `instant`, `day` or `part_of_day`.
-    pub kind: String,
-    /// `YYYY-MM-DD`.
-    pub date: String,
-    /// `HH:MM` of an instant.
-    pub time: Option<String>,
-    /// Start of a span.
-    pub from: Option<String>,
-    /// End of a span.
-    pub to: Option<String>,
-}
-
-impl WhenState {
-    fn of(w: &When) -> WhenState {
-        WhenState {
-            kind: serde_json::to_value(w.kind)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default(),
-            date: w.date.clone(),
-            time: w.time.clone(),
-            from: w.from.clone(),
-            to: w.to.clone(),
-        }
-    }
-
-    /// Back to the understanding's type.
-    pub fn to_when(&self) -> When {
-        use outdial_understand::Kind;
-        When {
-            kind: match self.kind.as_str() {
-                "instant" => Kind::Instant,
-                "part_of_day" => Kind::PartOfDay,
-                _ => Kind::Day,
-            },
-            date: self.date.clone(),
-            time: self.time.clone(),
-            from: self.from.clone(),
-            to: self.to.clone(),
-        }
-    }
-
-    /// As written in the extracted data.
-    fn describe(&self) -> String {
-        match (&self.time, &self.from, &self.to) {
-            (Some(t), _, _) => format!("{} {t}", self.date),
-            (None, Some(f), Some(t)) => format!("{} {f}–{t}", self.date),
-            (None, Some(f), None) => format!("{} from {f}", self.date),
-            (None, None, Some(t)) => format!("{} until {t}", self.date),
-            _ => self.date.clone(),
-        }
+/// A day and time named, as the extracted data writes it ("2026-11-19 15:00").
+fn describe(w: &When) -> String {
+    match (&w.time, &w.from, &w.to) {
+        (Some(t), _, _) => format!("{} {t}", w.date),
+        (None, Some(f), Some(t)) => format!("{} {f}–{t}", w.date),
+        (None, Some(f), None) => format!("{} from {f}", w.date),
+        (None, None, Some(t)) => format!("{} until {t}", w.date),
+        _ => w.date.clone(),
     }
 }
 
@@ -296,7 +250,7 @@ fn enter(flow: &Flow, state: &mut State, id: String, mut said: Vec<String>) -> T
                     say: said,
                     effect: Effect::FindSlot {
                         calendar_id: o.calendar_id,
-                        wanted: state.wanted.as_ref().map(WhenState::to_when),
+                        wanted: state.wanted.clone(),
                         skip: state.declined.clone(),
                         release,
                     },
@@ -316,7 +270,7 @@ fn enter(flow: &Flow, state: &mut State, id: String, mut said: Vec<String>) -> T
                     return Turn {
                         say: said,
                         effect: Effect::ScheduleCallback {
-                            when: Some(w.to_when()),
+                            when: Some(w.clone()),
                         },
                     };
                 }
@@ -482,9 +436,8 @@ fn heard_answer(flow: &Flow, state: &mut State, current: &crate::flow::Step, hea
         state.extracted.intent = Some(intent.clone());
     }
     if let Some(w) = &u.datetime {
-        let w = WhenState::of(w);
-        state.extracted.requested = Some(w.describe());
-        state.wanted = Some(w);
+        state.extracted.requested = Some(describe(w));
+        state.wanted = Some(w.clone());
     }
     let named_time = u.datetime.is_some();
     // Routes that hold everywhere: never call again, a person please.
@@ -524,7 +477,7 @@ fn heard_answer(flow: &Flow, state: &mut State, current: &crate::flow::Step, hea
                     say: vec![],
                     effect: Effect::FindSlot {
                         calendar_id: o.calendar_id,
-                        wanted: state.wanted.as_ref().map(WhenState::to_when),
+                        wanted: state.wanted.clone(),
                         skip: state.declined.clone(),
                         release,
                     },
@@ -545,7 +498,7 @@ fn heard_answer(flow: &Flow, state: &mut State, current: &crate::flow::Step, hea
             }
         }
         StepAction::Callback(_) if named_time => {
-            let when = state.wanted.as_ref().map(WhenState::to_when);
+            let when = state.wanted.clone();
             Turn {
                 say: vec![],
                 effect: Effect::ScheduleCallback { when },

@@ -87,6 +87,17 @@ pub fn day_and_time(at: Timestamp, zone: &TimeZone, language: &str) -> (String, 
     }
 }
 
+/// Day and time as one phrase: "Donnerstag, den 19. November um 15 Uhr" / "Thursday,
+/// November 19 at 3 PM".
+pub fn moment(at: Timestamp, zone: &TimeZone, language: &str) -> String {
+    let (day, time) = day_and_time(at, zone, language);
+    if language.to_ascii_lowercase().starts_with("de") {
+        format!("{day} um {time}")
+    } else {
+        format!("{day} at {time}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -105,5 +116,9 @@ mod tests {
             ("Thursday, November 19".into(), "12 PM".into())
         );
         assert_eq!(day_and_time(at, &berlin, "en").1, "9:30 AM");
+        assert_eq!(
+            moment(at, &berlin, "de"),
+            "Donnerstag, den 19. November um 9:30 Uhr"
+        );
     }
 }

@@ -1,6 +1,7 @@
 //! Free slots: the calendar's slots (from its rules) less the places taken (appointments and
 //! live holds), within what can be booked now (minimum notice to horizon).
 
+use super::at;
 use crate::EngineError;
 use outdial_domain::TenantId;
 use outdial_domain::calendar::{Slot, Wanted};
@@ -38,10 +39,6 @@ pub struct Nearest {
 
 fn ms(t: jiff::Timestamp) -> i64 {
     t.as_millisecond()
-}
-
-fn at(ms: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// The free slots of `calendar` starting in `[from, to)` (ms), bookable at `now`.

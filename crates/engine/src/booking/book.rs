@@ -1,6 +1,7 @@
 //! Holding, booking, moving and changing appointments by their calendar's rules. A slot that is
 //! full is refused with the next free slots, so the person can be offered another at once.
 
+use super::at;
 use super::availability::{FreeSlot, next_free, not_found};
 use crate::EngineError;
 use outdial_domain::calendar::{AppointmentStatus, NotBookable, Slot};
@@ -50,10 +51,6 @@ pub struct Booking {
     pub note: String,
     /// A hold the person was offered.
     pub hold: Option<String>,
-}
-
-fn at(ms: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
 }
 
 /// The slot starting at `start`, or why it cannot be booked (`starts_at` is named). A live

@@ -8,3 +8,9 @@ mod book;
 
 pub use availability::{FreeSlot, Nearest, free_slots, nearest, next_free, stretch};
 pub use book::{Booking, Hold, book, hold, release, reschedule, set_status};
+
+/// The moment of epoch ms `ms` (the epoch itself for one out of range, which no calendar has
+/// slots at).
+pub(crate) fn at(ms: i64) -> jiff::Timestamp {
+    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
+}

@@ -4,6 +4,7 @@
 
 use super::Context;
 use crate::EngineError;
+use crate::booking::at;
 use outdial_conversation::Offered;
 use outdial_domain::calendar::{Wanted, spoken};
 use outdial_storage::calendars;
@@ -11,20 +12,6 @@ use outdial_understand::When;
 
 /// How long an offered slot is held for the person.
 const HOLD_MINUTES: u32 = 5;
-
-fn at(ms: i64) -> jiff::Timestamp {
-    jiff::Timestamp::from_millisecond(ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH)
-}
-
-/// "Donnerstag, den 19. November um 15 Uhr" / "Thursday, November 19 at 3 PM".
-fn say(ms: i64, zone: &jiff::tz::TimeZone, language: &str) -> String {
-    let (day, time) = spoken::day_and_time(at(ms), zone, language);
-    if language.to_ascii_lowercase().starts_with("de") {
-        format!("{day} um {time}")
-    } else {
-        format!("{day} at {time}")
-    }
-}
 
 /// Finds the free slot of `calendar` nearest to `wanted` (the next free one without a wish),
 /// not one of `skip`, and holds it.
@@ -89,7 +76,7 @@ pub(super) async fn find_and_hold(
                 return Ok(Some(Offered {
                     calendar_id: calendar,
                     starts_at: start,
-                    spoken: say(start, &zone, ctx.language),
+                    spoken: spoken::moment(at(start), &zone, ctx.language),
                     hold: hold.token,
                 }));
             }
@@ -119,11 +106,11 @@ pub(super) fn callback_time(ctx: &Context<'_>, when: &When) -> Option<(i64, Stri
         .ok()?
         .timestamp()
         .as_millisecond();
-    let (day, t) = spoken::day_and_time(at(ms), &zone, ctx.language);
+    let said = spoken::moment(at(ms), &zone, ctx.language);
     let spoken = if ctx.language.to_ascii_lowercase().starts_with("de") {
-        format!("am {day} um {t}")
+        format!("am {said}")
     } else {
-        format!("on {day} at {t}")
+        format!("on {said}")
     };
     Some((ms, spoken))
 }

@@ -5,7 +5,6 @@
 //! any lead (calling hours, do-not-call, attempts); the keys pressed change the appointment.
 
 use crate::EngineError;
-use jiff::Timestamp;
 use outdial_domain::calendar::{CalendarSettings, spoken};
 use outdial_domain::campaign::CampaignType;
 use outdial_storage::Store;
@@ -39,8 +38,7 @@ pub async fn enroll(store: &Store, campaign: &Campaign, now: i64) -> Result<u64,
         let zone = serde_json::from_str::<CalendarSettings>(&d.calendar_settings)
             .map(|s| s.zone())
             .unwrap_or(jiff::tz::TimeZone::UTC);
-        let at = Timestamp::from_millisecond(d.starts_at).unwrap_or(Timestamp::UNIX_EPOCH);
-        let (day, time) = spoken::day_and_time(at, &zone, language);
+        let (day, time) = spoken::day_and_time(crate::booking::at(d.starts_at), &zone, language);
         let fields = serde_json::json!({
             "appointment_day": day,
             "appointment_time": time,

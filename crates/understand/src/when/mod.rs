@@ -20,13 +20,13 @@ mod day;
 use crate::lang::Lang;
 use jiff::civil::{Date, Time};
 use jiff::{ToSpan, Zoned};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use clock::TimeSpec;
 pub use day::DaySpec;
 
 /// What kind of moment was named.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Kind {
@@ -40,7 +40,7 @@ pub enum Kind {
 }
 
 /// A resolved day and time.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct When {
     /// What kind of moment.
