@@ -27,6 +27,9 @@ use tokio::task::JoinSet;
 /// clock, but a stopped test clock must not stop them).
 const RECONCILE_EVERY: Duration = Duration::from_secs(1);
 
+/// Time between two sweeps of lapsed slot holds: a write, so not on every look.
+const HOLD_SWEEP_EVERY: Duration = Duration::from_secs(600);
+
 /// Everything the dialer works with.
 #[derive(Clone)]
 pub struct Context {
@@ -72,6 +75,7 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
     let tick = Duration::from_millis(ctx.config.tick_ms);
     let mut sending = JoinSet::new();
     let mut last_sweep: Option<std::time::Instant> = None;
+    let mut last_hold_sweep: Option<std::time::Instant> = None;
     tracing::info!(tick_ms = ctx.config.tick_ms, "dialer started");
     loop {
         tokio::select! {
@@ -94,6 +98,9 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
             if let Err(e) = crate::telephony::prices::sweep(&ctx.store, &ctx.telephony, now).await {
                 tracing::warn!(error = %e, "fetching call prices failed; trying again later");
             }
+        }
+        if last_hold_sweep.is_none_or(|at| at.elapsed() >= HOLD_SWEEP_EVERY) {
+            last_hold_sweep = Some(std::time::Instant::now());
             if let Err(e) = sweep_holds(&ctx.store, now).await {
                 tracing::warn!(error = %e, "clearing lapsed holds failed; trying again later");
             }
@@ -113,8 +120,12 @@ async fn run(ctx: Context, mut stopped: watch::Receiver<bool>) {
 /// Deletes slot holds that lapsed more than an hour ago. Nothing depends on it (a booking
 /// takes over a lapsed hold's place by itself); it keeps the places table to what is taken.
 async fn sweep_holds(store: &outdial_storage::Store, now: i64) -> Result<(), crate::EngineError> {
-    let mut conn = store.conn().await?;
-    let cleared = outdial_storage::appointments::places::sweep(&mut conn, now - 3_600_000).await?;
+    // A write: through the store's writer (on SQLite, in turn with the other writes).
+    let mut tx = store.begin().await?;
+    let cleared = outdial_storage::appointments::places::sweep(&mut tx, now - 3_600_000).await?;
+    tx.commit()
+        .await
+        .map_err(outdial_storage::StorageError::from)?;
     if cleared > 0 {
         tracing::debug!(holds = cleared, "lapsed slot holds cleared");
     }
