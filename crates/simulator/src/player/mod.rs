@@ -316,45 +316,19 @@ impl Player {
                         }
                     }
                     // A speech question: the person answers in words (or not at all).
-                    let listens = verb.attr("input").is_some_and(|i| i.contains("speech"));
-                    if listens && self.fate == Fate::Human && self.agent.is_none() {
-                        let asked: String = verb
-                            .children
-                            .iter()
-                            .filter(|c| c.name == "Say")
-                            .map(|c| c.text.as_str())
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let language = verb.attr("language").unwrap_or("en-US");
-                        let action = verb.attr("action").map(str::to_string)?;
-                        match persona::answer(self.persona, &asked, language) {
-                            Some((words, confidence)) => {
-                                if let Some(x) =
-                                    self.wait((words.len() as f64 / 14.0).max(1.0)).await
-                                {
-                                    return Some(x);
-                                }
-                                let fields = [
-                                    ("SpeechResult".to_string(), words.to_string()),
-                                    ("Confidence".to_string(), format!("{confidence:.2}")),
-                                ];
-                                verbs = self.fetch_twiml(&action, &fields).await?;
+                    if verb.attr("input").is_some_and(|i| i.contains("speech"))
+                        && self.fate == Fate::Human
+                        && self.agent.is_none()
+                    {
+                        match self.answer_speech(&verb).await {
+                            Ok(Some(next)) => {
+                                verbs = next;
+                                i = 0;
                             }
-                            None => {
-                                let t = verb
-                                    .attr("timeout")
-                                    .and_then(|t| t.parse().ok())
-                                    .unwrap_or(5.0);
-                                if let Some(x) = self.wait(t).await {
-                                    return Some(x);
-                                }
-                                if verb.attr("actionOnEmptyResult") != Some("true") {
-                                    continue;
-                                }
-                                verbs = self.fetch_twiml(&action, &[]).await?;
-                            }
+                            // Silence without `actionOnEmptyResult`: on to the next verb.
+                            Ok(None) => {}
+                            Err(x) => return x,
                         }
-                        i = 0;
                         continue;
                     }
                     let digit = if self.fate == Fate::Human && self.agent.is_none() {

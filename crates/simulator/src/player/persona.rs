@@ -3,6 +3,8 @@
 //! answers in the question's language. They read the question: a "when?" gets a day and time,
 //! "does that suit you?" a yes, anything else their attitude.
 
+use crate::twiml::Node;
+
 /// Who the simulated person is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Persona {
@@ -103,6 +105,54 @@ pub fn answer(persona: Persona, prompt: &str, language: &str) -> Option<(&'stati
             0.94,
         ),
     })
+}
+
+impl super::Player {
+    /// Answers a speech `<Gather>` as the call's persona: what comes next (the action's TwiML),
+    /// `Ok(None)` for silence the action does not ask to hear of, or `Err` with what ended the
+    /// call (`None` when the action could not be fetched).
+    pub(super) async fn answer_speech(
+        &mut self,
+        verb: &Node,
+    ) -> Result<Option<Vec<Node>>, Option<super::Interrupt>> {
+        let asked: String = verb
+            .children
+            .iter()
+            .filter(|c| c.name == "Say")
+            .map(|c| c.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let language = verb.attr("language").unwrap_or("en-US");
+        let action = verb.attr("action").map(str::to_string).ok_or(None)?;
+        match answer(self.persona, &asked, language) {
+            Some((words, confidence)) => {
+                if let Some(x) = self.wait((words.len() as f64 / 14.0).max(1.0)).await {
+                    return Err(Some(x));
+                }
+                let fields = [
+                    ("SpeechResult".to_string(), words.to_string()),
+                    ("Confidence".to_string(), format!("{confidence:.2}")),
+                ];
+                self.fetch_twiml(&action, &fields)
+                    .await
+                    .map(Some)
+                    .ok_or(None)
+            }
+            None => {
+                let t = verb
+                    .attr("timeout")
+                    .and_then(|t| t.parse().ok())
+                    .unwrap_or(5.0);
+                if let Some(x) = self.wait(t).await {
+                    return Err(Some(x));
+                }
+                if verb.attr("actionOnEmptyResult") != Some("true") {
+                    return Ok(None);
+                }
+                self.fetch_twiml(&action, &[]).await.map(Some).ok_or(None)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
