@@ -11,6 +11,6 @@ mod machine;
 mod outcome;
 pub mod templates;
 
-pub use flow::{Ask, Flow, FlowError, Step, StepAction, parse};
+pub use flow::{AppointmentAction, Ask, Flow, FlowError, Step, StepAction, parse};
 pub use machine::{Effect, Event, Heard, Offered, Scheduled, State, Turn, start, step};
 pub use outcome::{Extracted, Outcome};

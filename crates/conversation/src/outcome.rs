@@ -64,4 +64,10 @@ pub struct Extracted {
     pub callback_at: Option<i64>,
     /// The flow's step where it ended.
     pub ended_at_step: Option<String>,
+    /// The service the person wants, when it came up (a language model's reading).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service_type: Option<String>,
+    /// Notes on the conversation (a language model's summary).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes: Option<String>,
 }

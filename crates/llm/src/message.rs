@@ -29,16 +29,19 @@ pub struct ToolCall {
     pub arguments: String,
 }
 
-/// One message of the conversation.
-#[derive(Debug, Clone, PartialEq)]
+/// One message of the conversation (serialisable, so a conversation can be kept between the
+/// turns of a call).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// Who.
     pub role: Role,
     /// The text.
     pub content: Option<String>,
     /// The model's tool calls (assistant messages).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tool_calls: Vec<ToolCall>,
     /// The call a tool result answers (tool messages).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tool_call_id: Option<String>,
 }
 

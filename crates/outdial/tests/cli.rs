@@ -76,8 +76,8 @@ async fn serve_prints_a_demo_login_that_works() {
         .await
         .unwrap();
     assert_eq!(
-        leads["total"], 24,
-        "the sample campaign and the agent campaign have their demo leads"
+        leads["total"], 30,
+        "the sample campaign, the agent campaign and the studio's booking campaign have their demo leads"
     );
     // The printed agent login works with the same password, and is a registered agent.
     assert!(agent_login, "the agent login is printed");

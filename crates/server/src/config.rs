@@ -23,6 +23,8 @@ pub struct Config {
     pub import: ImportConfig,
     /// Recordings campaigns play.
     pub audio: AudioConfig,
+    /// Conversations a language model leads.
+    pub conversation: ConversationConfig,
     /// Logging.
     pub log: LogConfig,
     /// The demo tenant created on first start.
@@ -187,6 +189,34 @@ impl Default for AudioConfig {
             max_file_mb: 10,
             fetch_timeout_seconds: 15,
             allow_private_networks: false,
+        }
+    }
+}
+
+/// Conversations a language model leads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ConversationConfig {
+    /// Reach language models on loopback and private addresses (and over plain HTTP there):
+    /// a local Ollama or vLLM. Off, such addresses are refused.
+    pub allow_private_networks: bool,
+    /// Seconds one model answer may take.
+    pub model_timeout_seconds: u64,
+    /// Seconds one turn of a call may take in all (model answers and tools); the carrier waits
+    /// 15 for an answer, so keep it under 14.
+    pub turn_budget_seconds: u64,
+    /// Dialogflow CX's address; empty: the agent's own region's Google address
+    /// (`https://REGION-dialogflow.googleapis.com`). Set it only for a stand-in.
+    pub dialogflow_endpoint: String,
+}
+
+impl Default for ConversationConfig {
+    fn default() -> Self {
+        ConversationConfig {
+            allow_private_networks: false,
+            model_timeout_seconds: 8,
+            turn_budget_seconds: 11,
+            dialogflow_endpoint: String::new(),
         }
     }
 }

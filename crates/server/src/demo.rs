@@ -1,5 +1,7 @@
 //! First-start demo data: a tenant, an owner and an agent whose random password is printed
-//! once, a sample IVR campaign, and an agent campaign whose answered calls go to the demo agent.
+//! once, a sample IVR campaign, an agent campaign whose answered calls go to the demo agent,
+//! and a German studio: a Berlin calendar and a draft campaign that talks with people and
+//! books a trial session in it.
 //! Demo leads use fictional numbers (555-01xx in the US, 030 23125 in Berlin), which no real
 //! phone answers.
 
@@ -121,6 +123,7 @@ pub async fn seed_if_empty(store: &Store, now: i64) -> anyhow::Result<Option<Dem
     )
     .await?;
     let agent_campaign = seed_agent_campaign(&mut tx, tenant.id, &hash, now).await?;
+    seed_studio(&mut tx, tenant.id, now).await?;
     tx.commit().await?;
     Ok(Some(DemoLogin {
         email: DEMO_EMAIL.into(),
@@ -208,4 +211,85 @@ async fn seed_agent_campaign(
         .collect();
     leads::insert_many(tx, tenant, campaign.id, None, demo_leads, false, now).await?;
     Ok(campaign.id)
+}
+
+/// The German studio: "Studio Mitte", a Berlin calendar (Monday to Friday 09:00–18:00, Saturday
+/// 10:00–14:00, 30-minute slots, closed on Berlin's holidays), and "Demo: Probetraining buchen",
+/// a draft German campaign whose calls hold the appointment-booking conversation and book in
+/// that calendar. Its leads have fictional Berlin numbers (030 23125 2xx).
+async fn seed_studio(
+    tx: &mut outdial_storage::Conn,
+    tenant: outdial_domain::TenantId,
+    now: i64,
+) -> anyhow::Result<()> {
+    let day = serde_json::json!({ "start": "09:00", "end": "18:00" });
+    let calendar: outdial_domain::calendar::CalendarSettings =
+        serde_json::from_value(serde_json::json!({
+            "time_zone": "Europe/Berlin",
+            "hours": {
+                "mon": [day], "tue": [day], "wed": [day], "thu": [day], "fri": [day],
+                "sat": [{ "start": "10:00", "end": "14:00" }]
+            },
+            "slot_minutes": 30,
+            "notice_minutes": 60,
+            "holidays": "DE-BE",
+        }))?;
+    let problems = calendar.check();
+    anyhow::ensure!(problems.is_empty(), "demo calendar: {problems:?}");
+    // A feed secret nobody knows: a new one is made with "New feed address".
+    let feed = tokens::hash(&tokens::generate("cal_"));
+    let cal = outdial_storage::calendars::create(tx, tenant, "Studio Mitte", &calendar, &feed, now)
+        .await?;
+    let mut settings: CampaignSettings = serde_json::from_value(serde_json::json!({
+        "caller_ids": ["+15005550006"],
+        "timezone": "Europe/Berlin",
+        "default_country": "DE",
+        "calling_window": { "start": "09:00", "end": "20:00",
+            "days": ["mon", "tue", "wed", "thu", "fri", "sat"] },
+        "pacing": { "mode": "unattended" },
+        "max_concurrent_calls": 3,
+        "script": { "language": "de-DE", "voice": "Polly.Vicki",
+            "voicemail_message": "Guten Tag, hier ist das Studio Mitte. Wir möchten Ihnen ein kostenloses Probetraining anbieten. Rufen Sie uns gern zurück." },
+        "conversation": { "mode": "flow", "calendar_id": cal.id },
+    }))?;
+    settings.menu.enabled = false;
+    let campaign = campaigns::create(
+        tx,
+        tenant,
+        "Demo: Probetraining buchen",
+        CampaignType::SalesOutreach,
+        &ValidSettings::check(settings)?,
+        now,
+    )
+    .await?;
+    const STUDIO: [(&str, &str); 6] = [
+        ("Jana", "Weber"),
+        ("Lukas", "Becker"),
+        ("Mia", "Schulz"),
+        ("Felix", "Wagner"),
+        ("Hannah", "Hoffmann"),
+        ("Paul", "Koch"),
+    ];
+    let demo_leads: Vec<NewLead> = STUDIO
+        .iter()
+        .enumerate()
+        .map(|(i, (first, last))| NewLead {
+            phone: PhoneNumber::from_trusted(format!("+493023125{:03}", 200 + i)),
+            extension: None,
+            country: Country::parse("DE").unwrap_or(Country::US),
+            first_name: (*first).into(),
+            last_name: (*last).into(),
+            email: String::new(),
+            company: String::new(),
+            timezone: Some("Europe/Berlin".into()),
+            lead_type: "demo".into(),
+            priority: Priority::Normal,
+            do_not_call: false,
+            notes: "Demo lead with a fictional Berlin number; signed up for a trial session."
+                .into(),
+            custom_fields: Vec::new(),
+        })
+        .collect();
+    leads::insert_many(tx, tenant, campaign.id, None, demo_leads, false, now).await?;
+    Ok(())
 }

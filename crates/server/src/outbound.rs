@@ -64,8 +64,16 @@ pub fn is_public(ip: IpAddr) -> bool {
     }
 }
 
-/// Fetches `url` within `guard`; returns the body.
-pub async fn fetch(url: &str, guard: Guard) -> Result<Vec<u8>, FetchError> {
+/// A client for requests to `url` only: the address checked (public, unless `allow_private`;
+/// HTTPS, or plain HTTP to a private address that is allowed), the connection pinned to the
+/// address checked, no redirects, `timeout` for each request. `setting` names the
+/// configuration that allows private addresses, for the refusal's message.
+pub async fn pinned_client(
+    url: &str,
+    allow_private: bool,
+    timeout: Duration,
+    setting: &str,
+) -> Result<(reqwest::Client, reqwest::Url), FetchError> {
     let parsed = reqwest::Url::parse(url)
         .map_err(|e| FetchError::Refused(format!("'{url}' is not an address: {e}")))?;
     let host = parsed
@@ -83,27 +91,40 @@ pub async fn fetch(url: &str, guard: Guard) -> Result<Vec<u8>, FetchError> {
         return Err(FetchError::Refused(format!("{host} has no address")));
     };
     let private = addrs.iter().any(|a| !is_public(a.ip()));
-    if private && !guard.allow_private {
+    if private && !allow_private {
         return Err(FetchError::Refused(format!(
-            "{host} is a loopback or private address ({}); Outdial fetches only from the public internet (audio.allow_private_networks allows it)",
+            "{host} is a loopback or private address ({}); Outdial connects only to the public internet ({setting} allows it)",
             addr.ip()
         )));
     }
     match parsed.scheme() {
         "https" => {}
-        "http" if private && guard.allow_private => {}
+        "http" if private && allow_private => {}
         other => {
             return Err(FetchError::Refused(format!(
-                "'{other}' addresses are not fetched; give an https:// address"
+                "'{other}' addresses are not used; give an https:// address"
             )));
         }
     }
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(guard.timeout)
+        .timeout(timeout)
         .resolve(&host, addr)
         .build()
         .map_err(|e| FetchError::Failed(format!("could not prepare the request: {e}")))?;
+    Ok((client, parsed))
+}
+
+/// Fetches `url` within `guard`; returns the body.
+pub async fn fetch(url: &str, guard: Guard) -> Result<Vec<u8>, FetchError> {
+    let (client, parsed) = pinned_client(
+        url,
+        guard.allow_private,
+        guard.timeout,
+        "audio.allow_private_networks",
+    )
+    .await?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
     let mut response = client
         .get(parsed)
         .send()

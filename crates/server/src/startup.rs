@@ -215,6 +215,7 @@ impl Application {
             config: Arc::new(config),
             clock,
             metrics: metrics_handle(),
+            google_tokens: Arc::new(outdial_google::Tokens::new()),
             dashboard_cache: Arc::new(crate::expiring::Expiring::new(
                 crate::http::dashboard::MONTH_TTL_MS,
             )),

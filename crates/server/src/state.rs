@@ -30,6 +30,8 @@ pub struct AppState {
     pub local_hours: Arc<outdial_domain::hours::LocalHours>,
     /// Hands answered calls to agents.
     pub transfers: outdial_engine::transfer::Transfers,
+    /// Google access tokens (Dialogflow CX), kept until they lapse.
+    pub google_tokens: Arc<outdial_google::Tokens>,
     /// The dashboards' 30-day answer rates, read again every few minutes.
     pub dashboard_cache:
         Arc<crate::expiring::Expiring<(i64, i64), Vec<outdial_storage::reports::HourCount>>>,

@@ -60,6 +60,8 @@ pub async fn person(conn: &mut Conn, tenant: TenantId, phone: &PhoneNumber) -> R
             format!("DELETE FROM call_events WHERE call_id IN {in_ids}"),
             format!("UPDATE transfers SET notes = NULL WHERE call_id IN {in_ids}"),
             format!("DELETE FROM call_backs WHERE call_id IN {in_ids}"),
+            format!("DELETE FROM call_turns WHERE call_id IN {in_ids}"),
+            format!("DELETE FROM call_conversations WHERE call_id IN {in_ids}"),
             format!(
                 "UPDATE calls SET to_number = '{ERASED}', extension = NULL, recording_sid = NULL, \
                  recording_url = NULL, error_message = NULL WHERE id IN {in_ids}"

@@ -13,6 +13,7 @@ pub mod call_backs;
 pub mod calls;
 pub mod campaigns;
 pub mod carrier_accounts;
+pub mod conversations;
 mod db;
 mod dialect;
 pub mod dialing;

@@ -77,6 +77,12 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0011_calendars.sql"),
         postgres: include_str!("../migrations/postgres/0011_calendars.sql"),
     },
+    Migration {
+        version: 12,
+        name: "conversations",
+        sqlite: include_str!("../migrations/sqlite/0012_conversations.sql"),
+        postgres: include_str!("../migrations/postgres/0012_conversations.sql"),
+    },
 ];
 
 /// An arbitrary constant naming the advisory lock that serialises migrations on PostgreSQL.

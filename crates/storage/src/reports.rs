@@ -52,7 +52,8 @@ pub async fn calls_by_hour(
         .collect()
 }
 
-/// How many calls agents disposed as `appointment_booked` since `since`.
+/// How many appointments calls booked since `since`: those agents disposed as
+/// `appointment_booked`, and those a conversation booked (calls placed since then).
 pub async fn appointments(
     conn: &mut Conn,
     tenant: TenantId,
@@ -60,8 +61,10 @@ pub async fn appointments(
     since: i64,
 ) -> Result<i64> {
     let row = sqlx::query(
-        "SELECT CAST(COUNT(*) AS BIGINT) AS n FROM transfers WHERE tenant_id = $1 \
-         AND disposition = 'appointment_booked' AND disposed_at >= $2 AND ($3 = 0 OR campaign_id = $3)",
+        "SELECT CAST((SELECT COUNT(*) FROM transfers WHERE tenant_id = $1 \
+         AND disposition = 'appointment_booked' AND disposed_at >= $2 AND ($3 = 0 OR campaign_id = $3)) \
+         + (SELECT COUNT(*) FROM calls WHERE tenant_id = $1 AND disposition = 'appointment_booked' \
+         AND created_at >= $2 AND ($3 = 0 OR campaign_id = $3)) AS BIGINT) AS n",
     )
     .bind(tenant.0)
     .bind(since)

@@ -72,6 +72,8 @@ pub struct Gather {
     pub timeout_seconds: u32,
     /// Also listen for speech.
     pub speech: bool,
+    /// Words and phrases the speech recogniser should expect (`hints`).
+    pub hints: Vec<String>,
     /// Recognition language.
     pub language: Option<String>,
     /// Prompts played while listening (`Say`, `Play` and `Pause` only).
@@ -263,6 +265,12 @@ impl Verb {
                 );
                 attr(out, "timeout", Some(&g.timeout_seconds.to_string()));
                 attr(out, "language", g.language.as_deref());
+                if g.speech {
+                    // Twilio ends the utterance at a pause, rather than after `timeout`.
+                    attr(out, "speechTimeout", Some("auto"));
+                    let hints = g.hints.join(", ");
+                    attr(out, "hints", (!hints.is_empty()).then_some(hints.as_str()));
+                }
                 if g.action_on_empty_result {
                     attr(out, "actionOnEmptyResult", Some("true"));
                 }

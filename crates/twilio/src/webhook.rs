@@ -111,6 +111,8 @@ pub struct GatherResult {
     pub digits: Option<String>,
     /// Recognised speech.
     pub speech: Option<String>,
+    /// The recogniser's confidence in `speech`, 0 to 1 (absent or unreadable: unknown).
+    pub confidence: Option<f64>,
 }
 
 impl GatherResult {
@@ -120,6 +122,9 @@ impl GatherResult {
             call_sid: call_sid(form)?,
             digits: field(form, "Digits").map(str::to_string),
             speech: field(form, "SpeechResult").map(str::to_string),
+            confidence: field(form, "Confidence")
+                .and_then(|c| c.trim().parse::<f64>().ok())
+                .filter(|c| (0.0..=1.0).contains(c)),
         })
     }
 }

@@ -150,6 +150,14 @@ pub enum Disposition {
     RescheduleRequested,
     /// On a reminder call, the person cancelled their appointment.
     AppointmentCancelled,
+    /// A conversation booked an appointment.
+    AppointmentBooked,
+    /// A conversation found the person interested, but booked nothing.
+    Interested,
+    /// A conversation found the person not interested.
+    NotInterested,
+    /// The person asked to be called again (at the time they named, when they named one).
+    CallBackRequested,
 }
 
 impl Disposition {
@@ -168,7 +176,7 @@ impl Disposition {
     }
 
     /// Every disposition.
-    pub const ALL: [Disposition; 10] = [
+    pub const ALL: [Disposition; 14] = [
         Disposition::NoInput,
         Disposition::Transferred,
         Disposition::TransferUnavailable,
@@ -179,6 +187,10 @@ impl Disposition {
         Disposition::AppointmentConfirmed,
         Disposition::RescheduleRequested,
         Disposition::AppointmentCancelled,
+        Disposition::AppointmentBooked,
+        Disposition::Interested,
+        Disposition::NotInterested,
+        Disposition::CallBackRequested,
     ];
 
     /// The name used in the API and the database.

@@ -8,9 +8,10 @@ mod window;
 
 pub use kind::CampaignType;
 pub use settings::{
-    AmdMode, Audio, CallTypeScript, CallTypeScripts, CampaignSettings, KeyAction, MachineDetection,
-    Menu, MenuKey, Pacing, Reminders, RetryPolicy, RetryRule, Script, SettingsProblem,
-    VoicemailAction, VoicemailSettings, Words,
+    ASSISTANT_CALL, AmdMode, Audio, CallTypeConversation, CallTypeConversations, CallTypeScript,
+    CallTypeScripts, CampaignSettings, ConversationMode, ConversationSettings, DialogflowAgent,
+    KeyAction, LlmAgent, MachineDetection, Menu, MenuKey, Pacing, Reminders, RetryPolicy,
+    RetryRule, Script, SettingsProblem, VoicemailAction, VoicemailSettings, Words,
 };
 pub use status::{CampaignStatus, StatusChangeError};
 pub use valid::{InvalidSettings, ValidSettings};

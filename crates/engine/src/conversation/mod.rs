@@ -3,11 +3,15 @@
 //! nearest free slot in the calendar, books it, works out a call-back time, and so on — then
 //! reports the result back as the machine's next event, until the machine listens or hangs up.
 //!
-//! Today it runs the web app's text chat ("try it"). Slots are really looked for and held, so
-//! the chat shows what a call would offer. What would change the world is described instead of
-//! done: a booking, a call-back, an appointment change, a transfer, an opt-out. Each of those is
-//! listed in [`Reply::actions`].
+//! It runs a call ([`Context::on_call`] set: [`live`] books, schedules the call-back, confirms
+//! or cancels the appointment, opts the number out; a transfer is left to the telephony layer,
+//! which ends the conversation with it) and the web app's text chat ("try it"), where slots
+//! are really looked for and held but what would change the world is only described. Every
+//! action is listed in [`Reply::actions`] either way.
 
+pub mod agent;
+pub mod call;
+mod live;
 mod slots;
 
 use crate::EngineError;
@@ -37,6 +41,20 @@ pub struct Context<'a> {
     pub by: &'a str,
     /// Now, epoch ms.
     pub now: i64,
+    /// The call the conversation is held on; `None` for the text chat.
+    pub on_call: Option<OnCall<'a>>,
+}
+
+/// The call a conversation runs on: its actions are carried out, not described.
+pub struct OnCall<'a> {
+    /// The call.
+    pub call: &'a outdial_storage::calls::Call,
+    /// Its lead (bookings are made for it).
+    pub lead: Option<&'a outdial_storage::leads::Lead>,
+    /// The appointment a reminder call is about.
+    pub reminds_of: Option<i64>,
+    /// Whether anybody could take a transfer (an agent of the campaign, or its number).
+    pub can_transfer: bool,
 }
 
 /// What one turn of the conversation comes to.
@@ -49,11 +67,32 @@ pub struct Reply {
     pub listening: bool,
     /// Words the recogniser should expect.
     pub hints: Vec<String>,
-    /// What a call would do now, described (a booking, a call-back, a transfer…).
+    /// What was done (on a call) or would be done (in the chat), described: a booking, a
+    /// call-back, a transfer….
     pub actions: Vec<String>,
     /// How it ended, once it has.
     #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub outcome: Option<Outcome>,
+    /// On a call: hand the person over after the words (the flow ended `transferred`).
+    #[serde(skip)]
+    pub transfer: bool,
+    /// On a call: the call-back time the person asked for, epoch ms.
+    #[serde(skip)]
+    pub callback_at: Option<i64>,
+}
+
+impl Reply {
+    fn new() -> Reply {
+        Reply {
+            say: Vec::new(),
+            listening: false,
+            hints: Vec::new(),
+            actions: Vec::new(),
+            outcome: None,
+            transfer: false,
+            callback_at: None,
+        }
+    }
 }
 
 fn render(text: &str, fields: &[(&str, String)]) -> String {
@@ -79,13 +118,7 @@ pub async fn advance(
         }
         _ => start(flow),
     };
-    let mut reply = Reply {
-        say: Vec::new(),
-        listening: false,
-        hints: Vec::new(),
-        actions: Vec::new(),
-        outcome: None,
-    };
+    let mut reply = Reply::new();
     for _ in 0..MAX_EFFECTS {
         reply
             .say
@@ -129,49 +162,55 @@ pub async fn advance(
                 };
                 Event::Offered(found)
             }
-            Effect::Book { slot } => {
-                reply
-                    .actions
-                    .push(format!("would book {} (held: {})", slot.spoken, slot.hold));
-                let _ = crate::booking::release(ctx.store, ctx.tenant, &slot.hold).await;
-                Event::Booked(true)
-            }
-            Effect::ScheduleCallback { when } => {
-                let scheduled = match &when {
-                    Some(w) => slots::callback_time(ctx, w),
-                    None => None,
-                };
-                reply.actions.push(match &scheduled {
-                    Some((_, spoken)) => format!("would schedule a call-back {spoken}"),
-                    None => "would schedule a call-back (no time named)".into(),
-                });
-                Event::CallbackScheduled(scheduled.map(|(at, spoken)| Scheduled { at, spoken }))
-            }
-            Effect::ChangeAppointment { action } => {
-                reply.actions.push(format!(
-                    "would {} the appointment the reminder is about",
-                    serde_json::to_value(action)
-                        .ok()
-                        .and_then(|v| v.as_str().map(str::to_string))
-                        .unwrap_or_default()
-                ));
-                Event::AppointmentChanged(true)
-            }
-            Effect::Transfer => {
-                reply
-                    .actions
-                    .push("would hand the person to an agent".into());
-                Event::Transferred(true)
-            }
-            Effect::OptOut => {
-                reply
-                    .actions
-                    .push("would put the number on the do-not-call list".into());
-                Event::OptedOut
-            }
+            effect => match &ctx.on_call {
+                Some(call) => live::carry_out(ctx, call, effect, &mut reply).await?,
+                None => describe(ctx, effect, &mut reply).await,
+            },
         };
         turn = step(flow, &mut state, next);
     }
     reply.outcome = Some(Outcome::NoInput);
     Ok((state, reply))
+}
+
+/// The chat's side of an action: said what a call would do, and answered as if it went through.
+async fn describe(ctx: &Context<'_>, effect: Effect, reply: &mut Reply) -> Event {
+    match effect {
+        Effect::Book { slot } => {
+            reply
+                .actions
+                .push(format!("would book {} (held: {})", slot.spoken, slot.hold));
+            let _ = crate::booking::release(ctx.store, ctx.tenant, &slot.hold).await;
+            Event::Booked(true)
+        }
+        Effect::ScheduleCallback { when } => {
+            let scheduled = when.as_ref().and_then(|w| slots::callback_time(ctx, w));
+            reply.actions.push(match &scheduled {
+                Some((_, spoken)) => format!("would schedule a call-back {spoken}"),
+                None => "would schedule a call-back (no time named)".into(),
+            });
+            Event::CallbackScheduled(scheduled.map(|(at, spoken)| Scheduled { at, spoken }))
+        }
+        Effect::ChangeAppointment { action } => {
+            reply.actions.push(format!(
+                "would {} the appointment the reminder is about",
+                live::action_name(action)
+            ));
+            Event::AppointmentChanged(true)
+        }
+        Effect::Transfer => {
+            reply
+                .actions
+                .push("would hand the person to an agent".into());
+            Event::Transferred(true)
+        }
+        Effect::OptOut => {
+            reply
+                .actions
+                .push("would put the number on the do-not-call list".into());
+            Event::OptedOut
+        }
+        // Listening, hanging up and finding slots are the same for a call and the chat.
+        Effect::Listen { .. } | Effect::Hangup { .. } | Effect::FindSlot { .. } => Event::Silence,
+    }
 }

@@ -12,6 +12,10 @@ use outdial_understand::When;
 
 /// How long an offered slot is held for the person.
 const HOLD_MINUTES: u32 = 5;
+/// How many free slots one look at the calendar lists.
+const CANDIDATES: usize = 4;
+/// How many looks at the calendar before "nothing is free".
+const ROUNDS: usize = 5;
 
 /// Finds the free slot of `calendar` nearest to `wanted` (the next free one without a wish),
 /// not one of `skip`, and holds it.
@@ -32,60 +36,86 @@ pub(super) async fn find_and_hold(
         }
     };
     let zone = cal.settings.zone();
-    let candidates: Vec<i64> = match wanted
-        .and_then(|w| crate::booking::stretch(w, &zone, cal.settings.slot_minutes))
-    {
-        Some((from, to)) => {
-            let wish = Wanted {
-                from: at(from),
-                to: at(to),
-            };
-            let (_, near) =
-                crate::booking::nearest(ctx.store, ctx.tenant, calendar, wish, ctx.now, 4).await?;
-            // What was asked for first; else the nearest after, then before.
-            near.wanted
-                .iter()
-                .chain(near.after.iter())
-                .chain(near.before.iter())
-                .map(|s| s.starts_at)
-                .collect()
+    // Calls at the same moment list the same free slots and race for them: when every one
+    // listed was taken meanwhile, the calendar is read again (it no longer shows those), a few
+    // times, before the person hears that nothing is free.
+    let mut tried: Vec<i64> = skip.to_vec();
+    for _ in 0..ROUNDS {
+        let candidates = candidates(ctx, &cal, wanted, &zone).await?;
+        let fresh: Vec<i64> = candidates
+            .into_iter()
+            .filter(|s| !tried.contains(s))
+            .collect();
+        if fresh.is_empty() {
+            return Ok(None);
         }
-        None => {
-            let mut conn = ctx.store.conn().await?;
-            crate::booking::next_free(&mut conn, &cal, ctx.now, ctx.now, 4)
-                .await?
-                .iter()
-                .map(|s| s.starts_at)
-                .collect()
-        }
-    };
-    for start in candidates.into_iter().filter(|s| !skip.contains(s)) {
-        match crate::booking::hold(
-            ctx.store,
-            ctx.tenant,
-            calendar,
-            start,
-            None,
-            HOLD_MINUTES,
-            ctx.by,
-            ctx.now,
-        )
-        .await
-        {
-            Ok(hold) => {
-                return Ok(Some(Offered {
-                    calendar_id: calendar,
-                    starts_at: start,
-                    spoken: spoken::moment(at(start), &zone, ctx.language),
-                    hold: hold.token,
-                }));
+        for start in fresh {
+            tried.push(start);
+            match crate::booking::hold(
+                ctx.store,
+                ctx.tenant,
+                calendar,
+                start,
+                None,
+                HOLD_MINUTES,
+                ctx.by,
+                ctx.now,
+            )
+            .await
+            {
+                Ok(hold) => {
+                    return Ok(Some(Offered {
+                        calendar_id: calendar,
+                        starts_at: start,
+                        spoken: spoken::moment(at(start), &zone, ctx.language),
+                        hold: hold.token,
+                    }));
+                }
+                // Taken since it was listed: the next one.
+                Err(EngineError::SlotTaken { .. }) => continue,
+                Err(e) => return Err(e),
             }
-            // Taken since it was listed: the next one.
-            Err(EngineError::SlotTaken { .. }) => continue,
-            Err(e) => return Err(e),
         }
     }
     Ok(None)
+}
+
+/// The free slots to offer, best first: what was asked for, else the nearest after, then
+/// before; without a wish, the next free ones.
+async fn candidates(
+    ctx: &Context<'_>,
+    cal: &calendars::Calendar,
+    wanted: Option<&When>,
+    zone: &jiff::tz::TimeZone,
+) -> Result<Vec<i64>, EngineError> {
+    Ok(
+        match wanted.and_then(|w| crate::booking::stretch(w, zone, cal.settings.slot_minutes)) {
+            Some((from, to)) => {
+                let wish = Wanted {
+                    from: at(from),
+                    to: at(to),
+                };
+                let (_, near) = crate::booking::nearest(
+                    ctx.store, ctx.tenant, cal.id, wish, ctx.now, CANDIDATES,
+                )
+                .await?;
+                near.wanted
+                    .iter()
+                    .chain(near.after.iter())
+                    .chain(near.before.iter())
+                    .map(|s| s.starts_at)
+                    .collect()
+            }
+            None => {
+                let mut conn = ctx.store.conn().await?;
+                crate::booking::next_free(&mut conn, cal, ctx.now, ctx.now, CANDIDATES)
+                    .await?
+                    .iter()
+                    .map(|s| s.starts_at)
+                    .collect()
+            }
+        },
+    )
 }
 
 /// The moment a call-back wish stands for, in the person's zone: a time said is

@@ -4,7 +4,8 @@
 //! silence at the menu. The HTTP layer checks the request and hands the call here.
 
 use super::media::{self, Recordings};
-use super::{Telephony, events, flows};
+use super::{Telephony, converse, events, flows};
+use crate::conversation::call::{self, Said, Talk};
 use crate::error::EngineError;
 use crate::transfer::Transfers;
 use outdial_domain::call::{AnsweredBy, Disposition};
@@ -27,6 +28,10 @@ pub struct Answers<'a> {
     pub telephony: &'a Telephony,
     /// Hands people to agents.
     pub transfers: &'a Transfers,
+    /// The tenant's language model, for calls a model leads.
+    pub model: Option<crate::conversation::agent::Model>,
+    /// The campaign's Dialogflow CX agent, for calls one leads.
+    pub dialogflow: Option<crate::conversation::agent::dialogflow::Dialogflow>,
 }
 
 /// One call being answered: the call, its campaign and lead, and the webhook's fields.
@@ -59,12 +64,68 @@ impl Answers<'_> {
             Some(ext) => flows::extension(ext),
             None => Response::new(),
         };
-        let rest = if a.campaign.settings.pacing.needs_agents() {
+        let (mode, _) = a.campaign.settings.conversation.for_call(&a.call.call_type);
+        let rest = if mode.converses() {
+            self.converse(a, Said::Start).await?
+        } else if a.campaign.settings.pacing.needs_agents() {
             self.transfers.hold(a.call, a.campaign, false).await?
         } else {
             self.greeting(a, 1).await?
         };
         Ok(extension.then(rest))
+    }
+
+    /// One turn of the call's conversation: begins it, or answers what the person said or
+    /// pressed. Words and a question listen again; an ending says goodbye and hangs up, or
+    /// hands the person over when the conversation ended in a transfer.
+    pub async fn converse(&self, a: &Asked<'_>, said: Said) -> Result<Response, EngineError> {
+        let can_connect = a.campaign.settings.script.transfer_number.is_some()
+            || self.transfers.has_agents(a.campaign).await?;
+        let talk = Talk {
+            store: self.store,
+            call: a.call,
+            campaign: a.campaign,
+            lead: a.lead,
+            can_transfer: can_connect,
+            model: self.model.as_ref(),
+            dialogflow: self.dialogflow.as_ref(),
+            now: a.now,
+        };
+        let reply = match call::turn(&talk, said).await {
+            Ok(reply) => reply,
+            // A definition that no longer reads (it is checked when saved): a polite end.
+            Err(EngineError::Invalid { field, message }) => {
+                tracing::error!(tenant_id = %a.call.tenant_id, call_id = %a.call.id, %field, %message, "conversation could not run");
+                return Ok(flows::goodbye(a.campaign));
+            }
+            Err(e) => return Err(e),
+        };
+        if reply.listening {
+            let url = self
+                .telephony
+                .webhook_url("converse", a.call.tenant_id, a.call.id);
+            return Ok(converse::listen(a.campaign, &reply, url));
+        }
+        let hand_over = if reply.transfer {
+            Some(if self.transfers.has_agents(a.campaign).await? {
+                self.transfers.hold(a.call, a.campaign, true).await?
+            } else {
+                events::set_disposition(
+                    self.store,
+                    a.call.tenant_id,
+                    a.call.id,
+                    Disposition::Transferred,
+                    "conversation",
+                    a.form,
+                    a.now,
+                )
+                .await?;
+                flows::transfer(a.campaign, a.call.from.as_str())
+            })
+        } else {
+            None
+        };
+        Ok(converse::finish(a.campaign, &reply, hand_over))
     }
 
     /// The message and the menu, heard for the `heard`th time (again, for `repeat`).

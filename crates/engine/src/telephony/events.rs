@@ -247,6 +247,17 @@ async fn finish_leads(conn: &mut Conn, ended: &[Call], now: i64) -> Result<(), E
         .into_iter()
         .map(|l| (l.id, l))
         .collect();
+    // Conversations in which the person asked to be called back at a time.
+    let asking: Vec<CallId> = ended
+        .iter()
+        .filter(|c| c.disposition == Some(Disposition::CallBackRequested))
+        .map(|c| c.id)
+        .collect();
+    let asked_back: HashMap<CallId, i64> =
+        outdial_storage::conversations::callbacks_of(conn, &asking)
+            .await?
+            .into_iter()
+            .collect();
     // Agents who recorded a disposition before the carrier reported the call's end.
     let transferred: Vec<CallId> = ended
         .iter()
@@ -313,6 +324,21 @@ async fn finish_leads(conn: &mut Conn, ended: &[Call], now: i64) -> Result<(), E
                     now,
                 )
             }
+            // The person named a time to be called again: then (the dialer keeps to the
+            // calling hours); without a time, after the campaign's call-back delay.
+            Some(Disposition::CallBackRequested) => after_handover(
+                match asked_back.get(&call.id) {
+                    Some(at) => Handover::Disposed {
+                        disposition: AgentDisposition::CallBack,
+                        callback_at: Some(*at),
+                    },
+                    None => Handover::Missed {
+                        delay_ms: i64::from(rules.transfer.callback_delay_minutes) * 60_000,
+                    },
+                },
+                lead.attempts,
+                now,
+            ),
             // Answered, heard the message, pressed nothing: not reached in any useful sense.
             Some(Disposition::NoInput) if outcome == Outcome::Answered => {
                 after_no_input(lead.attempts, rules, now)

@@ -147,6 +147,7 @@ pub fn greeting(
         num_digits: Some(1),
         timeout_seconds: menu.timeout_seconds,
         speech: false,
+        hints: Vec::new(),
         language: Some(script.language.clone()),
         prompts,
         // Silence is an answer too: the gather URL records it as `no_input`.

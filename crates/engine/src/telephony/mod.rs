@@ -3,6 +3,7 @@
 
 pub mod answer;
 pub mod control;
+pub mod converse;
 pub mod events;
 pub mod flows;
 pub mod media;

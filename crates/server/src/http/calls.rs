@@ -12,11 +12,12 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use outdial_domain::CallId;
-use outdial_domain::call::{CallStatus, Outcome};
+use outdial_domain::call::{CallStatus, Disposition, Outcome};
 use outdial_domain::{CampaignId, LeadId, Permission, PhoneNumber};
 use outdial_engine::telephony::place::{CallRequest, place};
 use outdial_engine::telephony::scheduled::{Schedule, schedule};
 use outdial_storage::calls::{self, CallEvent, CallFilter};
+use outdial_storage::conversations::{self, CallConversation, turns::Turn};
 use outdial_storage::scheduled_calls::{self, ScheduledCall};
 use outdial_storage::{campaigns, leads};
 use serde::{Deserialize, Serialize};
@@ -49,6 +50,10 @@ pub struct CallQuery {
     pub status: Option<String>,
     /// Only this outcome (`answered`, `voicemail`, `busy`, `no_answer`, `failed`, `canceled`, `invalid`).
     pub outcome: Option<String>,
+    /// Only this disposition: what happened in the answered call, e.g. a conversation's
+    /// outcome (`appointment_booked`, `interested`, `not_interested`, `call_back_requested`,
+    /// `opted_out`, `no_input`, `transferred`) or a menu's.
+    pub disposition: Option<String>,
     /// Placed at or after this time (RFC 3339).
     pub from: Option<String>,
     /// Placed before this time (RFC 3339).
@@ -78,6 +83,10 @@ pub struct CallDetail {
     pub call: CallResponse,
     /// Every report about it, oldest first.
     pub events: Vec<CallEvent>,
+    /// The conversation held on it (outcome, what was learned), if it held one.
+    pub conversation: Option<CallConversation>,
+    /// The conversation's turns, in order: who spoke, what, how sure the recogniser was.
+    pub turns: Vec<Turn>,
 }
 
 /// A call to one number with a campaign's script.
@@ -98,8 +107,11 @@ pub struct NewSingleCall {
 pub enum LeadCallType {
     /// A sales call with the campaign's message.
     ColdCall,
-    /// A call to book an appointment.
+    /// A call to book an appointment, with the campaign's menu or conversation.
     AppointmentBooking,
+    /// "Let the assistant call to book": always a conversation (the campaign's, else the
+    /// appointment-booking template) that offers slots and books one.
+    Assistant,
 }
 
 /// Options for calling a lead now.
@@ -137,6 +149,19 @@ fn filter(q: &CallQuery, limit: i64) -> Result<CallFilter, AppError> {
             .map(|o| {
                 Outcome::parse(o).ok_or_else(|| {
                     AppError::invalid("outcome", format!("'{o}' is not an outcome; use one of answered, voicemail, busy, no_answer, failed, canceled, invalid"))
+                })
+            })
+            .transpose()?,
+        disposition: q
+            .disposition
+            .as_deref()
+            .map(|d| {
+                Disposition::parse(d).ok_or_else(|| {
+                    let all: Vec<&str> = Disposition::ALL.iter().map(|d| d.as_str()).collect();
+                    AppError::invalid(
+                        "disposition",
+                        format!("'{d}' is not a disposition; use one of {}", all.join(", ")),
+                    )
                 })
             })
             .transpose()?,
@@ -195,10 +220,7 @@ async fn read(
             .await
             .or_404("call")?;
         if after == call {
-            return Ok(Json(CallDetail {
-                call: one_named(&mut conn, auth.tenant, call).await?,
-                events,
-            }));
+            return detail(&mut conn, auth.tenant, call, events).await;
         }
         call = after;
     }
@@ -207,9 +229,28 @@ async fn read(
     let call = calls::get_by_id(&mut conn, auth.tenant, id)
         .await
         .or_404("call")?;
+    detail(&mut conn, auth.tenant, call, events).await
+}
+
+/// The call with its timeline, its conversation and the conversation's turns.
+async fn detail(
+    conn: &mut outdial_storage::Conn,
+    tenant: outdial_domain::TenantId,
+    call: outdial_storage::calls::Call,
+    events: Vec<CallEvent>,
+) -> Result<Json<CallDetail>, AppError> {
+    let id = call.id;
+    let conversation = conversations::get_for_call(conn, tenant, id).await?;
+    let turns = if conversation.is_some() {
+        conversations::turns::list(conn, tenant, id).await?
+    } else {
+        Vec::new()
+    };
     Ok(Json(CallDetail {
-        call: one_named(&mut conn, auth.tenant, call).await?,
+        call: one_named(conn, tenant, call).await?,
         events,
+        conversation,
+        turns,
     }))
 }
 
@@ -354,6 +395,7 @@ async fn call_lead(
     let call_type = match body.call_type.unwrap_or(LeadCallType::ColdCall) {
         LeadCallType::ColdCall => "cold_call",
         LeadCallType::AppointmentBooking => "appointment_booking",
+        LeadCallType::Assistant => outdial_domain::campaign::ASSISTANT_CALL,
     };
     let request = CallRequest {
         extension: lead.extension.clone(),

@@ -141,8 +141,23 @@ async fn check_saved(
 ) -> Result<ValidSettings, AppError> {
     let mut problems = settings.problems();
     problems.extend(settings.wording_problems());
+    problems.extend(outdial_engine::conversation::call::definition_problems(
+        &settings,
+    ));
     if !problems.is_empty() {
         return Err(settings_problems(problems));
+    }
+    if let Some(id) = settings.conversation.calendar_id {
+        let mut conn = state.store.conn().await?;
+        if outdial_storage::calendars::get_one(&mut conn, tenant, id)
+            .await
+            .is_err()
+        {
+            return Err(settings_problems(vec![SettingsProblem {
+                field: "settings.conversation.calendar_id".into(),
+                message: format!("there is no calendar {id} in your organisation"),
+            }]));
+        }
     }
     crate::http::audio::check_recordings(state, tenant, &settings).await?;
     check(settings)

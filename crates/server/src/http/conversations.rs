@@ -290,6 +290,7 @@ async fn chat(
         fields: &fields,
         by: &by,
         now,
+        on_call: None,
     };
     let (next, reply) = advance(&ctx, &flow, previous, event).await?;
     Ok(Json(ChatReply {

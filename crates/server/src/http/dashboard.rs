@@ -90,6 +90,9 @@ pub struct Dashboard {
     pub call_backs: CallBacks,
     /// Appointments in the calendars (of the campaign's leads, with `campaign_id`).
     pub appointments: Appointments,
+    /// Today's conversations by outcome (`appointment_booked`, `interested`,
+    /// `not_interested`, `call_back_requested`, `opted_out`, `no_input`, `transferred`).
+    pub conversations: BTreeMap<String, i64>,
 }
 
 /// Appointments by day and week, and how many calls end in one.
@@ -182,6 +185,16 @@ async fn dashboard(
         (day_start, day_end),
     )
     .await?;
+    let conversations = outdial_storage::conversations::outcome_counts(
+        &mut conn,
+        auth.tenant,
+        campaign.map(|c| c.0),
+        day_start,
+        day_end,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let appointment_figures = Appointments {
         today: counted.first,
         this_week: counted.second,
@@ -203,6 +216,7 @@ async fn dashboard(
         answer_rate_by_hour,
         call_backs,
         appointments: appointment_figures,
+        conversations,
     }))
 }
 

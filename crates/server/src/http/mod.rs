@@ -14,6 +14,7 @@ mod console;
 mod conversations;
 mod csv_export;
 pub mod dashboard;
+pub(crate) mod dialogflow;
 mod dispositions;
 mod dnc;
 pub mod docs;
@@ -24,6 +25,7 @@ mod imports;
 mod leads;
 mod live;
 mod progress;
+pub(crate) mod providers;
 mod recordings;
 mod responses;
 mod tenant;
@@ -78,6 +80,8 @@ pub fn router(state: AppState) -> Router {
         .merge(audio::router())
         .merge(dashboard::router())
         .merge(carrier::router())
+        .merge(providers::router())
+        .merge(dialogflow::router())
         .merge(health::router())
         .merge(docs::router())
         .fallback(|| async { AppError::NotFound("route") })

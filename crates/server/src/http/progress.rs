@@ -48,6 +48,9 @@ pub struct Progress {
     pub do_not_call: i64,
     /// Ended calls by outcome.
     pub outcomes: BTreeMap<String, i64>,
+    /// Its calls' conversations by outcome (`appointment_booked`, `interested`,
+    /// `not_interested`, `call_back_requested`, `opted_out`, `no_input`, `transferred`).
+    pub conversations: BTreeMap<String, i64>,
     /// When the next call is expected, when the dialer waits for a moment it knows (RFC 3339).
     #[schema(value_type = Option<String>, format = DateTime)]
     pub next_call_at: Option<jiff::Timestamp>,
@@ -106,6 +109,16 @@ async fn progress(
     let spend = reports::spend(&mut conn, auth.tenant, Some(campaign.id), 0).await?;
     let appointments = reports::appointments(&mut conn, auth.tenant, Some(campaign.id), 0).await?;
     let reached = calls.outcomes.get("answered").copied().unwrap_or(0);
+    let conversations = outdial_storage::conversations::outcome_counts(
+        &mut conn,
+        auth.tenant,
+        Some(campaign.id.0),
+        0,
+        i64::MAX,
+    )
+    .await?
+    .into_iter()
+    .collect();
     let cost = Cost {
         per_call: per(spend.total, spend.priced_calls),
         per_person_reached: per(spend.total, reached),
@@ -130,6 +143,7 @@ async fn progress(
         leads: leads.by_status,
         do_not_call: leads.do_not_call,
         outcomes: calls.outcomes,
+        conversations,
         next_call_at: next
             .filter(|_| running)
             .and_then(|t| jiff::Timestamp::from_millisecond(t).ok()),

@@ -28,6 +28,7 @@ pub(crate) fn router() -> Router<AppState> {
     Router::new()
         .route("/twilio/voice", post(voice))
         .route("/twilio/gather", post(gather))
+        .route("/twilio/converse", post(converse))
         .route("/twilio/voicemail", post(voicemail))
         .route("/twilio/amd", post(amd))
         .route("/twilio/status", post(status))
@@ -232,7 +233,10 @@ pub(crate) async fn voice(State(state): State<AppState>, v: Verified) -> Result<
     };
     let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
     Ok(twiml_response(
-        answers(&state).answered(&asked, event.answered_by).await?,
+        answers_for(&state, &call, &campaign)
+            .await
+            .answered(&asked, event.answered_by)
+            .await?,
     ))
 }
 
@@ -248,7 +252,30 @@ pub(crate) fn answers(state: &AppState) -> Answers<'_> {
         store: &state.store,
         telephony: &state.telephony,
         transfers: &state.transfers,
+        model: None,
+        dialogflow: None,
     }
+}
+
+/// [`answers`], with the tenant's language model or Dialogflow CX agent when one leads the
+/// call's conversation.
+pub(crate) async fn answers_for<'a>(
+    state: &'a AppState,
+    call: &Call,
+    campaign: &Campaign,
+) -> Answers<'a> {
+    let mut a = answers(state);
+    let (mode, _) = campaign.settings.conversation.for_call(&call.call_type);
+    match mode {
+        outdial_domain::campaign::ConversationMode::Llm => {
+            a.model = super::providers::model_for(state, call.tenant_id).await;
+        }
+        outdial_domain::campaign::ConversationMode::Dialogflow => {
+            a.dialogflow = super::dialogflow::agent_for(state, call.tenant_id, campaign).await;
+        }
+        _ => {}
+    }
+    a
 }
 
 /// One call being answered, as the engine takes it.
@@ -287,6 +314,37 @@ pub(crate) async fn gather(
     Ok(twiml_response(
         answers(&state)
             .pressed(&asked, input.digits.as_deref(), heard)
+            .await?,
+    ))
+}
+
+/// A conversation's answer: what the person said (`SpeechResult`, `Confidence`) or pressed
+/// (`Digits`), or nothing; the conversation takes its next turn.
+#[utoipa::path(post, path = "/twilio/converse", tag = "twilio-webhooks", params(("tenant" = i64, Query, description = "The tenant whose account signs the request"), ("call" = i64, Query, description = "The call the request is about"), ("X-Twilio-Signature" = String, Header, description = "Twilio's signature of the URL and the form")), request_body(content = std::collections::HashMap<String, String>, content_type = "application/x-www-form-urlencoded", description = "Twilio's webhook fields"), responses((status = 200, description = "TwiML", content_type = "text/xml", body = String), (status = 400, description = "A field is missing or malformed", content_type = "text/plain", body = String), (status = 403, description = "Unsigned or forged", content_type = "text/plain", body = String), (status = 404, description = "No such call for this tenant")))]
+pub(crate) async fn converse(
+    State(state): State<AppState>,
+    v: Verified,
+) -> Result<Response, Refusal> {
+    use outdial_engine::conversation::call::Said;
+    let input = GatherResult::parse(&v.form).map_err(|e| Refusal::BadRequest(e.to_string()))?;
+    let now = state.clock.now_ms();
+    let call = v.call(&state).await?;
+    let Ok((campaign, lead)) = context(&state, &call).await else {
+        return Ok(twiml_response(flows::hang_up()));
+    };
+    let said = match (input.speech, input.digits) {
+        (Some(text), _) if !text.trim().is_empty() => Said::Speech {
+            text,
+            confidence: input.confidence,
+        },
+        (_, Some(keys)) if !keys.trim().is_empty() => Said::Keys(keys),
+        _ => Said::Silence,
+    };
+    let asked = asked(&v, &call, &campaign, lead.as_ref(), now);
+    Ok(twiml_response(
+        answers_for(&state, &call, &campaign)
+            .await
+            .converse(&asked, said)
             .await?,
     ))
 }

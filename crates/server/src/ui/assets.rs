@@ -64,6 +64,21 @@ pub(super) const FILES: &[(&str, &str, &str)] = &[
         JS,
     ),
     (
+        "pages/settings_model.js",
+        include_str!("assets/pages/settings_model.js"),
+        JS,
+    ),
+    (
+        "pages/settings_dialogflow.js",
+        include_str!("assets/pages/settings_dialogflow.js"),
+        JS,
+    ),
+    (
+        "pages/campaign_conversation.js",
+        include_str!("assets/pages/campaign_conversation.js"),
+        JS,
+    ),
+    (
         "pages/campaign.js",
         include_str!("assets/pages/campaign.js"),
         JS,

@@ -1,6 +1,7 @@
 //! The API, end to end: the real application on a random port, a fresh database per test
 //! (SQLite, or PostgreSQL when `OUTDIAL_TEST_POSTGRES_URL` is set), a clock the test moves.
 
+mod agent_calls;
 mod agents;
 mod audio;
 mod auth;
@@ -10,6 +11,7 @@ mod calls;
 mod campaigns;
 mod conversations;
 mod dialer;
+mod dialogflow;
 mod dnc;
 mod helpers;
 mod imports;
@@ -18,6 +20,7 @@ mod leads;
 mod live;
 mod operations;
 mod reminders;
+mod talks;
 mod tenancy;
 mod transfers;
 mod ui;

@@ -227,6 +227,8 @@ pub struct CallFilter {
     pub status: Option<CallStatus>,
     /// Only this outcome.
     pub outcome: Option<Outcome>,
+    /// Only this disposition (what happened in the answered call; a conversation's outcome).
+    pub disposition: Option<Disposition>,
     /// Placed at or after, epoch ms.
     pub from: Option<i64>,
     /// Placed before, epoch ms.
@@ -254,6 +256,12 @@ pub async fn list(conn: &mut Conn, tenant: TenantId, f: &CallFilter) -> Result<(
         clauses.push(format!(
             "outcome = {}",
             p.push(Arg::Text(o.as_str().into()))
+        ));
+    }
+    if let Some(d) = f.disposition {
+        clauses.push(format!(
+            "disposition = {}",
+            p.push(Arg::Text(d.as_str().into()))
         ));
     }
     if let Some(t) = f.from {

@@ -4,6 +4,7 @@
 mod appointments;
 mod calls;
 mod campaigns;
+mod conversations;
 mod dialing;
 mod dnc;
 mod helpers;

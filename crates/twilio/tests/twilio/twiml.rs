@@ -54,6 +54,7 @@ fn awkward_names_yield_valid_xml_with_the_text_intact() {
             num_digits: Some(1),
             timeout_seconds: 6,
             speech: false,
+            hints: Vec::new(),
             language: Some("en-US".into()),
             prompts: vec![Verb::Say(Say::new("Press 1 <now>", "", ""))],
             action_on_empty_result: false,
@@ -125,6 +126,7 @@ fn what_a_document_says_splits_at_its_first_gather() {
             num_digits: Some(1),
             timeout_seconds: 6,
             speech: false,
+            hints: Vec::new(),
             language: None,
             prompts: vec![
                 Verb::Say(Say::new("Spring offers are here.", "", "")),
@@ -150,4 +152,24 @@ fn what_a_document_says_splits_at_its_first_gather() {
         }
     );
     assert!(Response::new().hangup().spoken().is_empty());
+}
+
+#[test]
+fn a_speech_gather_listens_for_words_and_keys_with_hints() {
+    let doc = Response::new()
+        .push(Verb::Gather(Gather {
+            action: "https://o.example/twilio/converse?tenant=1&call=2".into(),
+            num_digits: Some(1),
+            timeout_seconds: 5,
+            speech: true,
+            hints: vec!["Donnerstag".into(), "15 Uhr".into()],
+            language: Some("de-DE".into()),
+            prompts: vec![Verb::Say(Say::new("Wann hätten Sie Zeit?", "", "de-DE"))],
+            action_on_empty_result: true,
+        }))
+        .render();
+    assert!(
+        doc.contains(r#"<Gather input="dtmf speech" action="https://o.example/twilio/converse?tenant=1&amp;call=2" method="POST" numDigits="1" timeout="5" language="de-DE" speechTimeout="auto" hints="Donnerstag, 15 Uhr" actionOnEmptyResult="true">"#),
+        "{doc}"
+    );
 }

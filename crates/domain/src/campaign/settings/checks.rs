@@ -168,6 +168,7 @@ impl CampaignSettings {
                 _ => {}
             }
         }
+        self.conversation.problems(&mut bad);
         if !(1..=168).contains(&self.reminders.hours_before) {
             bad(
                 "reminders.hours_before",
@@ -229,7 +230,11 @@ impl CampaignSettings {
                 message: "add at least one caller ID number (E.164) before starting".into(),
             });
         }
-        if self.script.message.trim().is_empty() && self.script.message_audio.is_none() {
+        // A campaign that converses says its flow's (or model's) words, not the message.
+        if !self.conversation.mode.converses()
+            && self.script.message.trim().is_empty()
+            && self.script.message_audio.is_none()
+        {
             out.push(SettingsProblem {
                 field: "settings.script.message".into(),
                 message: "write the message a person hears before starting".into(),

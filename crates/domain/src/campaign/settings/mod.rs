@@ -7,12 +7,17 @@ use crate::{Country, PhoneNumber};
 use serde::{Deserialize, Serialize};
 
 mod checks;
+mod conversation;
 mod menu;
 mod script;
 #[cfg(test)]
 mod tests;
 
 pub use checks::SettingsProblem;
+pub use conversation::{
+    ASSISTANT_CALL, CallTypeConversation, CallTypeConversations, ConversationMode,
+    ConversationSettings, DialogflowAgent, LlmAgent,
+};
 pub use menu::{KeyAction, Menu, MenuKey};
 pub use script::{Audio, CallTypeScript, CallTypeScripts, Script, Words};
 
@@ -65,6 +70,8 @@ pub struct CampaignSettings {
     pub scheduled_start_at: Option<jiff::Timestamp>,
     /// For `appointment_reminder` campaigns: which appointments become leads, and when.
     pub reminders: Reminders,
+    /// Whether answered calls hear the key menu or hold a conversation, and which.
+    pub conversation: ConversationSettings,
 }
 
 /// Where a reminder campaign's leads come from: the open appointments of a calendar (or of
@@ -113,6 +120,7 @@ impl Default for CampaignSettings {
             transfer: crate::transfer::TransferSettings::default(),
             scheduled_start_at: None,
             reminders: Reminders::default(),
+            conversation: ConversationSettings::default(),
         }
     }
 }

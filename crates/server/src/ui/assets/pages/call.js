@@ -30,6 +30,7 @@ export function describe(e) {
     case 'carrier': return status === 'failed' ? t('The carrier refused the call') : status === 'unknown' ? t('The carrier did not confirm the call') : t('The carrier accepted the call');
     case 'transfer': return TRANSFER_WORDS[status] ? t(TRANSFER_WORDS[status]) : t('Hand-over: {status}', { status: word(status) });
     case 'said': return t('Outdial spoke');
+    case 'conversation': return t('Conversation ended: {outcome}', { outcome: word(status) });
     case 'control': return t('Ended by hand');
     case 'reconcile': return t('Checked again with the carrier');
     case 'conference': return t('Conference: {status}', { status: word(status) });
@@ -54,6 +55,35 @@ function transcript(events) {
     } else if (e.kind === 'amd' && String(e.status).startsWith('machine')) lines.push([t('Machine'), t('an answering machine answered')]);
   });
   return lines;
+}
+
+/** A conversation's turns as transcript lines: who spoke, what (silence said so), how sure the
+ * recogniser was, and the actions taken between. */
+function turnLines(turns) {
+  return turns.map((x) => {
+    if (x.speaker === 'agent') return [t('Outdial'), x.text];
+    if (x.speaker === 'tool') return [t('Action'), x.text];
+    if (x.data && x.data.keys) return [t('Person'), t('pressed {digits}', { digits: x.data.keys })];
+    if (!x.text) return [t('Person'), t('(silence)')];
+    const sure = x.confidence == null ? '' : ` (${t('{n}% sure', { n: Math.round(x.confidence * 100) })})`;
+    return [t('Person'), `“${x.text}”${sure}`];
+  });
+}
+
+/** What a conversation learned, as facts. */
+function learned(conversation) {
+  const x = conversation.extracted || {};
+  const rows = [
+    [t('Outcome'), badge(conversation.outcome || 'in-progress')],
+    x.intent ? [t('Last intent'), word(x.intent)] : null,
+    x.requested ? [t('Asked for'), x.requested] : null,
+    x.booked_at ? [t('Booked'), when(x.booked_at)] : null,
+    [t('Confirmed'), x.confirmed ? t('yes') : t('no')],
+    x.callback_at ? [t('Call back'), when(x.callback_at)] : null,
+    x.service_type ? [t('Service'), x.service_type] : null,
+    x.notes ? [t('Notes'), x.notes] : null,
+  ].filter(Boolean);
+  return h('dl', { class: 'facts', id: 'extracted' }, rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, v)]));
 }
 
 export async function render(main, { args, can }) {
@@ -90,8 +120,9 @@ export async function render(main, { args, can }) {
           c.recording_sid ? [h('audio', { controls: true, preload: 'metadata', src: `/api/v1/calls/${c.id}/recording` }),
             h('p', { class: 'muted' }, `${duration(c.recording_seconds)} · `, h('a', { href: `/api/v1/calls/${c.id}/recording`, download: `call-${c.id}.mp3` }, t('Download MP3')))]
             : h('p', { class: 'muted' }, t('No recording: recording is off for this campaign, or the call was not answered.')),
+          c.conversation ? [h('h2', {}, t('Conversation')), learned(c.conversation)] : null,
           h('h2', {}, t('Transcript')), (() => {
-            const lines = transcript(events);
+            const lines = c.turns && c.turns.length ? turnLines(c.turns) : transcript(events);
             return lines.length ? h('ol', { class: 'transcript', id: 'transcript' }, lines.map(([who, text]) => h('li', {}, h('strong', {}, `${who}: `), text)))
               : h('p', { class: 'muted' }, t('Nothing was said on this call (it was not answered).'));
           })(),

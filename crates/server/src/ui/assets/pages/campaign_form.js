@@ -5,6 +5,7 @@
 import { get, post, patch, put, api, qs } from '../api.js';
 import { h, mount, field, showErrors, notice } from '../dom.js';
 import { t, tn, key, word } from '../i18n.js';
+import { conversationFields } from './campaign_conversation.js';
 
 const TYPES = ['general', 'service_follow_up', 'sales_outreach', 'appointment_reminder', 'customer_satisfaction', 'payment_reminder'];
 const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
@@ -184,6 +185,7 @@ export async function render(main, { args, can }) {
   const reminderBox = h('fieldset', { id: 'reminders' }, h('legend', {}, t('Appointments to remind of')),
     h('p', { class: 'muted' }, t('Each appointment with a phone number becomes a lead of this campaign when it is this close, and is called once. Keys can confirm, move or cancel it.')),
     h('div', { class: 'row' }, f(t('Calendar'), reminderCalendar), f(t('Hours before the appointment'), hoursBefore, t('1 to 168 (a week); 24 calls a day before'))));
+  const conversation = conversationFields(s, calendars);
   const showReminders = () => { reminderBox.hidden = type.value !== 'appointment_reminder'; };
   showReminders();
   // A new campaign takes its type's words, keys and pace (a reminder's confirm/move/cancel).
@@ -220,6 +222,7 @@ export async function render(main, { args, can }) {
       h('div', { class: 'row keys', 'data-field': 'settings.menu.keys' }, keySelects.map(([k, sel]) => field(t('Key {key}', { key: k }), sel))),
       f(t('Prompt'), menuPrompt, t('What is said after the message; empty builds it from the keys (German or English). Key “connect” is not offered while nobody could take the call.')),
       f(t('Wait for a key (s)'), menuTimeout, t('Then the person counts as “no input”'))),
+    conversation.box,
     reminderBox,
     h('fieldset', {}, h('legend', {}, t('When to call')),
       h('div', { class: 'row' }, f(t('Caller IDs'), callerIds, t('Your Twilio numbers, comma-separated')), f(t('Campaign time zone'), tzInput, t('Used for leads whose own zone is unknown')), f(t('Default country'), country, t('For numbers without +country code'))),
@@ -268,6 +271,7 @@ export async function render(main, { args, can }) {
       },
       recording: recording.checked, ring_timeout_seconds: opt(ring.value), wrap_up_seconds: opt(wrap.value),
       reminders: { calendar_id: reminderCalendar.value ? Number(reminderCalendar.value) : null, hours_before: opt(hoursBefore.value) },
+      conversation: conversation.value(),
       transfer: { agent_ring_seconds: opt(agentRing.value), accept_seconds: opt(accept.value), max_wait_seconds: opt(maxWait.value), fallback: fallback.value, callback_delay_minutes: opt(cbDelay.value), seller_name: seller.value, safe_harbour_message: harbour.value },
     };
     const body = { name: name.value.trim(), type: type.value, settings };

@@ -72,6 +72,7 @@ export async function render(main, { args, can }) {
         if (booked) location.hash = `#/appointments/${booked.id}`;
       }),
       can.manage && !lead.do_not_call ? action(h('button', { title: t('Places the automated call that offers an appointment') }, t('Call to book')), refusal, () => callLead(lead, 'appointment_booking')) : null,
+      can.manage && !lead.do_not_call ? action(h('button', { id: 'assistant-call', title: t('The assistant talks with the person, offers free times from the calendar and books one') }, t('Let the assistant call to book')), refusal, () => callLead(lead, 'assistant')) : null,
       refusal),
     out,
     h('div', { class: 'grid two' },

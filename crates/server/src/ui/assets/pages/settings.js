@@ -1,11 +1,14 @@
 // Settings: the organisation's name; Twilio credentials, the account's numbers and where Twilio
-// must send webhooks;
+// must send webhooks; the language model and the Dialogflow CX
+// account conversations may talk through;
 // a test call; users, their roles and agent phones; API keys (shown once); your password.
 
 import { get, post, put, patch, del } from '../api.js';
 import { h, mount, field, notice, table, showErrors, action, badge, when } from '../dom.js';
 import { t, tn, word } from '../i18n.js';
 import { tryUnderstanding } from '../try_understand.js';
+import { modelSection } from './settings_model.js';
+import { dialogflowSection } from './settings_dialogflow.js';
 
 const ROLES = ['agent', 'manager', 'admin', 'owner'];
 
@@ -73,6 +76,8 @@ export async function render(main, { session, can }) {
       }));
     }
     blocks.push(twilioForm);
+    blocks.push(await modelSection(section));
+    blocks.push(await dialogflowSection(section));
   }
   if (can.manage) {
     const campaigns = await get('/api/v1/campaigns');
